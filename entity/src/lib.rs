@@ -1,0 +1,9 @@
+//! sea-orm entities for gallra's store, in generated style: data only, no logic.
+
+pub mod api_tokens;
+pub mod instructions;
+pub mod prelude;
+pub mod register_entries;
+pub mod register_versions;
+pub mod rules;
+pub mod service_terms;

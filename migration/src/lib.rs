@@ -1,0 +1,18 @@
+//! Schema migrations for gallra's own store, the same steps on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_register;
+mod m20261123_000002_api_tokens;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_register::Migration),
+            Box::new(m20261123_000002_api_tokens::Migration),
+        ]
+    }
+}

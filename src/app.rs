@@ -1,0 +1,109 @@
+//! The application as a value: built from settings and a clock, bound to a port, run until stopped.
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::http::{self, AppState};
+use crate::policy::{self, PolicyErrors};
+use crate::register::apply::{self, ApplyReport, Author};
+use crate::settings::Settings;
+
+pub struct Application {
+    listener: TcpListener,
+    pub state: AppState,
+}
+
+/// Start-up failed because the policy set is invalid; the messages say where.
+#[derive(Debug, thiserror::Error)]
+#[error("the policy set is invalid:\n{0}")]
+pub struct InvalidPolicies(pub PolicyErrors);
+
+impl Application {
+    /// Connect and migrate the store, apply the policy folder (if any), bind the listener.
+    pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = crate::db::connect(&settings.database_url).await?;
+        if let Some(dir) = &settings.policies {
+            let author = Author {
+                name: whoami(),
+                reason: format!("applied from {} at start", dir.display()),
+            };
+            let report = apply_dir(&db, dir, &author, clock.now()).await?;
+            tracing::info!(
+                changed = report.changes.len(),
+                unchanged = report.unchanged,
+                "policies applied"
+            );
+        }
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        Ok(Application {
+            listener,
+            state: AppState { db, clock },
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.listener.local_addr()?, "listening");
+        axum::serve(self.listener, http::router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Validate a folder and apply it. Two replicas starting together may race on the same new
+/// version; the loser retries once and then finds the register already up to date.
+pub async fn apply_dir(
+    db: &DatabaseConnection,
+    dir: &Path,
+    author: &Author,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<ApplyReport> {
+    let set = policy::load_dir(dir).map_err(InvalidPolicies)?;
+    match apply::apply(db, &set, author, now).await {
+        Ok(report) => Ok(report),
+        Err(first) => {
+            tracing::warn!(error = %first, "apply failed, retrying once");
+            apply::apply(db, &set, author, now).await
+        }
+    }
+}
+
+/// The author recorded on versions written by this process.
+pub fn whoami() -> String {
+    std::env::var("GALLRA_AUTHOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "gallra".into())
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,8 @@
+//! Credentials: API tokens stored as SHA-256 hashes, roles, and the request principal.
+
+mod principal;
+mod role;
+pub mod token;
+
+pub use principal::Principal;
+pub use role::{Permission, Role};

@@ -1,0 +1,104 @@
+//! The command line (CONTRACT): each subcommand parses, calls the library, prints.
+
+mod policies;
+mod tokens;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{shutdown_signal, Application, InvalidPolicies};
+use crate::clock::SystemClock;
+use crate::settings::Settings;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gallra",
+    version,
+    about = "A GDPR processor's register of processing that runs the controllers' instructions and proves it"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, apply the policies, and serve the API.
+    Serve,
+    /// Serve a fresh demo: embedded seed services on SQLite, and a login token.
+    Demo(crate::demo::DemoArgs),
+    /// Bring the store's schema up to date.
+    Migrate,
+    /// Validate a policy folder and sync it into the register as new versions.
+    Apply(policies::ApplyArgs),
+    /// Policy tools.
+    #[command(subcommand)]
+    Policies(policies::PoliciesCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(tokens::TokenCommand),
+    /// Print the built-in vocabularies (data types, data-subject categories).
+    Vocabulary,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve => {
+            let settings = Settings::load()?;
+            match Application::build(&settings, Arc::new(SystemClock)).await {
+                Ok(app) => app
+                    .run_until_stopped(shutdown_signal())
+                    .await
+                    .map(|_| ExitCode::SUCCESS),
+                Err(e) => match e.downcast::<InvalidPolicies>() {
+                    Ok(InvalidPolicies(errors)) => Ok(policies::print_errors(&errors)),
+                    Err(e) => Err(e),
+                },
+            }
+        }
+        Command::Demo(args) => crate::demo::run(args).await.map(|_| ExitCode::SUCCESS),
+        Command::Migrate => {
+            crate::db::connect(&Settings::load()?.database_url).await?;
+            println!("store is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apply(args) => policies::apply(args).await,
+        Command::Policies(c) => Ok(policies::run(c)),
+        Command::Token(c) => tokens::run(c).await,
+        Command::Vocabulary => {
+            print_vocabulary();
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_vocabulary() {
+    use crate::register::vocabulary::{DATA_TYPES, SUBJECT_CATEGORIES};
+    println!("personal-data types (id, Art. 9/10, fideslang, label):");
+    for d in DATA_TYPES {
+        println!(
+            "  {:<24} {:<12} {:<52} {}",
+            d.id,
+            format!("{:?}", d.special).to_lowercase(),
+            d.fideslang,
+            d.label_en
+        );
+    }
+    println!("data-subject categories:");
+    for s in SUBJECT_CATEGORIES {
+        println!("  {:<24} {}", s.id, s.label_en);
+    }
+}
+
+/// The policy folder given on the command line, else the configured one.
+fn policy_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match dir {
+        Some(d) => Ok(d),
+        None => Ok(Settings::load()?
+            .policies
+            .unwrap_or_else(|| "./policies".into())),
+    }
+}

@@ -1,0 +1,72 @@
+//! `gallra token create|revoke|list`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::auth::{token, Role};
+use crate::clock::{Clock, SystemClock};
+use crate::settings::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it, alone, on stdout. It is shown only this once.
+    Create {
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i32 },
+    /// List tokens (never their secrets).
+    List,
+}
+
+impl clap::ValueEnum for Role {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Role::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
+    let db = crate::db::connect(&Settings::load()?.database_url).await?;
+    match c {
+        TokenCommand::Create { role, name } => {
+            let (view, secret) = token::create(&db, &name, role, SystemClock.now()).await?;
+            eprintln!(
+                "created token {} ({}, role {})",
+                view.id, view.name, view.role
+            );
+            println!("{secret}");
+        }
+        TokenCommand::Revoke { id } => match token::revoke(&db, id, SystemClock.now()).await? {
+            Some(t) => println!("revoked token {} ({})", t.id, t.name),
+            None => {
+                eprintln!("error: no token with id {id}");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        TokenCommand::List => {
+            for t in token::list(&db).await? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.name,
+                    t.role,
+                    state,
+                    t.created_at.to_rfc3339()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,68 @@
+//! `gallra demo`: a fresh data folder, the seed register on SQLite, a login token, and serve.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::app::{shutdown_signal, Application};
+use crate::auth::{token, Role};
+use crate::clock::{Clock, SystemClock};
+use crate::policy;
+use crate::settings::Settings;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Data folder to create (default: a new folder under the system temp dir).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Address to serve on (default: GALLRA_LISTEN or 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let dir = args.dir.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("gallra-demo-{}", std::process::id()))
+    });
+    anyhow::ensure!(
+        !dir.join("gallra.db").exists(),
+        "{} already holds a demo; pass a new --dir or remove it",
+        dir.display()
+    );
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // ./policies when run from a checkout (edits show); else the copy built into the binary.
+    let policies = if PathBuf::from("policies").is_dir() {
+        PathBuf::from("policies")
+    } else {
+        let p = dir.join("policies");
+        policy::load::write_embedded(&p)?;
+        p
+    };
+    let listen = args
+        .listen
+        .or_else(|| std::env::var("GALLRA_LISTEN").ok())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let settings = Settings {
+        database_url: format!("sqlite://{}/gallra.db?mode=rwc", dir.display()),
+        data_dir: dir.clone(),
+        listen: listen
+            .parse()
+            .with_context(|| format!("`{listen}` is not an address"))?,
+        policies: Some(policies.clone()),
+        scheduler: false,
+    };
+    let clock = Arc::new(SystemClock);
+    let app = Application::build(&settings, clock.clone()).await?;
+    let (_, secret) = token::create(&app.state.db, "demo-admin", Role::Admin, clock.now()).await?;
+    let base = format!("http://{}:{}", settings.listen.ip(), app.port());
+    println!("gallra demo");
+    println!("  data:      {}", dir.display());
+    println!("  policies:  {}", policies.display());
+    println!("  API docs:  {base}/api/docs");
+    println!("  token:     {secret}");
+    println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");
+    println!("  unenforced instructions: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/instructions?enforced=false'");
+    app.run_until_stopped(shutdown_signal()).await
+}

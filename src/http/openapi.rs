@@ -1,0 +1,33 @@
+//! The OpenAPI document, served at /api/openapi.json and browsed at /api/docs.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gallra", description = "A GDPR processor's register of processing, its instructions and their enforcement."),
+    paths(
+        super::register::list_services,
+        super::register::get_service,
+        super::register::list_versions,
+        super::register::list_instructions,
+        super::tokens::list_tokens,
+        super::tokens::create_token,
+        super::tokens::revoke_token,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Handlers for the register: services, their versions, and instructions.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::Query;
+use super::{ApiError, AppState};
+use crate::auth::{Permission, Principal};
+use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};
+use crate::register::views::{ServicePage, ServiceView};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services", get(list_services))
+        .route("/services/{id}", get(get_service))
+        .route("/services/{id}/versions", get(list_versions))
+        .route("/instructions", get(list_instructions))
+}
+
+const MAX_LIMIT: u64 = 500;
+
+/// The register list, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/services", params(ServiceFilter), tag = "register",
+    responses((status = 200, body = ServicePage), (status = 400, body = super::error::ErrorBody), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn list_services(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(f): Query<ServiceFilter>,
+) -> Result<Json<ServicePage>, ApiError> {
+    auth.require(Permission::ReadRegister)?;
+    let limit = f.limit.unwrap_or(50);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    Ok(Json(
+        query::list_services(&s.db, &f, limit, f.offset.unwrap_or(0)).await?,
+    ))
+}
+
+/// One processing record with every field, its instructions and their enforcement.
+#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path, description = "service id")), tag = "register",
+    responses((status = 200, body = ServiceView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn get_service(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<ServiceView>, ApiError> {
+    auth.require(Permission::ReadRegister)?;
+    let view = query::get_service(&s.db, &id).await?;
+    view.map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no service `{id}`")))
+}
+
+/// The version history of one service, oldest first.
+#[utoipa::path(get, path = "/api/v1/services/{id}/versions", params(("id" = String, Path, description = "service id")), tag = "register",
+    responses((status = 200, body = Vec<VersionView>), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn list_versions(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<VersionView>>, ApiError> {
+    auth.require(Permission::ReadRegister)?;
+    let versions = query::service_versions(&s.db, &id).await?;
+    versions
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no service `{id}`")))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InstructionFilter {
+    /// `false`: only instructions no retention rule or review policy enforces.
+    pub enforced: Option<bool>,
+}
+
+/// Instructions of current services, with how each is enforced.
+#[utoipa::path(get, path = "/api/v1/instructions", params(InstructionFilter), tag = "register",
+    responses((status = 200, body = Vec<InstructionRow>)), security(("bearer" = [])))]
+pub async fn list_instructions(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(f): Query<InstructionFilter>,
+) -> Result<Json<Vec<InstructionRow>>, ApiError> {
+    auth.require(Permission::ReadRegister)?;
+    Ok(Json(query::list_instructions(&s.db, f.enforced).await?))
+}

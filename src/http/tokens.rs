@@ -1,0 +1,73 @@
+//! Handlers for API tokens (admin only).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract;
+use super::{ApiError, AppState};
+use crate::auth::token::{self, TokenView};
+use crate::auth::{Permission, Principal, Role};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: TokenView,
+    /// Shown once; only its hash is kept.
+    pub secret: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = Vec<TokenView>)), security(("bearer" = [])))]
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    auth.require(Permission::ManageTokens)?;
+    Ok(Json(token::list(&s.db).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 400, body = super::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    auth: Principal,
+    extract::Json(req): extract::Json<NewToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    auth.require(Permission::ManageTokens)?;
+    if req.name.trim().is_empty() || req.name.len() > 100 {
+        return Err(ApiError::BadRequest("name must be 1–100 characters".into()));
+    }
+    let (token, secret) = token::create(&s.db, &req.name, req.role, s.clock.now()).await?;
+    tracing::info!(token = token.id, role = %token.role, "token created");
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = i32, Path)), tag = "tokens",
+    responses((status = 200, body = TokenView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+) -> Result<Json<TokenView>, ApiError> {
+    auth.require(Permission::ManageTokens)?;
+    let revoked = token::revoke(&s.db, id, s.clock.now()).await?;
+    revoked
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))
+}

@@ -1,0 +1,13 @@
+//! gallra: a GDPR processor's register of processing that runs the controllers' instructions.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod policy;
+pub mod register;
+pub mod settings;
+pub mod telemetry;

@@ -1,0 +1,18 @@
+//! The `gallra` command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = gallra::cli::Cli::parse();
+    gallra::telemetry::init();
+    match gallra::cli::run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

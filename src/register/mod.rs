@@ -1,0 +1,9 @@
+//! The register of processing: its vocabulary, versioned entries, and the queries DPOs run.
+
+pub mod apply;
+pub mod canonical;
+pub mod query;
+pub mod record;
+mod service_view;
+pub mod views;
+pub mod vocabulary;

@@ -1,0 +1,226 @@
+//! What the API shows of the register. Built from the stored record; entities never leave here.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::vocabulary::{self, Special};
+use crate::policy::spec::{
+    Contact, Duration, Language, Manual, Organisation, Person, Safeguard, SecurityMeasure,
+    ServiceFile, SourceRef, SubProcessorKind,
+};
+
+/// A row of the register list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceSummary {
+    pub id: String,
+    pub name: String,
+    pub version: i32,
+    pub content_hash: String,
+    pub updated_at: DateTime<Utc>,
+    pub data_types: Vec<String>,
+    pub subjects: Vec<String>,
+    pub controllers: Vec<String>,
+    pub special_categories: Vec<String>,
+}
+
+/// One page of the register list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicePage {
+    pub items: Vec<ServiceSummary>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// Whether a field the source may leave open is stated, stated as empty, or not stated.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Openness {
+    Stated,
+    None,
+    NotStated,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenList<T> {
+    pub status: Openness,
+    pub items: Vec<T>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenValue<T> {
+    pub status: Openness,
+    pub value: Option<T>,
+}
+
+/// One processing record with every field of DESIGN §1.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub language: Language,
+    pub source: SourceRef,
+    pub version: i32,
+    pub content_hash: String,
+    pub updated_at: DateTime<Utc>,
+    pub retired: bool,
+    pub processor: OrganisationView,
+    pub processing: ProcessingView,
+    pub subjects: Vec<SubjectView>,
+    /// Art. 9/10 types the record holds or may hold.
+    pub special_categories: Vec<DataTypeView>,
+    /// Integritetskänsliga types that are not Art. 9/10 (economy, salary, …).
+    pub sensitive: Vec<DataTypeView>,
+    pub controllers: OpenList<ControllerView>,
+    pub sub_processors: OpenList<SubProcessorView>,
+    pub transfers: OpenList<TransferView>,
+    pub security_measures: OpenList<SecurityMeasure>,
+    pub representative: OpenValue<Person>,
+    pub dpo: OpenValue<Person>,
+    pub instructions: Vec<InstructionView>,
+    pub retention_rules: Vec<String>,
+    pub review_policies: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationView {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub dpo: Option<Person>,
+    pub representative: Option<Person>,
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcessingView {
+    pub subject_matter: String,
+    pub duration: Duration,
+    pub nature: Vec<String>,
+    pub nature_text: Option<String>,
+    pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectView {
+    pub category: String,
+    pub category_label: String,
+    pub label: Option<String>,
+    pub data: Vec<DataTypeView>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DataTypeView {
+    pub id: String,
+    pub label: String,
+    pub special: Special,
+    pub sensitive: bool,
+    pub fideslang: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ControllerView {
+    pub organisation: String,
+    pub name: Option<String>,
+    pub categories: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubProcessorView {
+    pub name: String,
+    pub kind: SubProcessorKind,
+    pub organisation: Option<String>,
+    pub purpose: Option<String>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransferView {
+    pub country: String,
+    pub recipient: Option<String>,
+    pub safeguard: Safeguard,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstructionView {
+    pub id: String,
+    pub source: String,
+    pub text: String,
+    pub enforcement: Enforcement,
+}
+
+/// How an instruction is carried out: by a rule gallra runs, or by a named owner.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Enforcement {
+    Enforced { kind: String, rule: String },
+    Manual { owner: String, note: Option<String> },
+}
+
+impl Enforcement {
+    pub fn from_parts(enforced_by: Option<&str>, manual: Option<&Manual>) -> Self {
+        match (enforced_by.and_then(|b| b.split_once(':')), manual) {
+            (Some((kind, rule)), _) => Enforcement::Enforced {
+                kind: kind.into(),
+                rule: rule.into(),
+            },
+            (None, Some(m)) => Enforcement::Manual {
+                owner: m.owner.clone(),
+                note: m.note.clone(),
+            },
+            (None, None) => Enforcement::Manual {
+                owner: String::new(),
+                note: None,
+            },
+        }
+    }
+}
+
+impl DataTypeView {
+    pub fn from_id(id: &str) -> Self {
+        match vocabulary::data_type(id) {
+            Some(d) => DataTypeView {
+                id: d.id.into(),
+                label: d.label_en.into(),
+                special: d.special,
+                sensitive: d.sensitive,
+                fideslang: d.fideslang.into(),
+            },
+            None => DataTypeView {
+                id: id.into(),
+                label: id.into(),
+                special: Special::None,
+                sensitive: false,
+                fideslang: String::new(),
+            },
+        }
+    }
+}
+
+impl From<&Organisation> for OrganisationView {
+    fn from(o: &Organisation) -> Self {
+        OrganisationView {
+            id: o.id.get_ref().clone(),
+            name: o.name.clone(),
+            country: o.country.clone(),
+            dpo: o.dpo.clone(),
+            representative: o.representative.clone(),
+            contacts: o.contacts.clone(),
+        }
+    }
+}
+
+/// The openness of an open field, from the record's own `not_stated` / `none` lists.
+pub fn openness(s: &ServiceFile, field: &str, filled: bool) -> Openness {
+    if filled {
+        Openness::Stated
+    } else if s.processing.none.iter().any(|x| x.get_ref() == field) {
+        Openness::None
+    } else {
+        Openness::NotStated
+    }
+}

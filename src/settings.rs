@@ -1,0 +1,72 @@
+//! Configuration from the environment (CONTRACT), optionally from `gallra.toml` beneath it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// The policy folder applied at start; `None` applies nothing (tests, `migrate`).
+    pub policies: Option<PathBuf>,
+    pub scheduler: bool,
+}
+
+/// The keys `gallra.toml` may set; the environment wins over the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    listen: Option<String>,
+    policies: Option<PathBuf>,
+    scheduler: Option<String>,
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        let file: FileSettings = match std::fs::read_to_string("gallra.toml") {
+            Ok(text) => toml::from_str(&text).context("gallra.toml")?,
+            Err(_) => FileSettings::default(),
+        };
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let data_dir = env("GALLRA_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| "./data".into());
+        let database_url = env("GALLRA_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}/gallra.db?mode=rwc", data_dir.display()));
+        let listen = env("GALLRA_LISTEN")
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen.parse().with_context(|| {
+            format!("GALLRA_LISTEN: `{listen}` is not an address such as 127.0.0.1:8080")
+        })?;
+        let policies = env("GALLRA_POLICIES")
+            .map(PathBuf::from)
+            .or(file.policies)
+            .unwrap_or_else(|| "./policies".into());
+        let scheduler = match env("GALLRA_SCHEDULER").or(file.scheduler).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => anyhow::bail!("GALLRA_SCHEDULER: expected `on` or `off`, got `{other}`"),
+        };
+        Ok(Settings {
+            database_url,
+            data_dir,
+            listen,
+            policies: Some(policies),
+            scheduler,
+        })
+    }
+}
+
+/// The environment variable that holds a datasource's URL: `meetings` → `GALLRA_DATASOURCE_MEETINGS`.
+pub fn datasource_env(id: &str) -> String {
+    format!("GALLRA_DATASOURCE_{}", id.to_uppercase().replace('-', "_"))
+}
