@@ -37,7 +37,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(register::routes())
         .merge(tokens::routes())
-        .fallback(|| async { ApiError::NotFound("no such route".into()) });
+        // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
+        .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()
         .merge(health::routes())
         .nest("/api/v1", api)

@@ -258,12 +258,10 @@ fn check_subjects(s: &ServiceFile, r: &mut Report<'_>) {
         }
         for d in subject.data.get_ref() {
             if vocabulary::data_type(d.get_ref()).is_none() {
-                let hint = hint(
-                    d.get_ref(),
-                    vocabulary::alias(d.get_ref())
-                        .into_iter()
-                        .chain(DATA_TYPES.iter().map(|x| x.id)),
-                );
+                let hint = match vocabulary::alias(d.get_ref()) {
+                    Some(id) => format!("; did you mean `{id}`?"),
+                    None => hint(d.get_ref(), DATA_TYPES.iter().map(|x| x.id)),
+                };
                 r.at(
                     d,
                     format!("unknown personal-data type `{}`{hint}", d.get_ref()),

@@ -1,1 +1,10 @@
+//! Integration tests: each test gets its own store (an SQLite file, or a fresh PostgreSQL
+//! database when TEST_DATABASE_URL is set), real migrations and a fixed clock.
 
+mod helpers;
+
+mod auth;
+mod http_edge;
+mod policies_check;
+mod register_api;
+mod register_apply;

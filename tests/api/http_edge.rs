@@ -1,0 +1,111 @@
+//! The edge: health, OpenAPI, Swagger UI, JSON errors for bad requests, request ids.
+
+use gallra::auth::Role;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn health_and_readiness_need_no_token() {
+    let app = TestApp::spawn_with(None).await;
+    for path in ["/healthz", "/readyz"] {
+        let r = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_and_swagger_ui_are_served() {
+    let app = TestApp::spawn_with(None).await;
+    let doc: serde_json::Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/services",
+        "/api/v1/services/{id}",
+        "/api/v1/services/{id}/versions",
+        "/api/v1/instructions",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
+    }
+    let ui = app
+        .client
+        .get(format!("{}/api/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ui.status(), 200);
+    assert!(ui.text().await.unwrap().contains("swagger"));
+}
+
+#[tokio::test]
+async fn bad_requests_get_json_errors_with_4xx() {
+    let app = TestApp::spawn().await;
+    let t = app.token(Role::Dpo).await;
+    let cases = [
+        ("/api/v1/services?limit=abc", 400, "bad_request"),
+        ("/api/v1/services?limit=0", 400, "bad_request"),
+        (
+            "/api/v1/services?special_category=maybe",
+            400,
+            "bad_request",
+        ),
+        ("/api/v1/services/no-such-service", 404, "not_found"),
+        (
+            "/api/v1/services/no-such-service/versions",
+            404,
+            "not_found",
+        ),
+        ("/api/v1/no-such-route", 404, "not_found"),
+    ];
+    for (path, status, code) in cases {
+        let r = app.get(path, &t).await;
+        assert_eq!(r.status(), status, "{path}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{path}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{path}"
+        );
+    }
+    let admin = app.token(Role::Admin).await;
+    let r = app
+        .client
+        .post(format!("{}/api/v1/tokens", app.address))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"name": "x", "role": "root"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id() {
+    let app = TestApp::spawn_with(None).await;
+    let r = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| !v.is_empty()));
+}
