@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
+use crate::evidence::{sign_checkpoint, Keys};
 use crate::http::{self, AppState};
 use crate::policy::{self, PolicyErrors};
 use crate::register::apply::{self, ApplyReport, Author};
@@ -28,12 +29,13 @@ impl Application {
     /// Connect and migrate the store, apply the policy folder (if any), bind the listener.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = crate::db::connect(&settings.database_url).await?;
+        let keys = Keys::load_or_create(&settings.data_dir)?;
         if let Some(dir) = &settings.policies {
             let author = Author {
                 name: whoami(),
                 reason: format!("applied from {} at start", dir.display()),
             };
-            let report = apply_dir(&db, dir, &author, clock.now()).await?;
+            let report = apply_dir(&db, &keys, dir, &author, clock.now()).await?;
             tracing::info!(
                 changed = report.changes.len(),
                 unchanged = report.unchanged,
@@ -45,7 +47,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         Ok(Application {
             listener,
-            state: AppState { db, clock },
+            state: AppState { db, clock, keys },
         })
     }
 
@@ -58,6 +60,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
+        tokio::spawn(hourly_checkpoints(self.state.clone()));
         axum::serve(self.listener, http::router(self.state))
             .with_graceful_shutdown(shutdown)
             .await?;
@@ -69,16 +72,36 @@ impl Application {
 /// version; the loser retries once and then finds the register already up to date.
 pub async fn apply_dir(
     db: &DatabaseConnection,
+    keys: &Keys,
     dir: &Path,
     author: &Author,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<ApplyReport> {
     let set = policy::load_dir(dir).map_err(InvalidPolicies)?;
-    match apply::apply(db, &set, author, now).await {
-        Ok(report) => Ok(report),
+    let report = match apply::apply(db, &set, author, now).await {
+        Ok(report) => report,
         Err(first) => {
             tracing::warn!(error = %first, "apply failed, retrying once");
-            apply::apply(db, &set, author, now).await
+            apply::apply(db, &set, author, now).await?
+        }
+    };
+    if !report.changes.is_empty() {
+        // The versions are committed; a failed signature is caught up by the next checkpoint.
+        if let Err(e) = sign_checkpoint(db, keys, now).await {
+            tracing::error!(error = %e, "signing a checkpoint after apply failed");
+        }
+    }
+    Ok(report)
+}
+
+/// Sign a checkpoint at least hourly while the log grew (appends by other replicas included).
+async fn hourly_checkpoints(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = sign_checkpoint(&state.db, &state.keys, state.clock.now()).await {
+            tracing::error!(error = %e, "hourly checkpoint failed");
         }
     }
 }

@@ -9,8 +9,10 @@ use clap::Args;
 use crate::app::{shutdown_signal, Application};
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
+use crate::evidence::commit_and_sign;
 use crate::policy;
 use crate::settings::Settings;
+use sea_orm::TransactionTrait;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -55,7 +57,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     let clock = Arc::new(SystemClock);
     let app = Application::build(&settings, clock.clone()).await?;
-    let (_, secret) = token::create(&app.state.db, "demo-admin", Role::Admin, clock.now()).await?;
+    let txn = app.state.db.begin().await?;
+    let (_, secret) = token::create(&txn, "demo-admin", Role::Admin, clock.now()).await?;
+    commit_and_sign(txn, &app.state.db, &app.state.keys, clock.now()).await?;
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());
     println!("gallra demo");
     println!("  data:      {}", dir.display());

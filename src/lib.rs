@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod evidence;
 pub mod http;
 pub mod policy;
 pub mod register;

@@ -1,6 +1,9 @@
 //! sea-orm entities for gallra's store, in generated style: data only, no logic.
 
 pub mod api_tokens;
+pub mod evidence_checkpoints;
+pub mod evidence_entries;
+pub mod evidence_hashes;
 pub mod instructions;
 pub mod prelude;
 pub mod register_entries;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_register;
 mod m20261123_000002_api_tokens;
+mod m20261123_000003_evidence;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_register::Migration),
             Box::new(m20261123_000002_api_tokens::Migration),
+            Box::new(m20261123_000003_evidence::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Role;
+use crate::evidence::{self, Event};
 use crate::register::canonical::sha256_hex;
 
 /// Tokens start with this, so a leaked one is recognisable by secret scanners.
@@ -44,7 +45,8 @@ pub fn hash(secret: &str) -> String {
     sha256_hex(secret.as_bytes())
 }
 
-/// Create a token; the secret is returned once and never stored.
+/// Create a token; the secret is returned once and never stored. Call inside a transaction:
+/// the token and its evidence entry commit together.
 pub async fn create(
     db: &impl ConnectionTrait,
     name: &str,
@@ -72,6 +74,11 @@ pub async fn create(
     }
     .insert(db)
     .await?;
+    let event = Event::TokenCreated {
+        token_id: model.id,
+        role: model.role.clone(),
+    };
+    evidence::append(db, &event, now).await?;
     Ok((model.try_into()?, secret))
 }
 
@@ -85,7 +92,7 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<TokenView>> {
         .collect()
 }
 
-/// Revoke by id; `None` when there is no such token.
+/// Revoke by id; `None` when there is no such token. Call inside a transaction.
 pub async fn revoke(
     db: &impl ConnectionTrait,
     id: i32,
@@ -99,7 +106,16 @@ pub async fn revoke(
     }
     let mut active: api_tokens::ActiveModel = m.into();
     active.revoked_at = Set(Some(now));
-    Ok(Some(active.update(db).await?.try_into()?))
+    let revoked = active.update(db).await?;
+    evidence::append(
+        db,
+        &Event::TokenRevoked {
+            token_id: revoked.id,
+        },
+        now,
+    )
+    .await?;
+    Ok(Some(revoked.try_into()?))
 }
 
 /// The live token with this secret, if any.

@@ -1,5 +1,6 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
+mod evidence;
 mod policies;
 mod tokens;
 
@@ -40,6 +41,9 @@ pub enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
+    /// The evidence log.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
     /// Print the built-in vocabularies (data types, data-subject categories).
     Vocabulary,
 }
@@ -68,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => policies::apply(args).await,
         Command::Policies(c) => Ok(policies::run(c)),
         Command::Token(c) => tokens::run(c).await,
+        Command::Evidence(c) => evidence::run(c).await,
         Command::Vocabulary => {
             print_vocabulary();
             Ok(ExitCode::SUCCESS)

@@ -80,7 +80,8 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         name: args.author.unwrap_or_else(whoami),
         reason: args.reason,
     };
-    let report = match apply_dir(&db, &dir, &author, SystemClock.now()).await {
+    let keys = crate::evidence::Keys::load_or_create(&settings.data_dir)?;
+    let report = match apply_dir(&db, &keys, &dir, &author, SystemClock.now()).await {
         Ok(r) => r,
         Err(e) => {
             return match e.downcast::<InvalidPolicies>() {

@@ -6,7 +6,9 @@ use clap::Subcommand;
 
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
+use crate::evidence::{commit_and_sign, Keys};
 use crate::settings::Settings;
+use sea_orm::TransactionTrait;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -33,17 +35,20 @@ impl clap::ValueEnum for Role {
 }
 
 pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
-    let db = crate::db::connect(&Settings::load()?.database_url).await?;
+    let settings = Settings::load()?;
+    let db = crate::db::connect(&settings.database_url).await?;
+    let keys = Keys::load_or_create(&settings.data_dir)?;
+    let txn = db.begin().await?;
     match c {
         TokenCommand::Create { role, name } => {
-            let (view, secret) = token::create(&db, &name, role, SystemClock.now()).await?;
+            let (view, secret) = token::create(&txn, &name, role, SystemClock.now()).await?;
             eprintln!(
                 "created token {} ({}, role {})",
                 view.id, view.name, view.role
             );
             println!("{secret}");
         }
-        TokenCommand::Revoke { id } => match token::revoke(&db, id, SystemClock.now()).await? {
+        TokenCommand::Revoke { id } => match token::revoke(&txn, id, SystemClock.now()).await? {
             Some(t) => println!("revoked token {} ({})", t.id, t.name),
             None => {
                 eprintln!("error: no token with id {id}");
@@ -51,7 +56,7 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
             }
         },
         TokenCommand::List => {
-            for t in token::list(&db).await? {
+            for t in token::list(&txn).await? {
                 let state = if t.revoked_at.is_some() {
                     "revoked"
                 } else {
@@ -68,5 +73,6 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    commit_and_sign(txn, &db, &keys, SystemClock.now()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The HTTP edge: state, router, middleware (request ids, tracing), and the handlers' modules.
 
 mod error;
+mod evidence;
 mod extract;
 mod health;
 mod openapi;
@@ -24,11 +25,13 @@ use utoipa_swagger_ui::SwaggerUi;
 pub use error::ApiError;
 
 use crate::clock::Clock;
+use crate::evidence::Keys;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
+    pub keys: Keys,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -37,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(register::routes())
         .merge(tokens::routes())
+        .merge(evidence::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()

@@ -14,9 +14,14 @@ use utoipa::{Modify, OpenApi};
         super::tokens::list_tokens,
         super::tokens::create_token,
         super::tokens::revoke_token,
+        super::evidence::get_key,
+        super::evidence::get_checkpoint,
+        super::evidence::get_entry,
+        super::evidence::get_inclusion_proof,
+        super::evidence::get_consistency_proof,
     ),
     modifiers(&BearerAuth),
-    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"))
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"))
 )]
 pub struct ApiDoc;
 

@@ -9,8 +9,11 @@ use utoipa::ToSchema;
 
 use super::extract;
 use super::{ApiError, AppState};
+use sea_orm::TransactionTrait;
+
 use crate::auth::token::{self, TokenView};
 use crate::auth::{Permission, Principal, Role};
+use crate::evidence::commit_and_sign;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,7 +56,9 @@ pub async fn create_token(
     if req.name.trim().is_empty() || req.name.len() > 100 {
         return Err(ApiError::BadRequest("name must be 1–100 characters".into()));
     }
-    let (token, secret) = token::create(&s.db, &req.name, req.role, s.clock.now()).await?;
+    let txn = s.db.begin().await?;
+    let (token, secret) = token::create(&txn, &req.name, req.role, s.clock.now()).await?;
+    commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
     tracing::info!(token = token.id, role = %token.role, "token created");
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
@@ -66,7 +71,9 @@ pub async fn revoke_token(
     Path(id): Path<i32>,
 ) -> Result<Json<TokenView>, ApiError> {
     auth.require(Permission::ManageTokens)?;
-    let revoked = token::revoke(&s.db, id, s.clock.now()).await?;
+    let txn = s.db.begin().await?;
+    let revoked = token::revoke(&txn, id, s.clock.now()).await?;
+    commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
     revoked
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::canonical::{sha256_hex, to_canonical};
 use super::record::{desired_entries, service_terms, Desired, SERVICE};
+use crate::evidence::{self, Event};
 use crate::policy::spec::ServiceFile;
 use crate::policy::PolicySet;
 
@@ -93,6 +94,17 @@ async fn apply_in(
     report
         .changes
         .sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    // Each new version is evidence, in the same transaction as the version itself.
+    for c in &report.changes {
+        let event = Event::RegisterVersion {
+            entry: c.kind.to_owned(),
+            key: c.key.clone(),
+            version: c.version,
+            content_hash: c.content_hash.clone(),
+            retired: c.change == ChangeKind::Retired,
+        };
+        evidence::append(db, &event, now).await?;
+    }
     Ok(report)
 }
 

@@ -14,6 +14,7 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
+    pub keys: gallra::evidence::Keys,
     pub database_url: String,
     pub clock: Arc<FixedClock>,
     pub client: reqwest::Client,
@@ -74,10 +75,12 @@ impl TestApp {
             .expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.state.db.clone();
+        let keys = app.state.keys.clone();
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         TestApp {
             address,
             db,
+            keys,
             database_url,
             clock,
             client: reqwest::Client::new(),

@@ -26,6 +26,7 @@ async fn reapplying_an_unchanged_set_writes_no_version() {
     let app = TestApp::spawn().await;
     let report = apply_dir(
         &app.db,
+        &app.keys,
         &seed_policies(),
         &author(),
         gallra::clock::Clock::now(&*app.clock),
@@ -56,6 +57,7 @@ async fn one_edit_makes_exactly_one_new_version_of_that_service() {
     };
     let report = apply_dir(
         &app.db,
+        &app.keys,
         tmp.path(),
         &author,
         gallra::clock::Clock::now(&*app.clock),
@@ -87,6 +89,7 @@ async fn a_removed_service_is_retired_with_its_history_kept() {
     std::fs::remove_file(tmp.path().join("e-klient.toml")).unwrap();
     let report = apply_dir(
         &app.db,
+        &app.keys,
         tmp.path(),
         &author(),
         gallra::clock::Clock::now(&*app.clock),
@@ -143,6 +146,7 @@ async fn a_failing_set_leaves_the_register_as_it_was() {
     );
     let result = apply_dir(
         &app.db,
+        &app.keys,
         tmp.path(),
         &author(),
         gallra::clock::Clock::now(&*app.clock),

@@ -1,0 +1,67 @@
+//! What goes into the log: one canonical JSON object per event, ids and hashes only.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Bumped when an event's fields change meaning.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A register entry got a new version (content by hash only).
+    RegisterVersion {
+        entry: String,
+        key: String,
+        version: i32,
+        content_hash: String,
+        retired: bool,
+    },
+    TokenCreated {
+        token_id: i32,
+        role: String,
+    },
+    TokenRevoked {
+        token_id: i32,
+    },
+}
+
+impl Event {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::RegisterVersion { .. } => "register_version",
+            Event::TokenCreated { .. } => "token_created",
+            Event::TokenRevoked { .. } => "token_revoked",
+        }
+    }
+
+    /// The entry's canonical bytes: sorted keys, no floats, with kind, time and schema.
+    pub fn to_entry(&self, at: DateTime<Utc>) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut v {
+            map.insert("schema".into(), json!(SCHEMA));
+            map.insert(
+                "at".into(),
+                json!(at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            );
+        }
+        serde_json::to_string(&v).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn entries_are_canonical() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let e = Event::TokenRevoked { token_id: 7 }.to_entry(at);
+        assert_eq!(
+            e,
+            r#"{"at":"2026-11-23T09:00:00Z","kind":"token_revoked","schema":1,"token_id":7}"#
+        );
+    }
+}

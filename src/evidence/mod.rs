@@ -1,0 +1,15 @@
+//! The evidence ledger: an append-only RFC 6962 Merkle log of canonical JSON events, signed
+//! C2SP checkpoints, inclusion and consistency proofs, and full offline verification.
+
+mod append;
+mod event;
+mod keys;
+mod signing;
+pub mod tree;
+pub mod verify;
+
+pub use append::append;
+pub use event::Event;
+pub use keys::Keys;
+pub use signing::{commit_and_sign, latest_checkpoint, sign_checkpoint};
+pub use tree::{consistency_proof, entry, inclusion_proof, size, Proof};

@@ -1,0 +1,194 @@
+//! `gallra evidence verify`: recompute every leaf and stored hash from the entries, rebuild the
+//! root at every checkpoint's size, and check every signature. Memory stays O(log n).
+
+use base64::Engine;
+use entity::{evidence_checkpoints, evidence_entries, evidence_hashes};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use signed_note::{Note, VerifierList};
+use tlog_tiles::checkpoint::Checkpoint;
+use tlog_tiles::tlog::{self, Hash};
+
+use super::{tree, Keys};
+
+const BATCH: u64 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The log does not match itself or its checkpoints: names the first bad entry or checkpoint.
+    #[error("{0}")]
+    Bad(String),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub entries: u64,
+    pub checkpoints: usize,
+}
+
+fn bad<T>(msg: String) -> Result<T, VerifyError> {
+    Err(VerifyError::Bad(msg))
+}
+
+/// The root of the tree whose perfect subtrees are `frontier` (largest first).
+fn fold(frontier: &[(u8, Hash)]) -> Hash {
+    let mut iter = frontier.iter().rev();
+    let mut h = iter.next().map(|x| x.1).unwrap_or(tlog::EMPTY_HASH);
+    for (_, left) in iter {
+        h = tlog::node_hash(*left, h);
+    }
+    h
+}
+
+pub async fn verify(db: &impl ConnectionTrait, keys: &Keys) -> Result<Summary, VerifyError> {
+    let size = tree::size(db).await?;
+    let checkpoints = evidence_checkpoints::Entity::find()
+        .order_by_asc(evidence_checkpoints::Column::Id)
+        .all(db)
+        .await?;
+    let mut expected_roots: Vec<(u64, Hash, i32)> = Vec::new();
+    let mut last_size = 0;
+    for c in &checkpoints {
+        let (csize, root) = check_note(c, keys)?;
+        if csize < last_size {
+            return bad(format!(
+                "checkpoint {}: size {csize} is smaller than the checkpoint before ({last_size})",
+                c.id
+            ));
+        }
+        if csize > size {
+            return bad(format!(
+                "checkpoint {}: size {csize} is beyond the log's {size} entries",
+                c.id
+            ));
+        }
+        last_size = csize;
+        expected_roots.push((csize, root, c.id));
+    }
+    expected_roots.sort_by_key(|x| x.0);
+    let mut roots = expected_roots.iter().peekable();
+    let mut frontier: Vec<(u8, Hash)> = Vec::new();
+    let mut stored = StoredHashes::default();
+    let mut n = 0u64;
+    while n < size {
+        let batch = evidence_entries::Entity::find()
+            .filter(evidence_entries::Column::Idx.gte(n as i64))
+            .order_by_asc(evidence_entries::Column::Idx)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if batch.is_empty() {
+            return bad(format!(
+                "entry {n} is missing: the log holds {size} entries"
+            ));
+        }
+        for e in batch {
+            if e.idx as u64 != n {
+                return bad(format!(
+                    "entry {n} is missing: the next stored entry is {}",
+                    e.idx
+                ));
+            }
+            let leaf = tlog::record_hash(e.body.as_bytes());
+            if hex::encode(leaf.0) != e.leaf_hash {
+                return bad(format!("entry {n}: its bytes do not match its leaf hash"));
+            }
+            stored
+                .expect(db, tlog::stored_hash_index(0, n), leaf, n)
+                .await?;
+            let mut node = (0u8, leaf);
+            while frontier.last().is_some_and(|top| top.0 == node.0) {
+                let (level, left) = frontier.pop().unwrap_or(node);
+                node = (level + 1, tlog::node_hash(left, node.1));
+                stored
+                    .expect(db, tlog::stored_hash_index(node.0, n >> node.0), node.1, n)
+                    .await?;
+            }
+            frontier.push(node);
+            n += 1;
+            while let Some((csize, root, id)) = roots.next_if(|r| r.0 == n) {
+                if fold(&frontier) != *root {
+                    return bad(format!(
+                        "checkpoint {id} (size {csize}): its root does not match the entries"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Summary {
+        entries: size,
+        checkpoints: checkpoints.len(),
+    })
+}
+
+/// A signed note by our key, whose body is a checkpoint of our origin matching its row.
+fn check_note(c: &evidence_checkpoints::Model, keys: &Keys) -> Result<(u64, Hash), VerifyError> {
+    let id = c.id;
+    let verifier = keys
+        .verifier()
+        .map_err(|e| VerifyError::Bad(format!("verifier key: {e}")))?;
+    let note = Note::from_bytes(c.note.as_bytes())
+        .map_err(|e| VerifyError::Bad(format!("checkpoint {id}: not a signed note ({e:?})")))?;
+    note.verify(&VerifierList::new(vec![Box::new(verifier)]))
+        .map_err(|e| {
+            VerifyError::Bad(format!(
+                "checkpoint {id}: signature does not verify with the log's key ({e:?})"
+            ))
+        })?;
+    let cp = Checkpoint::from_bytes(note.text())
+        .map_err(|_| VerifyError::Bad(format!("checkpoint {id}: malformed checkpoint body")))?;
+    if cp.origin() != keys.origin {
+        return bad(format!(
+            "checkpoint {id}: origin `{}` is not `{}`",
+            cp.origin(),
+            keys.origin
+        ));
+    }
+    let row_root = base64::engine::general_purpose::STANDARD.encode(cp.hash().0);
+    if cp.size() != c.tree_size as u64 || row_root != c.root_hash {
+        return bad(format!(
+            "checkpoint {id}: its signed body does not match its stored size or root"
+        ));
+    }
+    Ok((cp.size(), *cp.hash()))
+}
+
+/// Stored hashes read in index order, in batches, compared with recomputed ones.
+#[derive(Default)]
+struct StoredHashes {
+    buf: std::collections::VecDeque<evidence_hashes::Model>,
+    next: i64,
+}
+
+impl StoredHashes {
+    async fn expect(
+        &mut self,
+        db: &impl ConnectionTrait,
+        index: u64,
+        hash: Hash,
+        entry: u64,
+    ) -> Result<(), VerifyError> {
+        if self.buf.is_empty() {
+            let rows = evidence_hashes::Entity::find()
+                .filter(evidence_hashes::Column::Idx.gte(self.next))
+                .order_by_asc(evidence_hashes::Column::Idx)
+                .limit(BATCH * 2)
+                .all(db)
+                .await?;
+            self.buf.extend(rows);
+        }
+        match self.buf.pop_front() {
+            Some(row) if row.idx as u64 == index && row.hash == hex::encode(hash.0) => {
+                self.next = row.idx + 1;
+                Ok(())
+            }
+            Some(row) if row.idx as u64 == index => bad(format!(
+                "entry {entry}: stored tree hash {index} does not match the entries"
+            )),
+            _ => bad(format!(
+                "entry {entry}: stored tree hash {index} is missing"
+            )),
+        }
+    }
+}

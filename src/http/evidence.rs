@@ -1,0 +1,134 @@
+//! Handlers for the evidence log: verifier key, checkpoint, entries and proofs (CONTRACT).
+
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::Query;
+use super::{ApiError, AppState};
+use crate::auth::{Permission, Principal};
+use crate::evidence::{self, tree::TreeError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/evidence/key", get(get_key))
+        .route("/evidence/checkpoint", get(get_checkpoint))
+        .route("/evidence/entries/{index}", get(get_entry))
+        .route("/evidence/proof/inclusion", get(get_inclusion_proof))
+        .route("/evidence/proof/consistency", get(get_consistency_proof))
+}
+
+impl From<TreeError> for ApiError {
+    fn from(e: TreeError) -> Self {
+        match e {
+            TreeError::Input(m) => ApiError::BadRequest(m),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+const TEXT: [(axum::http::HeaderName, &str); 1] = [(CONTENT_TYPE, "text/plain; charset=utf-8")];
+
+/// The verifier key in note form: `<name>+<hex key id>+<base64(0x01‖ed25519 public key)>`.
+#[utoipa::path(get, path = "/api/v1/evidence/key", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain")), security(("bearer" = [])))]
+pub async fn get_key(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<impl IntoResponse, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    Ok((TEXT, format!("{}\n", s.keys.verifier_key)))
+}
+
+/// The latest signed checkpoint (C2SP signed note).
+#[utoipa::path(get, path = "/api/v1/evidence/checkpoint", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain"), (status = 404)), security(("bearer" = [])))]
+pub async fn get_checkpoint(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<impl IntoResponse, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let latest = evidence::latest_checkpoint(&s.db).await?;
+    let c = latest.ok_or_else(|| ApiError::NotFound("no checkpoint has been signed yet".into()))?;
+    Ok((TEXT, c.note))
+}
+
+/// The entry's canonical bytes (JSON).
+#[utoipa::path(get, path = "/api/v1/evidence/entries/{index}", params(("index" = u64, Path)), tag = "evidence", responses((status = 200, content_type = "application/json"), (status = 404)), security(("bearer" = [])))]
+pub async fn get_entry(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(index): Path<u64>,
+) -> Result<impl IntoResponse, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let body = evidence::entry(&s.db, index)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no entry {index}")))?;
+    Ok(([(CONTENT_TYPE, "application/json")], body))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InclusionQuery {
+    pub index: u64,
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub tree_size: u64,
+    /// Base64 SHA-256(0x00‖entry).
+    pub leaf_hash: String,
+    /// Base64 hashes of the RFC 6962 audit path, leaf upward.
+    pub hashes: Vec<String>,
+}
+
+/// RFC 6962 inclusion proof of entry `index` in the tree of `size` entries.
+#[utoipa::path(get, path = "/api/v1/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 400)), security(("bearer" = [])))]
+pub async fn get_inclusion_proof(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Json<InclusionProof>, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let (leaf_hash, proof) = evidence::inclusion_proof(&s.db, q.index, q.size).await?;
+    Ok(Json(InclusionProof {
+        index: q.index,
+        tree_size: q.size,
+        leaf_hash,
+        hashes: proof.hashes,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsistencyQuery {
+    pub from: u64,
+    pub to: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    pub hashes: Vec<String>,
+}
+
+/// RFC 6962 consistency proof between the trees of `from` and `to` entries.
+#[utoipa::path(get, path = "/api/v1/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 400)), security(("bearer" = [])))]
+pub async fn get_consistency_proof(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Json<ConsistencyProof>, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let proof = evidence::consistency_proof(&s.db, q.from, q.to).await?;
+    Ok(Json(ConsistencyProof {
+        from: q.from,
+        to: q.to,
+        hashes: proof.hashes,
+    }))
+}
