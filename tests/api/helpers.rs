@@ -18,7 +18,7 @@ pub struct TestApp {
     pub database_url: String,
     pub clock: Arc<FixedClock>,
     pub client: reqwest::Client,
-    pub _dir: TempDir,
+    pub dir: TempDir,
 }
 
 /// The repository's policy folder: the seed services.
@@ -84,7 +84,7 @@ impl TestApp {
             database_url,
             clock,
             client: reqwest::Client::new(),
-            _dir: dir,
+            dir,
         }
     }
 

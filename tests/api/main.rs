@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod evidence;
 mod http_edge;
 mod policies_check;
 mod register_api;

@@ -1,0 +1,330 @@
+//! The evidence ledger: entries per change, signed checkpoints an independent verifier accepts,
+//! proofs that check against them, atomicity with the change, tampering caught by index.
+
+use base64::Engine;
+use gallra::auth::{token, Role};
+use gallra::evidence;
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use sha2::{Digest, Sha256};
+use signed_note::{Note, StandardVerifier, VerifierList};
+
+use crate::helpers::TestApp;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+fn node(l: &[u8], r: &[u8]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update([1u8])
+        .chain_update(l)
+        .chain_update(r)
+        .finalize()
+        .into()
+}
+
+/// RFC 9162 §2.1.3.2, written here independently of the server's tree code.
+fn root_from_inclusion(
+    index: u64,
+    size: u64,
+    leaf: [u8; 32],
+    path: &[[u8; 32]],
+) -> Option<[u8; 32]> {
+    if index >= size {
+        return None;
+    }
+    let (mut f_n, mut s_n, mut r) = (index, size - 1, leaf);
+    for p in path {
+        if s_n == 0 {
+            return None;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            r = node(p, &r);
+            while f_n & 1 == 0 && f_n != 0 {
+                f_n >>= 1;
+                s_n >>= 1;
+            }
+        } else {
+            r = node(&r, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    (s_n == 0).then_some(r)
+}
+
+fn decode32(s: &str) -> [u8; 32] {
+    B64.decode(s).unwrap().try_into().unwrap()
+}
+
+/// Parse and verify a checkpoint note with the served verifier key: (size, root).
+fn open_checkpoint(note: &str, vkey: &str) -> (u64, [u8; 32]) {
+    let verifier = StandardVerifier::new(vkey.trim()).expect("verifier key in note form");
+    let note = Note::from_bytes(note.as_bytes()).expect("a signed note");
+    note.verify(&VerifierList::new(vec![Box::new(verifier)]))
+        .expect("signature verifies");
+    let body = std::str::from_utf8(note.text()).unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines[0], "gallra.local/evidence", "origin line");
+    (lines[1].parse().unwrap(), decode32(lines[2]))
+}
+
+async fn text(app: &TestApp, path: &str, token: &str) -> String {
+    let r = app.get(path, token).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_entry_is_provably_in_the_signed_checkpoint() {
+    let app = TestApp::spawn().await;
+    let t = app.token(Role::Auditor).await;
+    let vkey = text(&app, "/api/v1/evidence/key", &t).await;
+    let parts: Vec<&str> = vkey.trim().split('+').collect();
+    assert_eq!(parts[0], "gallra.local/evidence");
+    assert_eq!(parts[1].len(), 8, "hex key id");
+    let note = text(&app, "/api/v1/evidence/checkpoint", &t).await;
+    let (size, root) = open_checkpoint(&note, &vkey);
+    assert!(size >= 25, "one entry per applied version, got {size}");
+
+    for index in 0..size {
+        let entry = text(&app, &format!("/api/v1/evidence/entries/{index}"), &t).await;
+        let leaf: [u8; 32] = Sha256::new()
+            .chain_update([0u8])
+            .chain_update(entry.as_bytes())
+            .finalize()
+            .into();
+        let proof = app
+            .get_json(&format!(
+                "/api/v1/evidence/proof/inclusion?index={index}&size={size}"
+            ))
+            .await;
+        assert_eq!(
+            decode32(proof["leaf_hash"].as_str().unwrap()),
+            leaf,
+            "entry {index}"
+        );
+        let path: Vec<[u8; 32]> = proof["hashes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| decode32(h.as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            root_from_inclusion(index, size, leaf, &path),
+            Some(root),
+            "entry {index}"
+        );
+    }
+    // A proof that would be accepted for the wrong index is not.
+    let proof = app
+        .get_json(&format!(
+            "/api/v1/evidence/proof/inclusion?index=0&size={size}"
+        ))
+        .await;
+    let path: Vec<[u8; 32]> = proof["hashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| decode32(h.as_str().unwrap()))
+        .collect();
+    assert_ne!(
+        root_from_inclusion(
+            1,
+            size,
+            decode32(proof["leaf_hash"].as_str().unwrap()),
+            &path
+        ),
+        Some(root)
+    );
+}
+
+#[tokio::test]
+async fn a_later_checkpoint_is_consistent_with_an_earlier_one() {
+    let app = TestApp::spawn().await;
+    let t = app.token(Role::Admin).await;
+    let vkey = text(&app, "/api/v1/evidence/key", &t).await;
+    let (old_size, old_root) =
+        open_checkpoint(&text(&app, "/api/v1/evidence/checkpoint", &t).await, &vkey);
+    let created = app
+        .client
+        .post(format!("{}/api/v1/tokens", app.address))
+        .bearer_auth(&t)
+        .json(&serde_json::json!({"name": "n", "role": "dpo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let (new_size, new_root) =
+        open_checkpoint(&text(&app, "/api/v1/evidence/checkpoint", &t).await, &vkey);
+    assert!(
+        new_size > old_size,
+        "a token creation is signed into a new checkpoint"
+    );
+    let proof = app
+        .get_json(&format!(
+            "/api/v1/evidence/proof/consistency?from={old_size}&to={new_size}"
+        ))
+        .await;
+    let hashes: Vec<tlog_tiles::tlog::Hash> = proof["hashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| tlog_tiles::tlog::Hash(decode32(h.as_str().unwrap())))
+        .collect();
+    tlog_tiles::tlog::check_tree(
+        &hashes,
+        new_size,
+        tlog_tiles::tlog::Hash(new_root),
+        old_size,
+        tlog_tiles::tlog::Hash(old_root),
+    )
+    .expect("consistent");
+    let bad = app
+        .get(
+            &format!("/api/v1/evidence/proof/consistency?from={new_size}&to={old_size}"),
+            &t,
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn entries_hold_ids_and_hashes_never_content_or_secrets() {
+    let app = TestApp::spawn().await;
+    let t = app.token(Role::Auditor).await;
+    let size = evidence::size(&app.db).await.unwrap();
+    let mut kinds = Vec::new();
+    for index in 0..size {
+        let e = text(&app, &format!("/api/v1/evidence/entries/{index}"), &t).await;
+        assert!(
+            !e.contains("Digitalt möte") && !e.contains("Gallra") && !e.contains("gallra_"),
+            "entry {index}: {e}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&e).unwrap();
+        assert_eq!(v["schema"], 1);
+        kinds.push(v["kind"].as_str().unwrap().to_owned());
+    }
+    assert!(kinds.contains(&"register_version".to_string()));
+    assert!(kinds.contains(&"token_created".to_string()));
+}
+
+#[tokio::test]
+async fn a_change_and_its_evidence_commit_together_or_not_at_all() {
+    let app = TestApp::spawn_with(None).await;
+    let now = gallra::clock::Clock::now(&*app.clock);
+    // Rolled back after the evidence was appended: neither stays.
+    let txn = app.db.begin().await.unwrap();
+    token::create(&txn, "rolled-back", Role::Dpo, now)
+        .await
+        .unwrap();
+    txn.rollback().await.unwrap();
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
+    assert!(token::list(&app.db).await.unwrap().is_empty());
+    // The evidence write fails midway: the change does not stay either.
+    app.db
+        .execute_unprepared("DROP TABLE evidence_hashes")
+        .await
+        .unwrap();
+    let txn = app.db.begin().await.unwrap();
+    assert!(token::create(&txn, "no-evidence", Role::Dpo, now)
+        .await
+        .is_err());
+    drop(txn);
+    assert!(token::list(&app.db).await.unwrap().is_empty());
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
+    let app = TestApp::spawn_with(None).await;
+    let now = gallra::clock::Clock::now(&*app.clock);
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let db = app.db.clone();
+        tasks.push(tokio::spawn(async move {
+            for j in 0..5 {
+                let txn = db.begin().await.unwrap();
+                token::create(&txn, &format!("w{i}-{j}"), Role::Auditor, now)
+                    .await
+                    .unwrap();
+                txn.commit().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 80);
+    evidence::sign_checkpoint(&app.db, &app.keys, now)
+        .await
+        .unwrap();
+    let summary = evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("verifies");
+    assert_eq!(summary.entries, 80);
+}
+
+/// Run `gallra evidence verify` against the app's store and key.
+fn cli_verify(app: &TestApp) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))
+        .args(["evidence", "verify"])
+        .env("GALLRA_DATABASE_URL", &app.database_url)
+        .env("GALLRA_DATA_DIR", app.dir.path())
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn tampering_is_caught_and_named_by_index() {
+    let cases: &[(&str, &str)] = &[
+        ("UPDATE evidence_entries SET body = replace(body, '\"version\":1', '\"version\":2') WHERE idx = 2", "entry 2:"),
+        ("DELETE FROM evidence_entries WHERE idx = 3", "entry 3 is missing"),
+        (
+            "UPDATE evidence_entries SET body = CASE idx WHEN 4 THEN (SELECT body FROM evidence_entries WHERE idx = 5) ELSE (SELECT body FROM evidence_entries WHERE idx = 4) END, leaf_hash = CASE idx WHEN 4 THEN (SELECT leaf_hash FROM evidence_entries WHERE idx = 5) ELSE (SELECT leaf_hash FROM evidence_entries WHERE idx = 4) END WHERE idx IN (4, 5)",
+            "entry 4:",
+        ),
+        ("UPDATE evidence_checkpoints SET root_hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE id = 1", "checkpoint 1"),
+    ];
+    for (sql, named) in cases {
+        let app = TestApp::spawn().await;
+        assert!(cli_verify(&app).0, "an untouched log verifies");
+        app.db.execute_unprepared(sql).await.unwrap();
+        let (ok, stderr) = cli_verify(&app);
+        assert!(!ok, "{sql}");
+        assert!(
+            stderr.contains(named),
+            "{sql}: expected `{named}` in {stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_checkpoint_signed_with_another_key_is_caught() {
+    let app = TestApp::spawn().await;
+    let (other, _) = signed_note::generate_key(&mut rand_core::OsRng, "gallra.local/evidence");
+    let other = gallra::evidence::Keys::from_signer_key(&other).unwrap();
+    let size = evidence::size(&app.db).await.unwrap();
+    let latest = evidence::latest_checkpoint(&app.db).await.unwrap().unwrap();
+    let body = latest.note.split("\n\n").next().unwrap().to_owned() + "\n";
+    let mut forged = Note::new(body.as_bytes(), &[]).unwrap();
+    forged.add_sigs(&[&other.signer().unwrap()]).unwrap();
+    let forged = String::from_utf8(forged.to_bytes())
+        .unwrap()
+        .replace('\'', "''");
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE evidence_checkpoints SET note = '{forged}' WHERE id = {}",
+            latest.id
+        ))
+        .await
+        .unwrap();
+    let (ok, stderr) = cli_verify(&app);
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("checkpoint {}: signature", latest.id)),
+        "{stderr} (size {size})"
+    );
+}
