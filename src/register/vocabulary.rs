@@ -54,6 +54,8 @@ const fn dt(
 
 use Special::{Art10, Art9, MayContain, None as Plain};
 
+// One row per type reads as a table; rustfmt would spread each over eight lines.
+#[rustfmt::skip]
 pub const DATA_TYPES: &[DataType] = &[
     dt("name", "Name", "Namn", Plain, false, "user.name"),
     dt(
@@ -72,94 +74,17 @@ pub const DATA_TYPES: &[DataType] = &[
         false,
         "user.unique_id",
     ),
-    dt(
-        "username",
-        "Username",
-        "Användarnamn",
-        Plain,
-        false,
-        "user.account.username",
-    ),
-    dt(
-        "session-id",
-        "Session id",
-        "Sessions-id",
-        Plain,
-        false,
-        "user.unique_id.pseudonymous",
-    ),
-    dt(
-        "contact-email",
-        "E-mail address",
-        "E-postadress",
-        Plain,
-        false,
-        "user.contact.email",
-    ),
-    dt(
-        "phone-number",
-        "Telephone number",
-        "Telefonnummer",
-        Plain,
-        false,
-        "user.contact.phone_number",
-    ),
-    dt(
-        "postal-address",
-        "Postal address",
-        "Postadress",
-        Plain,
-        false,
-        "user.contact.address",
-    ),
-    dt(
-        "job-title",
-        "Job title or role",
-        "Befattning eller roll",
-        Plain,
-        false,
-        "user.job_title",
-    ),
-    dt(
-        "workplace",
-        "Employer or workplace",
-        "Arbetsgivare eller arbetsplats",
-        Plain,
-        false,
-        "user.workplace",
-    ),
-    dt(
-        "credentials",
-        "Passwords and authentication credentials",
-        "Lösenord och inloggningsuppgifter",
-        Plain,
-        false,
-        "user.authorization.credentials",
-    ),
-    dt(
-        "access-rights",
-        "Access rights and permissions",
-        "Behörigheter",
-        Plain,
-        false,
-        "user.authorization",
-    ),
-    dt(
-        "ip-address",
-        "IP address",
-        "IP-adress",
-        Plain,
-        false,
-        "user.device.ip_address",
-    ),
-    dt(
-        "device-id",
-        "Device or workstation identifier",
-        "Enhets- eller datoridentitet",
-        Plain,
-        false,
-        "user.device.device_id",
-    ),
+    dt("username", "Username", "Användarnamn", Plain, false, "user.account.username"),
+    dt("session-id", "Session id", "Sessions-id", Plain, false, "user.unique_id.pseudonymous"),
+    dt("contact-email", "E-mail address", "E-postadress", Plain, false, "user.contact.email"),
+    dt("phone-number", "Telephone number", "Telefonnummer", Plain, false, "user.contact.phone_number"),
+    dt("postal-address", "Postal address", "Postadress", Plain, false, "user.contact.address"),
+    dt("job-title", "Job title or role", "Befattning eller roll", Plain, false, "user.job_title"),
+    dt("workplace", "Employer or workplace", "Arbetsgivare eller arbetsplats", Plain, false, "user.workplace"),
+    dt("credentials", "Passwords and authentication credentials", "Lösenord och inloggningsuppgifter", Plain, false, "user.authorization.credentials"),
+    dt("access-rights", "Access rights and permissions", "Behörigheter", Plain, false, "user.authorization"),
+    dt("ip-address", "IP address", "IP-adress", Plain, false, "user.device.ip_address"),
+    dt("device-id", "Device or workstation identifier", "Enhets- eller datoridentitet", Plain, false, "user.device.device_id"),
     dt(
         "log-data",
         "Log data (activity, access and audit logs)",
@@ -168,54 +93,12 @@ pub const DATA_TYPES: &[DataType] = &[
         false,
         "user.behavior",
     ),
-    dt(
-        "audio-video",
-        "Audio and video",
-        "Ljud och bild",
-        Plain,
-        false,
-        "user.content.private",
-    ),
-    dt(
-        "meeting-content",
-        "Meeting content: video, audio and chat that may hold special categories",
-        "Mötesinnehåll som kan innehålla känsliga personuppgifter",
-        MayContain,
-        true,
-        "user.content.private",
-    ),
-    dt(
-        "email-content",
-        "E-mail content that may hold special categories",
-        "E-postinnehåll som kan innehålla känsliga personuppgifter",
-        MayContain,
-        true,
-        "user.content.private",
-    ),
-    dt(
-        "file-content",
-        "Files and documents that may hold special categories",
-        "Filer och dokument som kan innehålla känsliga personuppgifter",
-        MayContain,
-        true,
-        "user.content.private",
-    ),
-    dt(
-        "free-text",
-        "Free text that may hold special categories",
-        "Fritext som kan innehålla känsliga personuppgifter",
-        MayContain,
-        true,
-        "user.content.private",
-    ),
-    dt(
-        "web-content",
-        "Published web content",
-        "Publicerat webbinnehåll",
-        Plain,
-        false,
-        "user.content.public",
-    ),
+    dt("audio-video", "Audio and video", "Ljud och bild", Plain, false, "user.content.private"),
+    dt("meeting-content", "Meeting content: video, audio and chat that may hold special categories", "Mötesinnehåll som kan innehålla känsliga personuppgifter", MayContain, true, "user.content.private"),
+    dt("email-content", "E-mail content that may hold special categories", "E-postinnehåll som kan innehålla känsliga personuppgifter", MayContain, true, "user.content.private"),
+    dt("file-content", "Files and documents that may hold special categories", "Filer och dokument som kan innehålla känsliga personuppgifter", MayContain, true, "user.content.private"),
+    dt("free-text", "Free text that may hold special categories", "Fritext som kan innehålla känsliga personuppgifter", MayContain, true, "user.content.private"),
+    dt("web-content", "Published web content", "Publicerat webbinnehåll", Plain, false, "user.content.public"),
     dt(
         "financial",
         "Financial circumstances (economy)",
@@ -225,78 +108,15 @@ pub const DATA_TYPES: &[DataType] = &[
         "user.financial",
     ),
     dt("salary", "Salary", "Lön", Plain, true, "user.financial"),
-    dt(
-        "health",
-        "Health data",
-        "Uppgifter om hälsa",
-        Art9,
-        true,
-        "user.health_and_medical",
-    ),
-    dt(
-        "trade-union-membership",
-        "Trade-union membership",
-        "Facklig tillhörighet",
-        Art9,
-        true,
-        "user.union_membership",
-    ),
-    dt(
-        "political-opinion",
-        "Political opinions",
-        "Politiska åsikter",
-        Art9,
-        true,
-        "user.political_opinion",
-    ),
-    dt(
-        "religious-belief",
-        "Religious or philosophical beliefs",
-        "Religiös eller filosofisk övertygelse",
-        Art9,
-        true,
-        "user.religious_belief",
-    ),
-    dt(
-        "ethnic-origin",
-        "Racial or ethnic origin",
-        "Etniskt ursprung",
-        Art9,
-        true,
-        "user.race_ethnicity",
-    ),
-    dt(
-        "sex-life",
-        "Sex life or sexual orientation",
-        "Sexualliv eller sexuell läggning",
-        Art9,
-        true,
-        "user.sexual_orientation",
-    ),
-    dt(
-        "genetic",
-        "Genetic data",
-        "Genetiska uppgifter",
-        Art9,
-        true,
-        "user.genetic",
-    ),
-    dt(
-        "biometric",
-        "Biometric data for identification",
-        "Biometriska uppgifter",
-        Art9,
-        true,
-        "user.biometric",
-    ),
-    dt(
-        "criminal-offence",
-        "Criminal convictions and offences",
-        "Lagöverträdelser",
-        Art10,
-        true,
-        "user.criminal_history",
-    ),
+    dt("health", "Health data", "Uppgifter om hälsa", Art9, true, "user.health_and_medical"),
+    dt("trade-union-membership", "Trade-union membership", "Facklig tillhörighet", Art9, true, "user.union_membership"),
+    dt("political-opinion", "Political opinions", "Politiska åsikter", Art9, true, "user.political_opinion"),
+    dt("religious-belief", "Religious or philosophical beliefs", "Religiös eller filosofisk övertygelse", Art9, true, "user.religious_belief"),
+    dt("ethnic-origin", "Racial or ethnic origin", "Etniskt ursprung", Art9, true, "user.race_ethnicity"),
+    dt("sex-life", "Sex life or sexual orientation", "Sexualliv eller sexuell läggning", Art9, true, "user.sexual_orientation"),
+    dt("genetic", "Genetic data", "Genetiska uppgifter", Art9, true, "user.genetic"),
+    dt("biometric", "Biometric data for identification", "Biometriska uppgifter", Art9, true, "user.biometric"),
+    dt("criminal-offence", "Criminal convictions and offences", "Lagöverträdelser", Art10, true, "user.criminal_history"),
 ];
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -397,6 +217,20 @@ pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> V
     scored.into_iter().take(3).map(|(_, k)| k).collect()
 }
 
+/// Everyday names people write for a data type, mapped to its id for "did you mean" hints.
+pub fn alias(word: &str) -> Option<&'static str> {
+    Some(match word.to_lowercase().as_str() {
+        "personnummer" | "cpr" | "cpr-nummer" | "ssn" | "personal-number" => "national-id-number",
+        "email" | "e-mail" | "e-post" | "epost" => "contact-email",
+        "phone" | "telefon" | "telefonnummer" => "phone-number",
+        "address" | "adress" => "postal-address",
+        "video" | "audio" | "ljud-och-bild" => "audio-video",
+        "hälsa" | "halsa" | "health-data" => "health",
+        "login" | "user-name" | "anvandarnamn" => "username",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,18 +252,4 @@ mod tests {
             "national-id-number"
         );
     }
-}
-
-/// Everyday names people write for a data type, mapped to its id for "did you mean" hints.
-pub fn alias(word: &str) -> Option<&'static str> {
-    Some(match word.to_lowercase().as_str() {
-        "personnummer" | "cpr" | "cpr-nummer" | "ssn" | "personal-number" => "national-id-number",
-        "email" | "e-mail" | "e-post" | "epost" => "contact-email",
-        "phone" | "telefon" | "telefonnummer" => "phone-number",
-        "address" | "adress" => "postal-address",
-        "video" | "audio" | "ljud-och-bild" => "audio-video",
-        "hälsa" | "halsa" | "health-data" => "health",
-        "login" | "user-name" | "anvandarnamn" => "username",
-        _ => return None,
-    })
 }
