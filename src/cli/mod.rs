@@ -1,5 +1,6 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
+mod bench;
 mod evidence;
 mod policies;
 mod tokens;
@@ -44,6 +45,9 @@ pub enum Command {
     /// The evidence log.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// Benchmarks (run from a release build).
+    #[command(subcommand, hide = true)]
+    Bench(bench::BenchCommand),
     /// Print the built-in vocabularies (data types, data-subject categories).
     Vocabulary,
 }
@@ -73,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policies(c) => Ok(policies::run(c)),
         Command::Token(c) => tokens::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
+        Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();
             Ok(ExitCode::SUCCESS)
