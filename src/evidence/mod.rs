@@ -12,4 +12,4 @@ pub use append::append;
 pub use event::Event;
 pub use keys::Keys;
 pub use signing::{commit_and_sign, latest_checkpoint, sign_checkpoint};
-pub use tree::{consistency_proof, entry, inclusion_proof, size, Proof};
+pub use tree::{consistency_proof, entries, entry, inclusion_proof, size, Proof};

@@ -139,6 +139,22 @@ pub async fn entry(db: &impl ConnectionTrait, index: u64) -> Result<Option<Strin
         .map(|e| e.body))
 }
 
+/// Up to `limit` entries from index `from`, in order.
+pub async fn entries(
+    db: &impl ConnectionTrait,
+    from: u64,
+    limit: u64,
+) -> Result<Vec<(u64, String)>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows = evidence_entries::Entity::find()
+        .filter(evidence_entries::Column::Idx.gte(from as i64))
+        .order_by_asc(evidence_entries::Column::Idx)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.idx as u64, e.body)).collect())
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Proof {
     pub hashes: Vec<String>,

@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/evidence/key", get(get_key))
         .route("/evidence/checkpoint", get(get_checkpoint))
+        .route("/evidence/entries", get(list_entries))
         .route("/evidence/entries/{index}", get(get_entry))
         .route("/evidence/proof/inclusion", get(get_inclusion_proof))
         .route("/evidence/proof/consistency", get(get_consistency_proof))
@@ -67,6 +68,44 @@ pub async fn get_entry(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no entry {index}")))?;
     Ok(([(CONTENT_TYPE, "application/json")], body))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryRange {
+    /// First index (default 0).
+    pub from: Option<u64>,
+    /// At most this many entries, 1–1000 (default 100).
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryView {
+    pub index: u64,
+    /// The entry's canonical bytes, as a string.
+    pub entry: String,
+}
+
+/// A page of entries in index order.
+#[utoipa::path(get, path = "/api/v1/evidence/entries", params(EntryRange), tag = "evidence", responses((status = 200, body = Vec<EntryView>), (status = 400)), security(("bearer" = [])))]
+pub async fn list_entries(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(q): Query<EntryRange>,
+) -> Result<Json<Vec<EntryView>>, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 1000".into(),
+        ));
+    }
+    let rows = evidence::entries(&s.db, q.from.unwrap_or(0), limit).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(index, entry)| EntryView { index, entry })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

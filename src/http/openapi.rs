@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         super::tokens::revoke_token,
         super::evidence::get_key,
         super::evidence::get_checkpoint,
+        super::evidence::list_entries,
         super::evidence::get_entry,
         super::evidence::get_inclusion_proof,
         super::evidence::get_consistency_proof,

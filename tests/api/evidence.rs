@@ -204,6 +204,16 @@ async fn entries_hold_ids_and_hashes_never_content_or_secrets() {
         kinds.push(v["kind"].as_str().unwrap().to_owned());
     }
     assert!(kinds.contains(&"register_version".to_string()));
+    let page = app
+        .get_json("/api/v1/evidence/entries?from=1&limit=2")
+        .await;
+    let page = page.as_array().unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0]["index"], 1);
+    assert_eq!(
+        page[1]["entry"],
+        text(&app, "/api/v1/evidence/entries/2", &t).await
+    );
     assert!(kinds.contains(&"token_created".to_string()));
 }
 

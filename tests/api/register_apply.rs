@@ -155,3 +155,42 @@ async fn a_failing_set_leaves_the_register_as_it_was() {
     assert!(result.is_err());
     assert_eq!(versions(&app, "digitalt-mote").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_server_refuses_to_start_on_an_invalid_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), tmp.path());
+    edit(
+        tmp.path(),
+        "digitalt-mote.toml",
+        "\"Europe/Stockholm\"",
+        "\"Mars/Olympus\"",
+    );
+    let data = tempfile::tempdir().unwrap();
+    let settings = gallra::settings::Settings {
+        database_url: crate::helpers::fresh_database_url(data.path()).await,
+        data_dir: data.path().to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        policies: Some(tmp.path().to_path_buf()),
+        scheduler: false,
+    };
+    let clock = std::sync::Arc::new(gallra::clock::SystemClock);
+    let err = gallra::app::Application::build(&settings, clock)
+        .await
+        .err()
+        .expect("refuses to start");
+    let invalid = err
+        .downcast_ref::<gallra::app::InvalidPolicies>()
+        .expect("names the policy errors");
+    assert!(
+        invalid.0.to_string().contains("digitalt-mote.toml:"),
+        "{invalid}"
+    );
+    assert!(
+        invalid
+            .0
+            .to_string()
+            .contains("unknown time zone `Mars/Olympus`"),
+        "{invalid}"
+    );
+}
