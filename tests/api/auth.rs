@@ -66,13 +66,12 @@ async fn a_revoked_token_is_refused_and_secrets_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;
     let admin = app.token(Role::Admin).await;
     let r = app
-        .client
-        .post(format!("{}/api/v1/tokens", app.address))
-        .bearer_auth(&admin)
-        .json(&serde_json::json!({"name": "auditor-1", "role": "auditor"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            "/api/v1/tokens",
+            &admin,
+            serde_json::json!({"name": "auditor-1", "role": "auditor"}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let created: serde_json::Value = r.json().await.unwrap();
     let secret = created["secret"].as_str().unwrap().to_owned();

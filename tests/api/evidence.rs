@@ -145,13 +145,12 @@ async fn a_later_checkpoint_is_consistent_with_an_earlier_one() {
     let (old_size, old_root) =
         open_checkpoint(&text(&app, "/api/v1/evidence/checkpoint", &t).await, &vkey);
     let created = app
-        .client
-        .post(format!("{}/api/v1/tokens", app.address))
-        .bearer_auth(&t)
-        .json(&serde_json::json!({"name": "n", "role": "dpo"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            "/api/v1/tokens",
+            &t,
+            serde_json::json!({"name": "n", "role": "dpo"}),
+        )
+        .await;
     assert_eq!(created.status(), 201);
     let (new_size, new_root) =
         open_checkpoint(&text(&app, "/api/v1/evidence/checkpoint", &t).await, &vkey);

@@ -109,6 +109,21 @@ impl TestApp {
             .expect("request")
     }
 
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// GET as an admin and parse the JSON body, asserting 200.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let admin = self.token(Role::Admin).await;

@@ -85,13 +85,12 @@ async fn bad_requests_get_json_errors_with_4xx() {
     }
     let admin = app.token(Role::Admin).await;
     let r = app
-        .client
-        .post(format!("{}/api/v1/tokens", app.address))
-        .bearer_auth(&admin)
-        .json(&serde_json::json!({"name": "x", "role": "root"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            "/api/v1/tokens",
+            &admin,
+            serde_json::json!({"name": "x", "role": "root"}),
+        )
+        .await;
     assert_eq!(r.status(), 400);
 }
 
