@@ -1,4 +1,4 @@
-//! `evidence_hashes`: the Merkle tree's stored hashes by Go tlog stored-hash index (hex).
+//! `evidence_hashes`: the Merkle tree's stored hashes by Go tlog stored-hash index (raw bytes).
 
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub idx: i64,
-    pub hash: String,
+    pub hash: Vec<u8>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,5 @@
-//! The evidence ledger: entries, the tree's stored hashes (Go tlog layout), a head row whose
-//! lock serialises appends, and signed checkpoints.
+//! The evidence ledger: entries, the tree's stored hashes (Go tlog layout, raw 32 bytes), a
+//! head row whose lock serialises appends, and signed checkpoints.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -17,7 +17,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(EvidenceEntries::CreatedAt))
                 .col(string(EvidenceEntries::Kind))
                 .col(text(EvidenceEntries::Body))
-                .col(string(EvidenceEntries::LeafHash))
+                .col(binary(EvidenceEntries::LeafHash))
                 .to_owned(),
         )
         .await?;
@@ -26,7 +26,7 @@ impl MigrationTrait for Migration {
                 .table(EvidenceHashes::Table)
                 .if_not_exists()
                 .col(big_integer(EvidenceHashes::Idx).primary_key())
-                .col(string(EvidenceHashes::Hash))
+                .col(binary(EvidenceHashes::Hash))
                 .to_owned(),
         )
         .await?;

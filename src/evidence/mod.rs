@@ -8,7 +8,7 @@ mod signing;
 pub mod tree;
 pub mod verify;
 
-pub use append::append;
+pub use append::{append, append_all};
 pub use event::Event;
 pub use keys::Keys;
 pub use signing::{commit_and_sign, latest_checkpoint, sign_checkpoint};

@@ -35,9 +35,8 @@ pub async fn sign_checkpoint(
     let root = tree::root(db, size).await?;
     if let Some(last) = &last {
         // Never sign a tree that does not extend the last signed one.
-        let old = tree::parse_hex(&hex::encode(
-            base64::engine::general_purpose::STANDARD.decode(&last.root_hash)?,
-        ))?;
+        let old =
+            tree::to_hash(&base64::engine::general_purpose::STANDARD.decode(&last.root_hash)?)?;
         let from = last.tree_size as u64;
         let proof = with_hashes(db, |r| tlog::prove_tree(size, from, &Dyn(r))).await?;
         tlog::check_tree(&proof, size, root, from, old).map_err(|e| {

@@ -15,7 +15,16 @@ use utoipa::ToSchema;
 
 /// Records the indexes asked for and answers with zero hashes.
 #[derive(Default)]
-struct Wanted(RefCell<Vec<u64>>);
+pub struct Wanted(RefCell<Vec<u64>>);
+
+impl Wanted {
+    pub fn indexes(self) -> Vec<u64> {
+        let mut v = self.0.into_inner();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
 
 impl HashReader for Wanted {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog::Error> {
@@ -70,16 +79,16 @@ pub async fn read_hashes(
             .all(db)
             .await?
         {
-            out.insert(row.idx as u64, parse_hex(&row.hash)?);
+            out.insert(row.idx as u64, to_hash(&row.hash)?);
         }
     }
     Ok(out)
 }
 
-pub fn parse_hex(s: &str) -> Result<Hash, TreeError> {
-    let mut h = [0u8; 32];
-    hex::decode_to_slice(s, &mut h)
-        .map_err(|_| TreeError::Tlog(format!("stored hash `{s}` is not 64 hex digits")))?;
+pub fn to_hash(bytes: &[u8]) -> Result<Hash, TreeError> {
+    let h: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| TreeError::Tlog(format!("a stored hash has {} bytes, not 32", bytes.len())))?;
     Ok(Hash(h))
 }
 
@@ -90,7 +99,7 @@ pub async fn with_hashes<T>(
 ) -> Result<T, TreeError> {
     let wanted = Wanted::default();
     f(&wanted)?;
-    let indexes = wanted.0.into_inner();
+    let indexes = wanted.indexes();
     let known = Known(read_hashes(db, &indexes).await?);
     Ok(f(&known)?)
 }

@@ -95,16 +95,18 @@ async fn apply_in(
         .changes
         .sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     // Each new version is evidence, in the same transaction as the version itself.
-    for c in &report.changes {
-        let event = Event::RegisterVersion {
+    let events: Vec<Event> = report
+        .changes
+        .iter()
+        .map(|c| Event::RegisterVersion {
             entry: c.kind.to_owned(),
             key: c.key.clone(),
             version: c.version,
             content_hash: c.content_hash.clone(),
             retired: c.change == ChangeKind::Retired,
-        };
-        evidence::append(db, &event, now).await?;
-    }
+        })
+        .collect();
+    evidence::append_all(db, &events, now).await?;
     Ok(report)
 }
 
