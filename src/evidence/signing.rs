@@ -4,7 +4,10 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use entity::evidence_checkpoints;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryOrder, Statement, TransactionTrait,
+};
 use signed_note::Note;
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog;
@@ -23,6 +26,24 @@ pub async fn latest_checkpoint(
 
 /// Sign a checkpoint of the current tree if it grew since the last one; returns the note.
 pub async fn sign_checkpoint(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<String>> {
+    // Holding the head row's lock orders signers (and appends) across replicas: checkpoints are
+    // stored in increasing size, each checked against the one before.
+    let txn = db.begin().await?;
+    txn.execute_raw(Statement::from_string(
+        txn.get_database_backend(),
+        "UPDATE evidence_head SET size = size WHERE id = 1",
+    ))
+    .await?;
+    let signed = sign_locked(&txn, keys, now).await?;
+    txn.commit().await?;
+    Ok(signed)
+}
+
+async fn sign_locked(
     db: &impl ConnectionTrait,
     keys: &Keys,
     now: DateTime<Utc>,
@@ -70,7 +91,7 @@ pub async fn sign_checkpoint(
 /// signature does not undo the committed change: the next signing (at the latest hourly) covers it.
 pub async fn commit_and_sign(
     txn: sea_orm::DatabaseTransaction,
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     keys: &Keys,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {

@@ -272,6 +272,43 @@ async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
     assert_eq!(summary.entries, 80);
 }
 
+#[tokio::test]
+async fn two_replicas_on_one_store_extend_one_tree() {
+    let app = TestApp::spawn().await;
+    let replica = app.spawn_replica().await;
+    let admin = app.token(Role::Admin).await;
+    let before = evidence::size(&app.db).await.unwrap();
+    let mut requests = Vec::new();
+    for i in 0..24 {
+        let base = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            replica.clone()
+        };
+        let (client, admin) = (app.client.clone(), admin.clone());
+        requests.push(tokio::spawn(async move {
+            let body = serde_json::json!({"name": format!("r{i}"), "role": "auditor"});
+            client
+                .post(format!("{base}/api/v1/tokens"))
+                .bearer_auth(admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for r in requests {
+        assert_eq!(r.await.unwrap(), 201);
+    }
+    assert_eq!(evidence::size(&app.db).await.unwrap(), before + 24);
+    let summary = evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("one consistent tree");
+    assert!(summary.checkpoints >= 2);
+    assert!(cli_verify(&app).0);
+}
+
 /// Run `gallra evidence verify` against the app's store and key.
 fn cli_verify(app: &TestApp) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))

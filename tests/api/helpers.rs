@@ -88,6 +88,23 @@ impl TestApp {
         }
     }
 
+    /// A second replica on the same store and signing key, as a second `gallra serve` would be.
+    pub async fn spawn_replica(&self) -> String {
+        let settings = Settings {
+            database_url: self.database_url.clone(),
+            data_dir: self.dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            policies: None,
+            scheduler: false,
+        };
+        let app = Application::build(&settings, self.clock.clone())
+            .await
+            .expect("replica builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        address
+    }
+
     pub async fn token(&self, role: Role) -> String {
         token::create(
             &self.db,
