@@ -96,7 +96,9 @@ pub async fn apply_dir(
 
 /// Sign a checkpoint at least hourly while the log grew (appends by other replicas included).
 async fn hourly_checkpoints(state: AppState) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let hour = std::time::Duration::from_secs(3600);
+    // Start-up already signed after its apply; the first tick is an hour from now.
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;

@@ -12,7 +12,6 @@ use crate::clock::{Clock, SystemClock};
 use crate::evidence::commit_and_sign;
 use crate::policy;
 use crate::settings::Settings;
-use sea_orm::TransactionTrait;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -57,7 +56,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     let clock = Arc::new(SystemClock);
     let app = Application::build(&settings, clock.clone()).await?;
-    let txn = app.state.db.begin().await?;
+    let txn = crate::db::begin_write(&app.state.db).await?;
     let (_, secret) = token::create(&txn, "demo-admin", Role::Admin, clock.now()).await?;
     commit_and_sign(txn, &app.state.db, &app.state.keys, clock.now()).await?;
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());

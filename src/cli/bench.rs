@@ -4,7 +4,6 @@
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use sea_orm::TransactionTrait;
 
 use crate::clock::{Clock, SystemClock};
 use crate::evidence::{self, Event, Keys};
@@ -43,7 +42,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     let single = 2_000.min(args.entries);
     let t = Instant::now();
     for i in 0..single {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(&db).await?;
         evidence::append(&txn, &event(i), now).await?;
         txn.commit().await?;
     }
@@ -55,7 +54,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     let mut i = single;
     while i < args.entries {
         let batch: Vec<Event> = (i..(i + 1_000).min(args.entries)).map(event).collect();
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(&db).await?;
         evidence::append_all(&txn, &batch, now).await?;
         txn.commit().await?;
         i += batch.len() as u64;

@@ -8,7 +8,6 @@ use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
 use crate::evidence::{commit_and_sign, Keys};
 use crate::settings::Settings;
-use sea_orm::TransactionTrait;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -38,7 +37,7 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
     let settings = Settings::load()?;
     let db = crate::db::connect(&settings.database_url).await?;
     let keys = Keys::load_or_create(&settings.data_dir)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&db).await?;
     match c {
         TokenCommand::Create { role, name } => {
             let (view, secret) = token::create(&txn, &name, role, SystemClock.now()).await?;

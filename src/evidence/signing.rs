@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::evidence_checkpoints;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryOrder, Statement, TransactionTrait,
+    QueryOrder, Statement,
 };
 use signed_note::Note;
 use tlog_tiles::checkpoint::Checkpoint;
@@ -32,7 +32,7 @@ pub async fn sign_checkpoint(
 ) -> anyhow::Result<Option<String>> {
     // Holding the head row's lock orders signers (and appends) across replicas: checkpoints are
     // stored in increasing size, each checked against the one before.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     txn.execute_raw(Statement::from_string(
         txn.get_database_backend(),
         "UPDATE evidence_head SET size = size WHERE id = 1",

@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 
 use super::extract;
 use super::{ApiError, AppState};
-use sea_orm::TransactionTrait;
 
 use crate::auth::token::{self, TokenView};
 use crate::auth::{Permission, Principal, Role};
@@ -56,7 +55,7 @@ pub async fn create_token(
     if req.name.trim().is_empty() || req.name.len() > 100 {
         return Err(ApiError::BadRequest("name must be 1–100 characters".into()));
     }
-    let txn = s.db.begin().await?;
+    let txn = crate::db::begin_write(&s.db).await?;
     let (token, secret) = token::create(&txn, &req.name, req.role, s.clock.now()).await?;
     commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
     tracing::info!(token = token.id, role = %token.role, "token created");
@@ -71,7 +70,7 @@ pub async fn revoke_token(
     Path(id): Path<i32>,
 ) -> Result<Json<TokenView>, ApiError> {
     auth.require(Permission::ManageTokens)?;
-    let txn = s.db.begin().await?;
+    let txn = crate::db::begin_write(&s.db).await?;
     let revoked = token::revoke(&txn, id, s.clock.now()).await?;
     commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
     revoked

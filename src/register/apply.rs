@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{instructions, register_entries, register_versions, rules, service_terms};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -54,7 +54,7 @@ pub async fn apply(
     now: DateTime<Utc>,
 ) -> anyhow::Result<ApplyReport> {
     let desired = desired_entries(set)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let report = apply_in(&txn, &desired, author, now).await?;
     txn.commit().await?;
     Ok(report)
