@@ -17,6 +17,7 @@ use crate::settings::Settings;
 
 pub struct Application {
     listener: TcpListener,
+    scheduler: bool,
     pub state: AppState,
 }
 
@@ -47,7 +48,13 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         Ok(Application {
             listener,
-            state: AppState { db, clock, keys },
+            scheduler: settings.scheduler,
+            state: AppState {
+                db,
+                clock,
+                keys,
+                datasources: Default::default(),
+            },
         })
     }
 
@@ -61,11 +68,28 @@ impl Application {
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
         tokio::spawn(hourly_checkpoints(self.state.clone()));
+        let _scheduler = if self.scheduler {
+            Some(crate::scheduler::start(self.state.clone()).await?)
+        } else {
+            None
+        };
         axum::serve(self.listener, http::router(self.state))
             .with_graceful_shutdown(shutdown)
             .await?;
         Ok(())
     }
+}
+
+/// The state jobs and handlers share, without an HTTP listener (CLI commands).
+pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let db = crate::db::connect(&settings.database_url).await?;
+    let keys = Keys::load_or_create(&settings.data_dir)?;
+    Ok(AppState {
+        db,
+        clock,
+        keys,
+        datasources: Default::default(),
+    })
 }
 
 /// Validate a folder and apply it. Two replicas starting together may race on the same new

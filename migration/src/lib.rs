@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_register;
 mod m20261123_000002_api_tokens;
 mod m20261123_000003_evidence;
+mod m20261123_000004_retention;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_register::Migration),
             Box::new(m20261123_000002_api_tokens::Migration),
             Box::new(m20261123_000003_evidence::Migration),
+            Box::new(m20261123_000004_retention::Migration),
         ]
     }
 }

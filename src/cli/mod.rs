@@ -3,6 +3,7 @@
 mod bench;
 mod evidence;
 mod policies;
+mod retention;
 mod tokens;
 
 use std::path::PathBuf;
@@ -39,6 +40,11 @@ pub enum Command {
     /// Policy tools.
     #[command(subcommand)]
     Policies(policies::PoliciesCommand),
+    /// Run one retention rule now.
+    Purge(retention::PurgeArgs),
+    /// Retention: breaches, approvals, legal holds.
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
     /// API tokens.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
@@ -76,6 +82,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => policies::apply(args).await,
         Command::Policies(c) => Ok(policies::run(c)),
         Command::Token(c) => tokens::run(c).await,
+        Command::Purge(a) => retention::purge(a).await,
+        Command::Retention(c) => retention::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
         Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {

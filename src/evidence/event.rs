@@ -25,6 +25,39 @@ pub enum Event {
     TokenRevoked {
         token_id: i32,
     },
+    /// A retention run: counts, a digest of the affected keys, never a key.
+    RetentionRun {
+        run_id: i32,
+        rule: String,
+        rule_hash: String,
+        trigger: String,
+        scheduled_for: Option<String>,
+        cutoff: String,
+        matched: u64,
+        affected: u64,
+        held: u64,
+        keys_sha256: Option<String>,
+        remaining_over_age: Option<u64>,
+        oldest_remaining: Option<String>,
+        duration_ms: u64,
+        outcome: String,
+    },
+    /// A DPO approved a guarded run.
+    RunApproved {
+        run_id: i32,
+        rule: String,
+        approved_by_token: i32,
+    },
+    HoldPlaced {
+        hold_id: i32,
+        rule: String,
+        keys: i64,
+        keys_sha256: Option<String>,
+    },
+    HoldLifted {
+        hold_id: i32,
+        rule: String,
+    },
 }
 
 impl Event {
@@ -33,6 +66,10 @@ impl Event {
             Event::RegisterVersion { .. } => "register_version",
             Event::TokenCreated { .. } => "token_created",
             Event::TokenRevoked { .. } => "token_revoked",
+            Event::RetentionRun { .. } => "retention_run",
+            Event::RunApproved { .. } => "run_approved",
+            Event::HoldPlaced { .. } => "hold_placed",
+            Event::HoldLifted { .. } => "hold_lifted",
         }
     }
 

@@ -6,6 +6,7 @@ mod extract;
 mod health;
 mod openapi;
 mod register;
+mod retention;
 mod tokens;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub keys: Keys,
+    pub datasources: crate::datasource::Datasources,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(register::routes())
         .merge(tokens::routes())
         .merge(evidence::routes())
+        .merge(retention::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()

@@ -20,9 +20,17 @@ use utoipa::{Modify, OpenApi};
         super::evidence::get_entry,
         super::evidence::get_inclusion_proof,
         super::evidence::get_consistency_proof,
+        super::retention::list_rules,
+        super::retention::create_run,
+        super::retention::list_runs,
+        super::retention::approve_run,
+        super::retention::list_holds,
+        super::retention::create_hold,
+        super::retention::lift_hold,
+        super::retention::list_breaches,
     ),
     modifiers(&BearerAuth),
-    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"))
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"))
 )]
 pub struct ApiDoc;
 

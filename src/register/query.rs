@@ -158,8 +158,7 @@ pub async fn organisations(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Orga
         .await?;
     let mut orgs = Vec::with_capacity(rows.len());
     for r in rows {
-        let value: serde_json::Value = serde_json::from_str(&r.body)?;
-        orgs.push(toml::from_str(&toml::to_string(&value)?)?);
+        orgs.push(super::record::from_body(&r.body)?);
     }
     Ok(orgs)
 }

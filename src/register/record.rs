@@ -129,6 +129,11 @@ pub fn service_terms(s: &ServiceFile) -> Vec<(&'static str, String)> {
 /// Read a stored service body back into its typed form. `toml::Spanned` only deserializes
 /// from TOML, so the canonical JSON goes through a TOML document (spans are then empty).
 pub fn service_from_body(body: &str) -> anyhow::Result<ServiceFile> {
+    from_body(body)
+}
+
+/// Any stored policy body (service, organisation, rule) back into its typed, spanned form.
+pub fn from_body<T: serde::de::DeserializeOwned>(body: &str) -> anyhow::Result<T> {
     let value: Value = serde_json::from_str(body)?;
     let text = toml::to_string(&value)?;
     Ok(toml::from_str(&text)?)

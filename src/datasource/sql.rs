@@ -1,0 +1,62 @@
+//! SQL for datasources: identifiers validated and quoted per backend, values always bound.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseBackend, Value};
+
+use crate::policy::ident::check_ident;
+use crate::policy::spec::TimestampFormat;
+
+/// A quoted identifier; the name was validated against `[A-Za-z_][A-Za-z0-9_]*` first.
+pub fn quote(backend: DatabaseBackend, name: &str) -> Result<String, String> {
+    check_ident(name)?;
+    Ok(match backend {
+        DatabaseBackend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    })
+}
+
+/// The `n`th bind placeholder (1-based).
+pub fn param(backend: DatabaseBackend, n: usize) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
+/// A key cast to text, so keys of any type are read and digested alike.
+pub fn key_as_text(backend: DatabaseBackend, quoted_key: &str) -> String {
+    match backend {
+        DatabaseBackend::MySql => format!("CAST({quoted_key} AS CHAR)"),
+        _ => format!("CAST({quoted_key} AS TEXT)"),
+    }
+}
+
+/// An instant as the rule's timestamp column stores it, for comparisons with bound values.
+pub fn instant(backend: DatabaseBackend, format: TimestampFormat, at: DateTime<Utc>) -> Value {
+    match format {
+        TimestampFormat::UnixSeconds => Value::from(at.timestamp()),
+        TimestampFormat::UnixMillis => Value::from(at.timestamp_millis()),
+        TimestampFormat::Iso8601 => Value::from(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        TimestampFormat::Sql => match backend {
+            DatabaseBackend::Postgres => Value::from(at),
+            DatabaseBackend::MySql => Value::from(at.naive_utc()),
+            // SQLite keeps SQL timestamps as text `YYYY-MM-DD HH:MM:SS`, compared as text.
+            _ => Value::from(at.format("%Y-%m-%d %H:%M:%S").to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_refuses_what_it_cannot_quote_safely() {
+        assert_eq!(
+            quote(DatabaseBackend::Postgres, "registered_at").unwrap(),
+            "\"registered_at\""
+        );
+        assert_eq!(quote(DatabaseBackend::MySql, "id").unwrap(), "`id`");
+        assert!(quote(DatabaseBackend::Sqlite, "id\"; DROP TABLE x; --").is_err());
+    }
+}

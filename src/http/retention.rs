@@ -1,0 +1,297 @@
+//! Handlers for retention: rules with their next run, runs, triggering, approvals, holds, breaches.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use entity::retention_runs;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{self, Query};
+use super::{ApiError, AppState};
+use crate::auth::{Permission, Principal};
+use crate::retention::breach::{self, BreachView};
+use crate::retention::holds::{self, HoldView, NewHold};
+use crate::retention::run::RunError;
+use crate::retention::{approval, rule, run_rule, RunOptions, RunReport};
+use crate::scheduler::occurrences::Schedule;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/retention/rules", get(list_rules))
+        .route("/retention/rules/{id}/runs", post(create_run))
+        .route("/retention/rules/{id}/holds", post(create_hold))
+        .route("/retention/runs", get(list_runs))
+        .route("/retention/runs/{id}/approval", post(approve_run))
+        .route("/retention/holds", get(list_holds))
+        .route("/retention/holds/{id}", delete(lift_hold))
+        .route("/retention/breaches", get(list_breaches))
+}
+
+impl From<RunError> for ApiError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::UnknownRule(_) => ApiError::NotFound(e.to_string()),
+            RunError::AlreadyClaimed(_) => ApiError::Conflict(e.to_string()),
+            RunError::Store(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleView {
+    pub id: String,
+    pub description: Option<String>,
+    pub datasource: String,
+    pub table: String,
+    pub keep_for: String,
+    pub action: String,
+    pub schedule: String,
+    pub timezone: String,
+    pub next_run: Option<DateTime<Utc>>,
+    pub max_rows: Option<i64>,
+    pub max_percent: Option<i64>,
+    pub version_hash: String,
+}
+
+/// Retention rules with their next scheduled run.
+#[utoipa::path(get, path = "/api/v1/retention/rules", tag = "retention", responses((status = 200, body = Vec<RuleView>)), security(("bearer" = [])))]
+pub async fn list_rules(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<Json<Vec<RuleView>>, ApiError> {
+    auth.require(Permission::ReadRetention)?;
+    let now = s.clock.now();
+    let rules = rule::list(&s.db).await?;
+    Ok(Json(
+        rules
+            .into_iter()
+            .map(|r| {
+                let spec = &r.spec;
+                let next_run = Schedule::parse(spec.schedule.get_ref(), spec.timezone.get_ref())
+                    .ok()
+                    .and_then(|x| x.next_after(now));
+                RuleView {
+                    id: r.id().to_owned(),
+                    description: spec.description.clone(),
+                    datasource: spec.datasource.get_ref().clone(),
+                    table: spec.table.get_ref().clone(),
+                    keep_for: spec.keep_for.get_ref().clone(),
+                    action: format!("{:?}", spec.action).to_lowercase(),
+                    schedule: spec.schedule.get_ref().clone(),
+                    timezone: spec.timezone.get_ref().clone(),
+                    next_run,
+                    max_rows: spec.max_rows.as_ref().map(|x| *x.get_ref()),
+                    max_percent: spec.max_percent.as_ref().map(|x| *x.get_ref()),
+                    version_hash: r.hash.clone(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRun {
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`.
+#[utoipa::path(post, path = "/api/v1/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
+    responses((status = 200, body = RunReport), (status = 404)), security(("bearer" = [])))]
+pub async fn create_run(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<String>,
+    extract::Json(req): extract::Json<NewRun>,
+) -> Result<Json<RunReport>, ApiError> {
+    auth.require(Permission::RunRetention)?;
+    Ok(Json(
+        run_rule(&s, &id, RunOptions::manual(req.dry_run), |_| {}).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RunFilter {
+    pub rule: Option<String>,
+    pub outcome: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunRow {
+    pub id: i32,
+    pub rule: String,
+    pub rule_hash: String,
+    pub trigger: String,
+    pub scheduled_for: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub dry_run: bool,
+    pub attempt: i32,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub approved_by: Option<String>,
+    pub report: Option<RunReport>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunPage {
+    pub items: Vec<RunRow>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// Runs, newest first, filtered by rule and outcome.
+#[utoipa::path(get, path = "/api/v1/retention/runs", params(RunFilter), tag = "retention", responses((status = 200, body = RunPage)), security(("bearer" = [])))]
+pub async fn list_runs(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(f): Query<RunFilter>,
+) -> Result<Json<RunPage>, ApiError> {
+    auth.require(Permission::ReadRetention)?;
+    let limit = f.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
+    let mut select = retention_runs::Entity::find();
+    if let Some(r) = &f.rule {
+        select = select.filter(retention_runs::Column::RuleId.eq(r.clone()));
+    }
+    if let Some(o) = &f.outcome {
+        select = select.filter(retention_runs::Column::Outcome.eq(o.clone()));
+    }
+    let total = select.clone().count(&s.db).await?;
+    let offset = f.offset.unwrap_or(0);
+    let rows = select
+        .order_by_desc(retention_runs::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(&s.db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| RunRow {
+            report: r
+                .report
+                .as_deref()
+                .and_then(|x| serde_json::from_str(x).ok()),
+            id: r.id,
+            rule: r.rule_id,
+            rule_hash: r.rule_hash,
+            trigger: r.trigger,
+            scheduled_for: r.scheduled_for,
+            late: r.late,
+            dry_run: r.dry_run,
+            attempt: r.attempt,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            outcome: r.outcome,
+            error: r.error,
+            approved_by: r.approved_by,
+        })
+        .collect();
+    Ok(Json(RunPage {
+        items,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub reason: String,
+}
+
+/// Approve a run a guard stopped: it runs now, past its guard; the approval is evidence.
+#[utoipa::path(post, path = "/api/v1/retention/runs/{id}/approval", params(("id" = i32, Path)), request_body = Approval, tag = "retention",
+    responses((status = 200, body = RunReport), (status = 404), (status = 409)), security(("bearer" = [])))]
+pub async fn approve_run(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+    extract::Json(req): extract::Json<Approval>,
+) -> Result<Json<RunReport>, ApiError> {
+    auth.require(Permission::ApproveAndHold)?;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::BadRequest("an approval needs a reason".into()));
+    }
+    let by = format!("{} (token {})", auth.token.name, auth.token.id);
+    Ok(Json(approval::approve(&s, id, auth.token.id, &by).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]
+pub async fn list_holds(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<Json<Vec<HoldView>>, ApiError> {
+    auth.require(Permission::ReadRetention)?;
+    Ok(Json(holds::list(&s.db).await?))
+}
+
+/// Place a legal hold on a whole rule or on listed keys.
+#[utoipa::path(post, path = "/api/v1/retention/rules/{id}/holds", params(("id" = String, Path)), request_body = NewHold, tag = "retention",
+    responses((status = 201, body = HoldView), (status = 400), (status = 404)), security(("bearer" = [])))]
+pub async fn create_hold(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<String>,
+    extract::Json(req): extract::Json<NewHold>,
+) -> Result<(StatusCode, Json<HoldView>), ApiError> {
+    auth.require(Permission::ApproveAndHold)?;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::BadRequest("a legal hold needs a reason".into()));
+    }
+    if rule::load(&s.db, &id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("no retention rule `{id}`")));
+    }
+    let by = format!("{} (token {})", auth.token.name, auth.token.id);
+    let txn = crate::db::begin_write(&s.db).await?;
+    let hold = holds::place(&txn, &id, &req, &by, s.clock.now()).await?;
+    crate::evidence::commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(hold)))
+}
+
+/// Lift a legal hold.
+#[utoipa::path(delete, path = "/api/v1/retention/holds/{id}", params(("id" = i32, Path)), tag = "retention", responses((status = 200, body = HoldView), (status = 404)), security(("bearer" = [])))]
+pub async fn lift_hold(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+) -> Result<Json<HoldView>, ApiError> {
+    auth.require(Permission::ApproveAndHold)?;
+    let by = format!("{} (token {})", auth.token.name, auth.token.id);
+    let txn = crate::db::begin_write(&s.db).await?;
+    let lifted = holds::lift(&txn, id, &by, s.clock.now()).await?;
+    crate::evidence::commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    lifted
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no legal hold {id}")))
+}
+
+/// Per rule: the oldest record against keep_for; compliant only when nothing is over age.
+#[utoipa::path(get, path = "/api/v1/retention/breaches", tag = "retention", responses((status = 200, body = Vec<BreachView>)), security(("bearer" = [])))]
+pub async fn list_breaches(
+    State(s): State<AppState>,
+    auth: Principal,
+) -> Result<Json<Vec<BreachView>>, ApiError> {
+    auth.require(Permission::ReadRetention)?;
+    let mut out = Vec::new();
+    for r in rule::list(&s.db).await? {
+        out.push(breach::check(&s, &r).await);
+    }
+    Ok(Json(out))
+}

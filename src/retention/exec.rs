@@ -1,0 +1,351 @@
+//! The work on the datasource: counting, deleting or anonymizing in batches bounded by
+//! timestamp ranges (each batch one short statement on the timestamp index), and the
+//! post-condition. Identifiers are validated and quoted; every value is bound.
+
+use std::time::Instant;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value,
+};
+use sha2::{Digest, Sha256};
+
+use super::holds::Held;
+use super::instant;
+use super::report::Counts;
+use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote};
+use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule, TimestampFormat};
+
+/// Rows per batch: small enough that each transaction stays short on a busy table.
+pub const BATCH: u64 = 10_000;
+
+pub struct Plan<'a> {
+    pub rule: &'a RetentionRule,
+    pub held: &'a Held,
+    pub cutoff: DateTime<Utc>,
+    pub batch: u64,
+}
+
+pub struct Done {
+    pub affected: u64,
+    pub keys_sha256: String,
+    pub batches: u64,
+    pub longest_batch_ms: u64,
+}
+
+/// Builds the statements of one rule for one backend.
+struct Sql {
+    backend: DatabaseBackend,
+    table: String,
+    key: String,
+    ts: String,
+    format: TimestampFormat,
+    /// `AND (… IS NOT NULL OR …)` for anonymize: rows already anonymized are done.
+    pending: String,
+}
+
+impl Sql {
+    fn new(backend: DatabaseBackend, rule: &RetentionRule) -> Result<Self, String> {
+        let q = |n: &str| quote(backend, n);
+        let pending = match (&rule.action, &rule.anonymize) {
+            (RetentionAction::Anonymize, Some(a)) => {
+                let cols: Result<Vec<String>, String> = a
+                    .get_ref()
+                    .columns
+                    .iter()
+                    .map(|c| Ok(format!("{} IS NOT NULL", q(c.get_ref())?)))
+                    .collect();
+                format!(" AND ({})", cols?.join(" OR "))
+            }
+            _ => String::new(),
+        };
+        Ok(Sql {
+            backend,
+            table: q(rule.table.get_ref())?,
+            key: q(rule.key.get_ref())?,
+            ts: q(rule.timestamp.get_ref())?,
+            format: rule.timestamp_format,
+            pending,
+        })
+    }
+
+    fn bind(&self, at: DateTime<Utc>) -> Value {
+        bind_instant(self.backend, self.format, at)
+    }
+
+    /// ` AND key NOT IN (…)` with parameters from `first`, and its values.
+    fn not_held(&self, held: &Held, first: usize) -> (String, Vec<Value>) {
+        if held.keys.is_empty() {
+            return (String::new(), Vec::new());
+        }
+        let params: Vec<String> = (0..held.keys.len())
+            .map(|i| param(self.backend, first + i))
+            .collect();
+        let clause = format!(
+            " AND {} NOT IN ({})",
+            key_as_text(self.backend, &self.key),
+            params.join(", ")
+        );
+        (
+            clause,
+            held.keys.iter().map(|k| Value::from(k.clone())).collect(),
+        )
+    }
+
+    fn stmt(&self, sql: String, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(self.backend, sql, values)
+    }
+}
+
+async fn count(db: &impl ConnectionTrait, stmt: Statement) -> Result<u64, DbErr> {
+    let row = db.query_one_raw(stmt).await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
+}
+
+/// Check the table and columns exist, so a misnamed one is a clear error, not a failed DELETE.
+pub async fn check_schema(db: &DatabaseConnection, rule: &RetentionRule) -> Result<(), String> {
+    let s = Sql::new(db.get_database_backend(), rule)?;
+    let mut cols = vec![s.key.clone(), s.ts.clone()];
+    if let Some(a) = &rule.anonymize {
+        for c in &a.get_ref().columns {
+            cols.push(quote(s.backend, c.get_ref())?);
+        }
+    }
+    let sql = format!("SELECT {} FROM {} WHERE 1 = 0", cols.join(", "), s.table);
+    db.query_all_raw(s.stmt(sql, vec![]))
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "table `{}` or one of its columns ({}) is missing or unreadable: {e}",
+                rule.table.get_ref(),
+                cols.join(", ")
+            )
+        })
+}
+
+pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbErr> {
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    let table_rows = count(
+        db,
+        s.stmt(format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
+    )
+    .await?;
+    let over_age = format!(
+        "FROM {} WHERE {} < {}{}",
+        s.table,
+        s.ts,
+        param(s.backend, 1),
+        s.pending
+    );
+    let matched = count(
+        db,
+        s.stmt(
+            format!("SELECT COUNT(*) {over_age}"),
+            vec![s.bind(p.cutoff)],
+        ),
+    )
+    .await?;
+    let held = if p.held.whole_rule {
+        matched
+    } else if p.held.keys.is_empty() {
+        0
+    } else {
+        let (clause, mut values) = s.not_held(p.held, 2);
+        values.insert(0, s.bind(p.cutoff));
+        let outside = count(
+            db,
+            s.stmt(format!("SELECT COUNT(*) {over_age}{clause}"), values),
+        )
+        .await?;
+        matched - outside
+    };
+    Ok(Counts {
+        table_rows,
+        matched,
+        held,
+        affected: matched - held,
+    })
+}
+
+/// Rows over age outside holds, and the oldest timestamp left in the table.
+pub async fn postcondition(
+    db: &DatabaseConnection,
+    p: &Plan<'_>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    let remaining = if p.held.whole_rule {
+        0
+    } else {
+        let (clause, mut values) = s.not_held(p.held, 2);
+        values.insert(0, s.bind(p.cutoff));
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {} < {}{}{clause}",
+            s.table,
+            s.ts,
+            param(s.backend, 1),
+            s.pending
+        );
+        count(db, s.stmt(sql, values)).await?
+    };
+    let row = db
+        .query_one_raw(s.stmt(
+            format!("SELECT MIN({}) AS oldest FROM {}", s.ts, s.table),
+            vec![],
+        ))
+        .await?;
+    Ok((
+        remaining,
+        row.and_then(|r| instant::read(&r, "oldest", s.format)),
+    ))
+}
+
+/// Delete or anonymize every row over age outside holds, batch by batch.
+pub async fn purge(
+    db: &DatabaseConnection,
+    p: &Plan<'_>,
+    mut progress: impl FnMut(u64),
+) -> Result<Done, DbErr> {
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    if let Some(a) = &p.rule.anonymize {
+        if a.get_ref().method == AnonymizeMethod::Hash {
+            return Err(DbErr::Custom(
+                "anonymize method `hash` is not supported yet; use `null`".into(),
+            ));
+        }
+    }
+    let mut keys: Vec<String> = Vec::new();
+    let (mut batches, mut longest) = (0u64, 0u64);
+    let mut lower: Option<DateTime<Utc>> = None;
+    loop {
+        let upper = next_bound(db, &s, p, lower).await?;
+        let started = Instant::now();
+        let got = batch(db, &s, p, lower, upper).await?;
+        longest = longest.max(started.elapsed().as_millis() as u64);
+        batches += 1;
+        progress(got.len() as u64);
+        keys.extend(got);
+        if upper >= p.cutoff {
+            break;
+        }
+        lower = Some(upper);
+    }
+    Ok(Done {
+        affected: keys.len() as u64,
+        keys_sha256: digest(keys),
+        batches,
+        longest_batch_ms: longest,
+    })
+}
+
+/// The timestamp `batch` rows past `lower` (capped at the cutoff): the end of the next batch.
+async fn next_bound(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+    lower: Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, DbErr> {
+    let mut values = vec![s.bind(p.cutoff)];
+    let mut sql = format!(
+        "SELECT {ts} AS bound FROM {} WHERE {ts} < {}{}",
+        s.table,
+        param(s.backend, 1),
+        s.pending,
+        ts = s.ts
+    );
+    if let Some(l) = lower {
+        sql.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
+        values.push(s.bind(l));
+    }
+    sql.push_str(&format!(" ORDER BY {} LIMIT 1 OFFSET {}", s.ts, p.batch));
+    let row = db.query_one_raw(s.stmt(sql, values)).await?;
+    let bound = row
+        .and_then(|r| instant::read(&r, "bound", s.format))
+        .unwrap_or(p.cutoff)
+        .min(p.cutoff);
+    // Many rows on one instant: widen to the next second so every batch makes progress.
+    Ok(match lower {
+        Some(l) if bound <= l => (l + TimeDelta::seconds(1)).min(p.cutoff),
+        _ => bound,
+    })
+}
+
+/// One batch, one short transaction: the affected keys (as text).
+async fn batch(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+    lower: Option<DateTime<Utc>>,
+    upper: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    let mut values = vec![s.bind(upper)];
+    let mut cond = format!("{} < {}{}", s.ts, param(s.backend, 1), s.pending);
+    if let Some(l) = lower {
+        cond.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
+        values.push(s.bind(l));
+    }
+    let (held, held_values) = s.not_held(p.held, values.len() + 1);
+    cond.push_str(&held);
+    values.extend(held_values);
+    let change = match (&p.rule.action, &p.rule.anonymize) {
+        (RetentionAction::Anonymize, Some(a)) => {
+            let sets: Result<Vec<String>, String> = a
+                .get_ref()
+                .columns
+                .iter()
+                .map(|c| Ok(format!("{} = NULL", quote(s.backend, c.get_ref())?)))
+                .collect();
+            format!(
+                "UPDATE {} SET {} WHERE {cond}",
+                s.table,
+                sets.map_err(DbErr::Custom)?.join(", ")
+            )
+        }
+        _ => format!("DELETE FROM {} WHERE {cond}", s.table),
+    };
+    let key = key_as_text(s.backend, &s.key);
+    let txn = db.begin().await?;
+    let keys = if s.backend == DatabaseBackend::MySql {
+        // MySQL has no RETURNING: lock the rows, read their keys, then change them.
+        let select = format!("SELECT {key} AS k FROM {} WHERE {cond} FOR UPDATE", s.table);
+        let rows = txn.query_all_raw(s.stmt(select, values.clone())).await?;
+        txn.execute_raw(s.stmt(change, values)).await?;
+        rows
+    } else {
+        txn.query_all_raw(s.stmt(format!("{change} RETURNING {key} AS k"), values))
+            .await?
+    };
+    txn.commit().await?;
+    keys.iter().map(|r| r.try_get::<String>("", "k")).collect()
+}
+
+/// SHA-256 over the keys in key order (numeric when every key is an integer), one per line.
+pub fn digest(mut keys: Vec<String>) -> String {
+    if keys.iter().all(|k| k.parse::<i64>().is_ok()) {
+        keys.sort_by_key(|k| k.parse::<i64>().unwrap_or(0));
+    } else {
+        keys.sort();
+    }
+    let mut h = Sha256::new();
+    for k in &keys {
+        h.update(k.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_orders_numeric_keys_numerically() {
+        let a = digest(vec!["10".into(), "9".into(), "100".into()]);
+        let b = digest(vec!["9".into(), "10".into(), "100".into()]);
+        assert_eq!(a, b);
+        assert_eq!(b, hex::encode(Sha256::digest(b"9\n10\n100\n")));
+    }
+}

@@ -1,0 +1,150 @@
+//! Legal holds: a DPO places or lifts them, with a reason; each is evidence; held rows are
+//! never purged and are counted as held.
+
+use chrono::{DateTime, Utc};
+use entity::legal_holds;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::evidence::{self, Event};
+use crate::register::canonical::sha256_hex;
+
+/// What the active holds of one rule protect.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    pub whole_rule: bool,
+    pub keys: Vec<String>,
+}
+
+impl Held {
+    pub fn is_empty(&self) -> bool {
+        !self.whole_rule && self.keys.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HoldView {
+    pub id: i32,
+    pub rule: String,
+    /// `None`: the whole rule is held.
+    pub keys: Option<Vec<String>>,
+    pub reason: String,
+    pub placed_by: String,
+    pub placed_at: DateTime<Utc>,
+    pub lifted_by: Option<String>,
+    pub lifted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHold {
+    /// Keys to hold; omit to hold every row of the rule.
+    pub keys: Option<Vec<String>>,
+    pub reason: String,
+}
+
+impl TryFrom<legal_holds::Model> for HoldView {
+    type Error = serde_json::Error;
+    fn try_from(m: legal_holds::Model) -> Result<Self, Self::Error> {
+        let keys = m.keys.as_deref().map(serde_json::from_str).transpose()?;
+        Ok(HoldView {
+            id: m.id,
+            rule: m.rule_id,
+            keys,
+            reason: m.reason,
+            placed_by: m.placed_by,
+            placed_at: m.placed_at,
+            lifted_by: m.lifted_by,
+            lifted_at: m.lifted_at,
+        })
+    }
+}
+
+pub async fn active(db: &impl ConnectionTrait, rule: &str) -> anyhow::Result<Held> {
+    let rows = legal_holds::Entity::find()
+        .filter(legal_holds::Column::RuleId.eq(rule))
+        .filter(legal_holds::Column::LiftedAt.is_null())
+        .all(db)
+        .await?;
+    let mut held = Held::default();
+    for r in rows {
+        match r.keys {
+            None => held.whole_rule = true,
+            Some(k) => held.keys.extend(serde_json::from_str::<Vec<String>>(&k)?),
+        }
+    }
+    held.keys.sort();
+    held.keys.dedup();
+    Ok(held)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<HoldView>> {
+    let rows = legal_holds::Entity::find()
+        .order_by_asc(legal_holds::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(HoldView::try_from)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Place a hold (call in a transaction: the hold and its evidence commit together). The
+/// evidence holds a hash of the keys, never the keys.
+pub async fn place(
+    db: &impl ConnectionTrait,
+    rule: &str,
+    hold: &NewHold,
+    by: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<HoldView> {
+    anyhow::ensure!(
+        !hold.reason.trim().is_empty(),
+        "a legal hold needs a reason"
+    );
+    let keys = hold.keys.as_ref().map(serde_json::to_string).transpose()?;
+    let m = legal_holds::ActiveModel {
+        rule_id: Set(rule.to_owned()),
+        keys: Set(keys.clone()),
+        reason: Set(hold.reason.trim().to_owned()),
+        placed_by: Set(by.to_owned()),
+        placed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let event = Event::HoldPlaced {
+        hold_id: m.id,
+        rule: rule.to_owned(),
+        keys: hold.keys.as_ref().map_or(0, |k| k.len() as i64),
+        keys_sha256: keys.map(|k| sha256_hex(k.as_bytes())),
+    };
+    evidence::append(db, &event, now).await?;
+    Ok(m.try_into()?)
+}
+
+/// Lift a hold; `None` when there is no such active hold.
+pub async fn lift(
+    db: &impl ConnectionTrait,
+    id: i32,
+    by: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<HoldView>> {
+    let Some(m) = legal_holds::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if m.lifted_at.is_some() {
+        return Ok(Some(m.try_into()?));
+    }
+    let rule = m.rule_id.clone();
+    let mut a: legal_holds::ActiveModel = m.into();
+    a.lifted_by = Set(Some(by.to_owned()));
+    a.lifted_at = Set(Some(now));
+    let m = a.update(db).await?;
+    evidence::append(db, &Event::HoldLifted { hold_id: id, rule }, now).await?;
+    Ok(Some(m.try_into()?))
+}

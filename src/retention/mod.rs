@@ -1,0 +1,14 @@
+//! Retention enforcement: running a rule against its datasource in bounded batches, skipping
+//! legal holds, proving the result, and recording the run and its evidence.
+
+pub mod approval;
+pub mod breach;
+mod exec;
+pub mod holds;
+pub mod instant;
+pub mod report;
+pub mod rule;
+pub mod run;
+
+pub use report::{Outcome, RunReport};
+pub use run::{run_rule, RunOptions, Trigger};

@@ -1,0 +1,66 @@
+//! What a run reports, stored on its row and (without any key) in the evidence log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Running,
+    Succeeded,
+    /// The run deleted, but rows over age remain outside holds.
+    PostconditionFailed,
+    Failed,
+    DryRun,
+    /// A guard stopped the run before it changed anything; a DPO must approve it.
+    AwaitingApproval,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Running => "running",
+            Outcome::Succeeded => "succeeded",
+            Outcome::PostconditionFailed => "postcondition_failed",
+            Outcome::Failed => "failed",
+            Outcome::DryRun => "dry_run",
+            Outcome::AwaitingApproval => "awaiting_approval",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct Counts {
+    /// Rows in the table when the run started.
+    pub table_rows: u64,
+    /// Rows older than the cutoff (for anonymize: not yet anonymized).
+    pub matched: u64,
+    /// Of those, rows under a legal hold.
+    pub held: u64,
+    /// Rows deleted or anonymized (for a dry run: that would be).
+    pub affected: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RunReport {
+    pub run_id: i32,
+    pub rule: String,
+    pub rule_hash: String,
+    pub dry_run: bool,
+    pub outcome: Outcome,
+    pub cutoff: DateTime<Utc>,
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// SHA-256 over the affected keys in key order, one per line: an auditor with a backup can
+    /// recompute it; the log holds no key.
+    pub keys_sha256: Option<String>,
+    /// Rows over age outside holds after the run; the post-condition holds when 0.
+    pub remaining_over_age: Option<u64>,
+    pub oldest_remaining: Option<DateTime<Utc>>,
+    pub batches: u64,
+    pub longest_batch_ms: u64,
+    pub duration_ms: u64,
+    pub error: Option<String>,
+    pub evidence_index: Option<u64>,
+}

@@ -1,0 +1,57 @@
+//! Retention rules as stored by `apply`: the spec of the current version and its hash.
+
+use entity::rules;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::policy::duration::Period;
+use crate::policy::schedule::parse_timezone;
+use crate::policy::spec::RetentionRule;
+use crate::register::record::from_body;
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub spec: RetentionRule,
+    pub hash: String,
+    pub keep_for: Period,
+    pub tz: chrono_tz::Tz,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        self.spec.id.get_ref()
+    }
+
+    fn from_model(m: rules::Model) -> anyhow::Result<Self> {
+        let spec: RetentionRule = from_body(&m.body)?;
+        let keep_for = Period::parse(spec.keep_for.get_ref()).map_err(anyhow::Error::msg)?;
+        let tz = parse_timezone(spec.timezone.get_ref()).map_err(anyhow::Error::msg)?;
+        Ok(Rule {
+            spec,
+            hash: m.content_hash,
+            keep_for,
+            tz,
+        })
+    }
+}
+
+/// The live retention rule `id`, if any.
+pub async fn load(db: &impl ConnectionTrait, id: &str) -> anyhow::Result<Option<Rule>> {
+    let found = rules::Entity::find_by_id(id)
+        .filter(rules::Column::Kind.eq("retention"))
+        .filter(rules::Column::RetiredAt.is_null())
+        .one(db)
+        .await?;
+    found.map(Rule::from_model).transpose()
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Rule>> {
+    rules::Entity::find()
+        .filter(rules::Column::Kind.eq("retention"))
+        .filter(rules::Column::RetiredAt.is_null())
+        .order_by_asc(rules::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Rule::from_model)
+        .collect()
+}

@@ -1,0 +1,313 @@
+//! One run of a retention rule: a plain async function that the scheduler, the CLI, the API
+//! and tests call alike. Every run is a durable row; every non-dry run is evidence.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use entity::retention_runs;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::exec::{self, Plan, BATCH};
+use super::holds;
+use super::report::{Counts, Outcome, RunReport};
+use super::rule::{self, Rule};
+use crate::evidence::{self, Event};
+use crate::http::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Manual,
+    Schedule,
+    Approval,
+}
+
+impl Trigger {
+    fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Schedule => "schedule",
+            Trigger::Approval => "approval",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub dry_run: bool,
+    pub trigger: Trigger,
+    /// The schedule occurrence this run is for; unique per rule.
+    pub scheduled_for: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub attempt: i32,
+    /// Set when a DPO approved a guarded run: the guard is passed.
+    pub approved_by: Option<String>,
+    pub batch: u64,
+}
+
+impl RunOptions {
+    pub fn manual(dry_run: bool) -> Self {
+        RunOptions {
+            dry_run,
+            trigger: Trigger::Manual,
+            scheduled_for: None,
+            late: false,
+            attempt: 1,
+            approved_by: None,
+            batch: BATCH,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("no retention rule `{0}`")]
+    UnknownRule(String),
+    /// Another replica (or an earlier start) already has this occurrence.
+    #[error("rule `{0}` already has a run for this occurrence")]
+    AlreadyClaimed(String),
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+/// Run `rule_id` now. Datasource problems do not fail the call: they are a failed run, recorded.
+pub async fn run_rule(
+    state: &AppState,
+    rule_id: &str,
+    opts: RunOptions,
+    progress: impl FnMut(u64),
+) -> Result<RunReport, RunError> {
+    let rule = rule::load(&state.db, rule_id)
+        .await?
+        .ok_or_else(|| RunError::UnknownRule(rule_id.to_owned()))?;
+    let run_id = claim(state, &rule, &opts, state.clock.now()).await?;
+    run_claimed(state, &rule, &opts, run_id, progress).await
+}
+
+/// Run a rule whose run row `run_id` this process has claimed (new, retried or resumed).
+pub async fn run_claimed(
+    state: &AppState,
+    rule: &Rule,
+    opts: &RunOptions,
+    run_id: i32,
+    progress: impl FnMut(u64),
+) -> Result<RunReport, RunError> {
+    let (rule, opts) = (rule.clone(), opts.clone());
+    let now = state.clock.now();
+    let started = Instant::now();
+    let mut report = execute(state, &rule, &opts, now, progress).await;
+    report.run_id = run_id;
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    finish(state, &rule, &opts, report)
+        .await
+        .map_err(RunError::Store)
+}
+
+/// Insert the run's row; the unique (rule, scheduled_for) index makes an occurrence run once.
+pub async fn claim(
+    state: &AppState,
+    rule: &Rule,
+    opts: &RunOptions,
+    now: DateTime<Utc>,
+) -> Result<i32, RunError> {
+    let row = retention_runs::ActiveModel {
+        rule_id: Set(rule.id().to_owned()),
+        rule_hash: Set(rule.hash.clone()),
+        trigger: Set(opts.trigger.as_str().to_owned()),
+        scheduled_for: Set(opts.scheduled_for),
+        late: Set(opts.late),
+        dry_run: Set(opts.dry_run),
+        attempt: Set(opts.attempt),
+        created_at: Set(now),
+        started_at: Set(Some(now)),
+        outcome: Set(Outcome::Running.as_str().to_owned()),
+        approved_by: Set(opts.approved_by.clone()),
+        ..Default::default()
+    };
+    match row.insert(&state.db).await {
+        Ok(m) => Ok(m.id),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Err(RunError::AlreadyClaimed(rule.id().to_owned()))
+        }
+        Err(e) => Err(RunError::Store(e.into())),
+    }
+}
+
+fn blank(rule: &Rule, opts: &RunOptions, cutoff: DateTime<Utc>) -> RunReport {
+    RunReport {
+        run_id: 0,
+        rule: rule.id().to_owned(),
+        rule_hash: rule.hash.clone(),
+        dry_run: opts.dry_run,
+        outcome: Outcome::Failed,
+        cutoff,
+        counts: Counts::default(),
+        keys_sha256: None,
+        remaining_over_age: None,
+        oldest_remaining: None,
+        batches: 0,
+        longest_batch_ms: 0,
+        duration_ms: 0,
+        error: None,
+        evidence_index: None,
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    rule: &Rule,
+    opts: &RunOptions,
+    now: DateTime<Utc>,
+    progress: impl FnMut(u64),
+) -> RunReport {
+    let cutoff = rule
+        .keep_for
+        .before(now.with_timezone(&rule.tz))
+        .with_timezone(&Utc);
+    let mut report = blank(rule, opts, cutoff);
+    if let Err(e) = execute_into(state, rule, opts, &mut report, progress).await {
+        report.outcome = Outcome::Failed;
+        report.error = Some(e);
+    }
+    report
+}
+
+async fn execute_into(
+    state: &AppState,
+    rule: &Rule,
+    opts: &RunOptions,
+    report: &mut RunReport,
+    progress: impl FnMut(u64),
+) -> Result<(), String> {
+    let ds = state
+        .datasources
+        .get(rule.spec.datasource.get_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    exec::check_schema(&ds, &rule.spec).await?;
+    let held = holds::active(&state.db, rule.id())
+        .await
+        .map_err(|e| format!("reading legal holds: {e}"))?;
+    let plan = Plan {
+        rule: &rule.spec,
+        held: &held,
+        cutoff: report.cutoff,
+        batch: opts.batch,
+    };
+    report.counts = exec::counts(&ds, &plan)
+        .await
+        .map_err(|e| format!("counting rows: {e}"))?;
+    if opts.dry_run {
+        report.outcome = Outcome::DryRun;
+        return Ok(());
+    }
+    if opts.approved_by.is_none() {
+        if let Some(reason) = guard(rule, &report.counts) {
+            report.outcome = Outcome::AwaitingApproval;
+            report.error = Some(reason);
+            return Ok(());
+        }
+    }
+    let done = exec::purge(&ds, &plan, progress)
+        .await
+        .map_err(|e| format!("purging: {e}"))?;
+    report.counts.affected = done.affected;
+    report.keys_sha256 = Some(done.keys_sha256);
+    report.batches = done.batches;
+    report.longest_batch_ms = done.longest_batch_ms;
+    let (remaining, oldest) = exec::postcondition(&ds, &plan)
+        .await
+        .map_err(|e| format!("checking the post-condition: {e}"))?;
+    report.remaining_over_age = Some(remaining);
+    report.oldest_remaining = oldest;
+    report.outcome = if remaining == 0 {
+        Outcome::Succeeded
+    } else {
+        Outcome::PostconditionFailed
+    };
+    Ok(())
+}
+
+/// Why a run must wait for approval, if it must: a misconfigured rule must not wipe a table.
+fn guard(rule: &Rule, c: &Counts) -> Option<String> {
+    if let Some(max) = &rule.spec.max_rows {
+        if c.affected > *max.get_ref() as u64 {
+            return Some(format!(
+                "would affect {} rows, more than max_rows = {}",
+                c.affected,
+                max.get_ref()
+            ));
+        }
+    }
+    if let Some(pct) = &rule.spec.max_percent {
+        if c.table_rows > 0 && c.affected * 100 > *pct.get_ref() as u64 * c.table_rows {
+            return Some(format!(
+                "would affect {} of {} rows, more than max_percent = {}%",
+                c.affected,
+                c.table_rows,
+                pct.get_ref()
+            ));
+        }
+    }
+    None
+}
+
+/// Record the outcome on the run's row and, for a real run, its evidence, in one transaction.
+async fn finish(
+    state: &AppState,
+    rule: &Rule,
+    opts: &RunOptions,
+    mut report: RunReport,
+) -> anyhow::Result<RunReport> {
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    if !opts.dry_run {
+        let event = Event::RetentionRun {
+            run_id: report.run_id,
+            rule: rule.id().to_owned(),
+            rule_hash: rule.hash.clone(),
+            trigger: opts.trigger.as_str().to_owned(),
+            scheduled_for: opts.scheduled_for.map(|t| t.to_rfc3339()),
+            cutoff: report.cutoff.to_rfc3339(),
+            matched: report.counts.matched,
+            affected: report.counts.affected,
+            held: report.counts.held,
+            keys_sha256: report.keys_sha256.clone(),
+            remaining_over_age: report.remaining_over_age,
+            oldest_remaining: report.oldest_remaining.map(|t| t.to_rfc3339()),
+            duration_ms: report.duration_ms,
+            outcome: report.outcome.as_str().to_owned(),
+        };
+        report.evidence_index = Some(evidence::append(&txn, &event, now).await?);
+    }
+    let Some(row) = retention_runs::Entity::find_by_id(report.run_id)
+        .one(&txn)
+        .await?
+    else {
+        anyhow::bail!("run {} vanished", report.run_id);
+    };
+    let mut row: retention_runs::ActiveModel = row.into();
+    row.finished_at = Set(Some(now));
+    row.outcome = Set(report.outcome.as_str().to_owned());
+    row.error = Set(report.error.clone());
+    row.evidence_index = Set(report.evidence_index.map(|i| i as i64));
+    row.report = Set(Some(serde_json::to_string(&report)?));
+    row.update(&txn).await?;
+    evidence::commit_and_sign(txn, &state.db, &state.keys, now).await?;
+    tracing::info!(
+        rule = rule.id(),
+        run = report.run_id,
+        outcome = report.outcome.as_str(),
+        affected = report.counts.affected,
+        held = report.counts.held,
+        "retention run finished"
+    );
+    Ok(report)
+}

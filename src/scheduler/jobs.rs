@@ -1,0 +1,130 @@
+//! The scheduler's pass over the rules: run each due occurrence exactly once (the run row is
+//! unique per rule and occurrence, so replicas sharing a store never both run it), catch up
+//! what was missed while down (marked late), retry failures with backoff, and resume runs
+//! a crash left unfinished.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::retention_runs;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::occurrences::Schedule;
+use crate::http::AppState;
+use crate::retention::run::{claim, run_claimed, RunError};
+use crate::retention::{rule, RunOptions, RunReport, Trigger};
+
+/// A run still `running` this long after it started was cut off by a crash.
+pub const STALE_AFTER: TimeDelta = TimeDelta::hours(1);
+/// Failed scheduled runs are retried up to this many attempts in all.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// An occurrence started later than this after its time is marked late.
+const LATE_AFTER: TimeDelta = TimeDelta::minutes(5);
+
+/// Backoff before attempt `next`: 2, 4, 8, 16 minutes.
+pub fn backoff(next: i32) -> TimeDelta {
+    TimeDelta::minutes(1 << next.clamp(1, 5))
+}
+
+/// One pass. `since` bounds the first look-back of a rule that has never run on schedule.
+pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<RunReport>> {
+    let mut reports = Vec::new();
+    reports.extend(resume(state).await?);
+    for r in rule::list(&state.db).await? {
+        let schedule = match Schedule::parse(r.spec.schedule.get_ref(), r.spec.timezone.get_ref()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(rule = r.id(), error = %e, "unusable schedule");
+                continue;
+            }
+        };
+        let now = state.clock.now();
+        let last = last_scheduled(state, r.id()).await?.unwrap_or(since);
+        let due = schedule.between(last, now, 10_000);
+        // Only the latest missed occurrence runs: one purge covers every earlier cutoff.
+        let Some(&occurrence) = due.last() else {
+            continue;
+        };
+        let late = due.len() > 1 || now - occurrence > LATE_AFTER;
+        let opts = RunOptions {
+            trigger: Trigger::Schedule,
+            scheduled_for: Some(occurrence),
+            late,
+            ..RunOptions::manual(false)
+        };
+        match claim(state, &r, &opts, now).await {
+            Ok(run_id) => reports.push(run_claimed(state, &r, &opts, run_id, |_| {}).await?),
+            Err(RunError::AlreadyClaimed(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(reports)
+}
+
+async fn last_scheduled(state: &AppState, rule: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let row = retention_runs::Entity::find()
+        .filter(retention_runs::Column::RuleId.eq(rule))
+        .filter(retention_runs::Column::ScheduledFor.is_not_null())
+        .order_by_desc(retention_runs::Column::ScheduledFor)
+        .one(&state.db)
+        .await?;
+    Ok(row.and_then(|r| r.scheduled_for))
+}
+
+/// Retry failed scheduled runs whose backoff has passed, and rerun interrupted ones. Each is
+/// taken with a conditional update, so only one replica wins it.
+async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
+    let now = state.clock.now();
+    let candidates = retention_runs::Entity::find()
+        .filter(retention_runs::Column::ScheduledFor.is_not_null())
+        .filter(retention_runs::Column::Outcome.is_in(["failed", "running"]))
+        .filter(retention_runs::Column::Attempt.lt(MAX_ATTEMPTS))
+        .all(&state.db)
+        .await?;
+    let mut reports = Vec::new();
+    for run in candidates {
+        let ready = match run.outcome.as_str() {
+            "failed" => run
+                .finished_at
+                .is_some_and(|f| now - f >= backoff(run.attempt + 1)),
+            _ => run.started_at.is_some_and(|s| now - s >= STALE_AFTER),
+        };
+        if !ready || !take(state, &run, now).await? {
+            continue;
+        }
+        let Some(r) = rule::load(&state.db, &run.rule_id).await? else {
+            continue;
+        };
+        tracing::warn!(rule = %run.rule_id, run = run.id, attempt = run.attempt + 1, was = %run.outcome, "retrying a scheduled run");
+        let opts = RunOptions {
+            trigger: Trigger::Schedule,
+            scheduled_for: run.scheduled_for,
+            late: true,
+            attempt: run.attempt + 1,
+            ..RunOptions::manual(false)
+        };
+        reports.push(run_claimed(state, &r, &opts, run.id, |_| {}).await?);
+    }
+    Ok(reports)
+}
+
+/// Move a failed or stale run back to `running` with one more attempt, if no one else did.
+async fn take(
+    state: &AppState,
+    run: &retention_runs::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let done = retention_runs::Entity::update_many()
+        .col_expr(retention_runs::Column::Outcome, Expr::value("running"))
+        .col_expr(
+            retention_runs::Column::Attempt,
+            Expr::value(run.attempt + 1),
+        )
+        .col_expr(retention_runs::Column::StartedAt, Expr::value(Some(now)))
+        .col_expr(retention_runs::Column::Late, Expr::value(true))
+        .filter(retention_runs::Column::Id.eq(run.id))
+        .filter(retention_runs::Column::Outcome.eq(run.outcome.clone()))
+        .filter(retention_runs::Column::Attempt.eq(run.attempt))
+        .exec(&state.db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
