@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
+use crate::datasource::Datasources;
 use crate::evidence::{sign_checkpoint, Keys};
 use crate::http::{self, AppState};
 use crate::policy::{self, PolicyErrors};
@@ -53,7 +54,7 @@ impl Application {
                 db,
                 clock,
                 keys,
-                datasources: Default::default(),
+                datasources: Datasources::with_urls(settings.datasource_urls.clone()),
             },
         })
     }
@@ -88,7 +89,7 @@ pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result
         db,
         clock,
         keys,
-        datasources: Default::default(),
+        datasources: Datasources::with_urls(settings.datasource_urls.clone()),
     })
 }
 

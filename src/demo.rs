@@ -53,6 +53,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             .with_context(|| format!("`{listen}` is not an address"))?,
         policies: Some(policies.clone()),
         scheduler: false,
+        datasource_urls: Default::default(),
     };
     let clock = Arc::new(SystemClock);
     let app = Application::build(&settings, clock.clone()).await?;

@@ -14,6 +14,8 @@ pub struct Settings {
     /// The policy folder applied at start; `None` applies nothing (tests, `migrate`).
     pub policies: Option<PathBuf>,
     pub scheduler: bool,
+    /// Datasource URLs given directly (tests, demo); others come from `GALLRA_DATASOURCE_<ID>`.
+    pub datasource_urls: std::collections::HashMap<String, String>,
 }
 
 /// The keys `gallra.toml` may set; the environment wins over the file.
@@ -62,6 +64,7 @@ impl Settings {
             listen,
             policies: Some(policies),
             scheduler,
+            datasource_urls: Default::default(),
         })
     }
 }

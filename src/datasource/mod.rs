@@ -38,6 +38,11 @@ impl Datasources {
         }
     }
 
+    /// The URLs given directly.
+    pub fn urls(&self) -> HashMap<String, String> {
+        (*self.urls).clone()
+    }
+
     pub fn url(&self, id: &str) -> Result<String, DatasourceError> {
         let var = datasource_env(id);
         self.urls

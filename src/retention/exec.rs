@@ -218,6 +218,14 @@ pub async fn purge(
         }
     }
     let mut keys: Vec<String> = Vec::new();
+    if p.held.whole_rule {
+        return Ok(Done {
+            affected: 0,
+            keys_sha256: digest(keys),
+            batches: 0,
+            longest_batch_ms: 0,
+        });
+    }
     let (mut batches, mut longest) = (0u64, 0u64);
     let mut lower: Option<DateTime<Utc>> = None;
     loop {

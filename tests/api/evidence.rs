@@ -275,7 +275,7 @@ async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
 #[tokio::test]
 async fn two_replicas_on_one_store_extend_one_tree() {
     let app = TestApp::spawn().await;
-    let replica = app.spawn_replica().await;
+    let (replica, _) = app.spawn_replica().await;
     let admin = app.token(Role::Admin).await;
     let before = evidence::size(&app.db).await.unwrap();
     let mut requests = Vec::new();

@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use std::collections::HashMap;
+
 use gallra::app::Application;
 use gallra::auth::{token, Role};
 use gallra::clock::FixedClock;
+use gallra::http::AppState;
 use gallra::settings::Settings;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tempfile::TempDir;
@@ -15,6 +18,7 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub keys: gallra::evidence::Keys,
+    pub state: AppState,
     pub database_url: String,
     pub clock: Arc<FixedClock>,
     pub client: reqwest::Client,
@@ -58,15 +62,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with(policies: Option<&Path>) -> Self {
+        Self::spawn_full(policies, HashMap::new()).await
+    }
+
+    /// The app with `policies` applied and datasources at the given URLs.
+    pub async fn spawn_full(policies: Option<&Path>, datasources: HashMap<String, String>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(dir.path()).await;
-        let settings = Settings {
-            database_url: database_url.clone(),
-            data_dir: dir.path().to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            policies: policies.map(Path::to_path_buf),
-            scheduler: false,
-        };
+        let settings = settings(&database_url, dir.path(), policies, datasources);
         let clock = Arc::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
         ));
@@ -74,13 +77,13 @@ impl TestApp {
             .await
             .expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
-        let db = app.state.db.clone();
-        let keys = app.state.keys.clone();
+        let state = app.state.clone();
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         TestApp {
             address,
-            db,
-            keys,
+            db: state.db.clone(),
+            keys: state.keys.clone(),
+            state,
             database_url,
             clock,
             client: reqwest::Client::new(),
@@ -89,20 +92,16 @@ impl TestApp {
     }
 
     /// A second replica on the same store and signing key, as a second `gallra serve` would be.
-    pub async fn spawn_replica(&self) -> String {
-        let settings = Settings {
-            database_url: self.database_url.clone(),
-            data_dir: self.dir.path().to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            policies: None,
-            scheduler: false,
-        };
+    pub async fn spawn_replica(&self) -> (String, AppState) {
+        let urls = self.state.datasources.urls();
+        let settings = settings(&self.database_url, self.dir.path(), None, urls);
         let app = Application::build(&settings, self.clock.clone())
             .await
             .expect("replica builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state.clone();
         tokio::spawn(app.run_until_stopped(std::future::pending()));
-        address
+        (address, state)
     }
 
     pub async fn token(&self, role: Role) -> String {
@@ -147,6 +146,22 @@ impl TestApp {
         let r = self.get(path, &admin).await;
         assert_eq!(r.status(), 200, "GET {path}");
         r.json().await.unwrap()
+    }
+}
+
+fn settings(
+    database_url: &str,
+    dir: &Path,
+    policies: Option<&Path>,
+    datasource_urls: HashMap<String, String>,
+) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        policies: policies.map(Path::to_path_buf),
+        scheduler: false,
+        datasource_urls,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: each test gets its own store (an SQLite file, or a fresh PostgreSQL
 //! database when TEST_DATABASE_URL is set), real migrations and a fixed clock.
 
+mod datasources;
 mod helpers;
 
 mod auth;
@@ -9,3 +10,4 @@ mod http_edge;
 mod policies_check;
 mod register_api;
 mod register_apply;
+mod retention;

@@ -173,6 +173,7 @@ async fn the_server_refuses_to_start_on_an_invalid_set() {
         listen: "127.0.0.1:0".parse().unwrap(),
         policies: Some(tmp.path().to_path_buf()),
         scheduler: false,
+        datasource_urls: Default::default(),
     };
     let clock = std::sync::Arc::new(gallra::clock::SystemClock);
     let err = gallra::app::Application::build(&settings, clock)

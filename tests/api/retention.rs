@@ -1,0 +1,386 @@
+//! Retention runs against SQLite, PostgreSQL and MariaDB datasources: only expired rows go,
+//! holds and guards are respected, the post-condition and the evidence prove it.
+
+use std::collections::HashMap;
+
+use gallra::auth::Role;
+use gallra::clock::Clock;
+use gallra::policy::spec::TimestampFormat;
+use gallra::retention::{run_rule, Outcome, RunOptions};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::datasources::{fourteen_days, kinds, Fixture, Kind};
+use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
+
+const RULE: &str = "meeting-participants";
+
+/// The seed register, with the Digitalt möte rule's timestamp format set to `format`.
+pub async fn scenario(
+    kind: Kind,
+    format: TimestampFormat,
+    rows: &[(i64, chrono::DateTime<chrono::Utc>)],
+) -> (TestApp, Fixture, tempfile::TempDir) {
+    let policies = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), policies.path());
+    let name = serde_json::to_value(format)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    edit(
+        policies.path(),
+        "digitalt-mote.toml",
+        "timestamp_format = \"sql\"",
+        &format!("timestamp_format = \"{name}\""),
+    );
+    let ds = Fixture::participants(kind, format, rows).await;
+    let app = TestApp::spawn_full(
+        Some(policies.path()),
+        HashMap::from([("meetings".to_string(), ds.url.clone())]),
+    )
+    .await;
+    (app, ds, policies)
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+#[tokio::test]
+async fn purge_removes_only_expired_rows_proves_it_and_logs_evidence() {
+    for kind in kinds() {
+        for format in [
+            TimestampFormat::Sql,
+            TimestampFormat::Iso8601,
+            TimestampFormat::UnixSeconds,
+            TimestampFormat::UnixMillis,
+        ] {
+            let (app, ds, _p) = scenario(kind, format, &fourteen_days(now())).await;
+            let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+                .await
+                .unwrap();
+
+            assert_eq!(
+                report.outcome,
+                Outcome::Succeeded,
+                "{kind:?} {format:?}: {report:?}"
+            );
+            assert_eq!(
+                (
+                    report.counts.table_rows,
+                    report.counts.matched,
+                    report.counts.affected
+                ),
+                (140, 70, 70),
+                "{kind:?} {format:?}"
+            );
+            assert_eq!(
+                ds.ids().await,
+                (1..=70).collect::<Vec<i64>>(),
+                "{kind:?} {format:?}"
+            );
+            assert_eq!(report.remaining_over_age, Some(0));
+            let keys: String = (71..=140).map(|i| format!("{i}\n")).collect();
+            assert_eq!(
+                report.keys_sha256.as_deref(),
+                Some(hex::encode(Sha256::digest(keys.as_bytes())).as_str())
+            );
+            let oldest = report.oldest_remaining.expect("oldest remaining");
+            assert!(
+                oldest >= report.cutoff,
+                "{kind:?} {format:?}: {oldest} < {}",
+                report.cutoff
+            );
+
+            let index = report.evidence_index.expect("evidence entry");
+            let entry = gallra::evidence::entry(&app.db, index)
+                .await
+                .unwrap()
+                .unwrap();
+            let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+            assert_eq!(v["kind"], "retention_run");
+            assert_eq!(v["affected"], 70);
+            assert_eq!(v["rule_hash"].as_str().unwrap().len(), 64);
+            assert!(
+                !entry.contains("Deltagare")
+                    && !entry.contains("session-")
+                    && !entry.contains("\"71\""),
+                "no personal data: {entry}"
+            );
+            gallra::evidence::verify::verify(&app.db, &app.keys)
+                .await
+                .expect("the log verifies");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_and_changes_nothing() {
+    for kind in kinds() {
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let before = gallra::evidence::size(&app.db).await.unwrap();
+        let report = run_rule(&app.state, RULE, RunOptions::manual(true), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, Outcome::DryRun);
+        assert_eq!(report.counts.affected, 70);
+        assert_eq!(ds.ids().await.len(), 140, "{kind:?}");
+        assert_eq!(
+            gallra::evidence::size(&app.db).await.unwrap(),
+            before,
+            "a dry run writes no evidence"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_run_over_its_guard_waits_for_a_dpo_and_the_approval_is_evidence() {
+    for kind in kinds() {
+        // 12 of 14 days expired: 86 % of the table, over max_percent = 50.
+        let rows: Vec<_> = fourteen_days(now() - chrono::TimeDelta::days(5));
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &rows).await;
+        let operator = app.token(Role::Operator).await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/retention/rules/{RULE}/runs"),
+                &operator,
+                json!({"dry_run": false}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let report: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(report["outcome"], "awaiting_approval", "{kind:?}: {report}");
+        assert!(report["error"].as_str().unwrap().contains("max_percent"));
+        assert_eq!(ds.ids().await.len(), 140, "nothing changes before approval");
+
+        let run_id = report["run_id"].as_i64().unwrap();
+        let path = format!("/api/v1/retention/runs/{run_id}/approval");
+        assert_eq!(
+            app.post_json(&path, &operator, json!({"reason": "x"}))
+                .await
+                .status(),
+            403,
+            "an operator may not approve"
+        );
+        let dpo = app.token(Role::Dpo).await;
+        let r = app
+            .post_json(
+                &path,
+                &dpo,
+                json!({"reason": "Controller confirmed the backlog purge"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let approved: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(approved["outcome"], "succeeded", "{approved}");
+        assert_eq!(ds.ids().await.len(), 20);
+        assert_eq!(
+            app.post_json(&path, &dpo, json!({"reason": "again"}))
+                .await
+                .status(),
+            409,
+            "approved once"
+        );
+        let kinds_logged = evidence_kinds(&app).await;
+        assert!(kinds_logged.contains(&"run_approved".to_string()));
+    }
+}
+
+async fn evidence_kinds(app: &TestApp) -> Vec<String> {
+    let n = gallra::evidence::size(&app.db).await.unwrap();
+    let mut out = Vec::new();
+    for (_, e) in gallra::evidence::entries(&app.db, 0, n).await.unwrap() {
+        out.push(
+            serde_json::from_str::<serde_json::Value>(&e).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    out
+}
+
+#[tokio::test]
+async fn legal_holds_keep_their_rows_and_are_counted_as_held() {
+    for kind in kinds() {
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let dpo = app.token(Role::Dpo).await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/retention/rules/{RULE}/holds"),
+                &dpo,
+                json!({"keys": ["71", "140"], "reason": "Tillsynsärende"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
+        assert_eq!((report.counts.held, report.counts.affected), (2, 68));
+        let left = ds.ids().await;
+        assert!(
+            left.contains(&71) && left.contains(&140) && left.len() == 72,
+            "{kind:?}: {left:?}"
+        );
+
+        // A hold on the whole rule stops every deletion until it is lifted.
+        ds.insert(&[(1000, now() - chrono::TimeDelta::days(30))])
+            .await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/retention/rules/{RULE}/holds"),
+                &dpo,
+                json!({"reason": "Rättslig prövning"}),
+            )
+            .await;
+        let hold: serde_json::Value = r.json().await.unwrap();
+        let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+            .await
+            .unwrap();
+        assert_eq!((report.counts.affected, report.counts.held), (0, 3));
+        assert!(ds.ids().await.contains(&1000));
+        let lift = app
+            .client
+            .delete(format!(
+                "{}/api/v1/retention/holds/{}",
+                app.address, hold["id"]
+            ))
+            .bearer_auth(&dpo)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(lift.status(), 200);
+        let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.counts.affected, 1);
+        assert!(!ds.ids().await.contains(&1000));
+        let logged = evidence_kinds(&app).await;
+        assert!(
+            logged.contains(&"hold_placed".to_string())
+                && logged.contains(&"hold_lifted".to_string())
+        );
+    }
+}
+
+#[tokio::test]
+async fn breaches_show_over_age_rows_whoever_deletes() {
+    for kind in kinds() {
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let b = app.get_json("/api/v1/retention/breaches").await;
+        let rule = b
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule"] == RULE)
+            .unwrap()
+            .clone();
+        assert_eq!(rule["compliant"], false, "{kind:?}: {rule}");
+        assert_eq!(rule["over_age"], 70);
+        assert!(rule["oldest_age_seconds"].as_i64().unwrap() >= 13 * 86_400);
+        // Someone else deletes the old rows: the rule is compliant, whoever did it.
+        ds.db
+            .execute_unprepared("DELETE FROM participants WHERE id > 70")
+            .await
+            .unwrap();
+        let b = app.get_json("/api/v1/retention/breaches").await;
+        let rule = b
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule"] == RULE)
+            .unwrap()
+            .clone();
+        assert_eq!(rule["compliant"], true, "{rule}");
+    }
+}
+
+use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn an_unset_datasource_or_missing_table_is_a_failed_run_with_its_reason() {
+    let app = TestApp::spawn().await;
+    let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Failed);
+    assert!(
+        report
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("GALLRA_DATASOURCE_MEETINGS"),
+        "{report:?}"
+    );
+    let runs = app
+        .get_json(&format!(
+            "/api/v1/retention/runs?rule={RULE}&outcome=failed"
+        ))
+        .await;
+    assert_eq!(runs["total"], 1);
+
+    let (app, ds, _p) = scenario(Kind::Sqlite, TimestampFormat::Sql, &[]).await;
+    ds.db
+        .execute_unprepared("DROP TABLE participants")
+        .await
+        .unwrap();
+    let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Failed);
+    assert!(
+        report.error.as_deref().unwrap().contains("participants"),
+        "{report:?}"
+    );
+    let unknown = app
+        .post_json(
+            "/api/v1/retention/rules/no-such-rule/runs",
+            &app.token(Role::Admin).await,
+            json!({}),
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn rules_are_listed_with_their_next_run_in_their_time_zone() {
+    let app = TestApp::spawn().await;
+    let rules = app.get_json("/api/v1/retention/rules").await;
+    let r = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == RULE)
+        .unwrap();
+    // 2026-11-23 09:00 UTC: next 02:30 Stockholm (CET) is 2026-11-24 01:30 UTC.
+    assert_eq!(r["next_run"], "2026-11-24T01:30:00Z");
+    assert_eq!(app.clock.now(), now());
+}
+
+#[tokio::test]
+async fn purge_on_the_command_line_prints_its_report_as_json() {
+    let (app, ds, _p) = scenario(
+        Kind::Sqlite,
+        TimestampFormat::Sql,
+        &fourteen_days(chrono::Utc::now()),
+    )
+    .await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))
+        .args(["purge", RULE, "--dry-run", "--json"])
+        .env("GALLRA_DATABASE_URL", &app.database_url)
+        .env("GALLRA_DATA_DIR", app.dir.path())
+        .env("GALLRA_DATASOURCE_MEETINGS", &ds.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "dry_run");
+    assert_eq!(report["affected"], 70);
+    assert_eq!(ds.ids().await.len(), 140);
+}
