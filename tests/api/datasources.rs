@@ -27,7 +27,6 @@ pub fn kinds() -> Vec<Kind> {
 }
 
 pub struct Fixture {
-    pub kind: Kind,
     pub url: String,
     pub db: DatabaseConnection,
     pub format: TimestampFormat,
@@ -99,7 +98,6 @@ impl Fixture {
         .await
         .unwrap();
         let f = Fixture {
-            kind,
             url,
             db,
             format,

@@ -11,3 +11,4 @@ mod policies_check;
 mod register_api;
 mod register_apply;
 mod retention;
+mod scheduler;

@@ -1,0 +1,196 @@
+//! The scheduler with an injected clock: DST-correct occurrences, exactly once across replicas,
+//! catch-up marked late, crashed runs resumed, failures retried with backoff.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Europe::Stockholm;
+use entity::retention_runs;
+use gallra::policy::spec::TimestampFormat;
+use gallra::scheduler::jobs::tick;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::datasources::{fourteen_days, Fixture, Kind};
+use crate::helpers::TestApp;
+use crate::retention::scenario;
+
+const RULE: &str = "meeting-participants";
+
+fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Stockholm
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn scheduled_runs(app: &TestApp) -> Vec<retention_runs::Model> {
+    retention_runs::Entity::find()
+        .filter(retention_runs::Column::RuleId.eq(RULE))
+        .filter(retention_runs::Column::ScheduledFor.is_not_null())
+        .order_by_asc(retention_runs::Column::ScheduledFor)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+fn local_times(runs: &[retention_runs::Model]) -> Vec<String> {
+    runs.iter()
+        .map(|r| {
+            r.scheduled_for
+                .unwrap()
+                .with_timezone(&Stockholm)
+                .format("%m-%d %H:%M %Z")
+                .to_string()
+        })
+        .collect()
+}
+
+async fn app_with_datasource() -> (TestApp, Fixture, tempfile::TempDir) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    scenario(Kind::Sqlite, TimestampFormat::Sql, &fourteen_days(now)).await
+}
+
+/// Step the clock a day at a time from `from`, ticking at `hh:mm` local each day.
+async fn nightly(app: &TestApp, since: DateTime<Utc>, days: &[(i32, u32, u32)], hh: u32, mm: u32) {
+    for &(y, m, d) in days {
+        app.clock.set(local(y, m, d, hh, mm));
+        tick(&app.state, since).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn runs_at_0230_local_across_spring_forward_and_once_on_the_night_without_0230() {
+    let (app, _ds, _p) = app_with_datasource().await;
+    let since = local(2027, 3, 26, 12, 0);
+    nightly(
+        &app,
+        since,
+        &[(2027, 3, 27), (2027, 3, 28), (2027, 3, 29)],
+        4,
+        0,
+    )
+    .await;
+    let runs = scheduled_runs(&app).await;
+    let times = local_times(&runs);
+    assert_eq!(times.len(), 3, "{times:?}");
+    assert_eq!(times[0], "03-27 02:30 CET");
+    assert!(times[1].starts_with("03-28 03:"), "{times:?}");
+    assert_eq!(times[2], "03-29 02:30 CEST");
+    // The 2026 fixture rows are all over age by 2027: the guard holds every run for approval.
+    assert!(
+        runs.iter().all(|r| r.outcome == "awaiting_approval"),
+        "{runs:?}"
+    );
+}
+
+#[tokio::test]
+async fn runs_once_at_0230_local_on_the_night_with_two_0230s() {
+    let (app, _ds, _p) = app_with_datasource().await;
+    let since = local(2027, 10, 29, 12, 0);
+    // Tick every 30 minutes through the night of 31 October, when 02:00–03:00 comes twice.
+    let mut t = local(2027, 10, 30, 1, 0);
+    while t < local(2027, 11, 1, 4, 0) {
+        app.clock.set(t);
+        tick(&app.state, since).await.unwrap();
+        t += TimeDelta::minutes(30);
+    }
+    let times = local_times(&scheduled_runs(&app).await);
+    assert_eq!(
+        times,
+        vec!["10-30 02:30 CEST", "10-31 02:30 CEST", "11-01 02:30 CET"]
+    );
+}
+
+#[tokio::test]
+async fn two_replicas_never_run_one_occurrence_twice() {
+    let (app, _ds, _p) = app_with_datasource().await;
+    let (_, replica) = app.spawn_replica().await;
+    app.clock.set(local(2026, 11, 24, 2, 31));
+    let since = local(2026, 11, 23, 12, 0);
+    let (a, b) = tokio::join!(tick(&app.state, since), tick(&replica, since));
+    let ran = a.unwrap().len() + b.unwrap().len();
+    assert_eq!(ran, 1, "exactly one replica ran the occurrence");
+    let runs = scheduled_runs(&app).await;
+    assert_eq!(runs.len(), 1);
+    assert!(!runs[0].late);
+}
+
+#[tokio::test]
+async fn an_occurrence_missed_while_down_is_caught_up_and_marked_late() {
+    let (app, ds, _p) = app_with_datasource().await;
+    // Down since the 20th; started again on the 23rd at 09:00.
+    tick(&app.state, local(2026, 11, 20, 12, 0)).await.unwrap();
+    let runs = scheduled_runs(&app).await;
+    assert_eq!(local_times(&runs), vec!["11-23 02:30 CET"]);
+    assert!(runs[0].late);
+    assert_eq!(runs[0].outcome, "succeeded");
+    assert_eq!(ds.ids().await.len(), 70);
+}
+
+#[tokio::test]
+async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
+    let (app, ds, _p) = app_with_datasource().await;
+    let occurrence = local(2026, 11, 23, 2, 30);
+    let stale = retention_runs::ActiveModel {
+        rule_id: Set(RULE.into()),
+        rule_hash: Set("x".into()),
+        trigger: Set("schedule".into()),
+        scheduled_for: Set(Some(occurrence)),
+        late: Set(false),
+        dry_run: Set(false),
+        attempt: Set(1),
+        created_at: Set(occurrence),
+        started_at: Set(Some(occurrence)),
+        outcome: Set("running".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    tick(&app.state, local(2026, 11, 23, 3, 0)).await.unwrap();
+    let run = retention_runs::Entity::find_by_id(stale.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((run.outcome.as_str(), run.attempt), ("succeeded", 2));
+    assert_eq!(
+        scheduled_runs(&app).await.len(),
+        1,
+        "the same occurrence, not a new one"
+    );
+    assert_eq!(ds.ids().await.len(), 70);
+}
+
+#[tokio::test]
+async fn a_failed_run_is_retried_with_backoff_and_stays_visible() {
+    let app = TestApp::spawn().await; // no datasource URL: every run fails
+    app.clock.set(local(2026, 11, 24, 2, 31));
+    let since = local(2026, 11, 23, 12, 0);
+    tick(&app.state, since).await.unwrap();
+    let runs = scheduled_runs(&app).await;
+    assert_eq!((runs[0].outcome.as_str(), runs[0].attempt), ("failed", 1));
+    app.clock.advance(TimeDelta::minutes(1));
+    tick(&app.state, since).await.unwrap();
+    assert_eq!(
+        scheduled_runs(&app).await[0].attempt,
+        1,
+        "not before its backoff"
+    );
+    app.clock.advance(TimeDelta::minutes(5));
+    tick(&app.state, since).await.unwrap();
+    let runs = scheduled_runs(&app).await;
+    assert_eq!((runs[0].outcome.as_str(), runs[0].attempt), ("failed", 2));
+    assert!(runs[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("GALLRA_DATASOURCE_MEETINGS"));
+    let listed = app
+        .get_json(&format!(
+            "/api/v1/retention/runs?rule={RULE}&outcome=failed"
+        ))
+        .await;
+    assert_eq!(listed["items"][0]["attempt"], 2);
+}
