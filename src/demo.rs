@@ -1,5 +1,6 @@
 //! `gallra demo`: a fresh data folder, the seed register on SQLite, a login token, and serve.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,7 +11,9 @@ use crate::app::{shutdown_signal, Application};
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
 use crate::evidence::commit_and_sign;
+use crate::http::AppState;
 use crate::policy;
+use crate::retention::{approval, rule, run_rule, Outcome, RunOptions, RunReport};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -41,6 +44,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         policy::load::write_embedded(&p)?;
         p
     };
+    let clock = Arc::new(SystemClock);
+    let meetings = crate::demo_data::meetings(&dir.join("datasources"), clock.now(), 30, 40).await?;
     let listen = args
         .listen
         .or_else(|| std::env::var("GALLRA_LISTEN").ok())
@@ -52,21 +57,52 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             .parse()
             .with_context(|| format!("`{listen}` is not an address"))?,
         policies: Some(policies.clone()),
-        scheduler: false,
-        datasource_urls: Default::default(),
+        scheduler: true,
+        datasource_urls: HashMap::from([("meetings".to_string(), meetings)]),
     };
-    let clock = Arc::new(SystemClock);
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;
-    let (_, secret) = token::create(&txn, "demo-admin", Role::Admin, clock.now()).await?;
+    let (admin, secret) = token::create(&txn, "demo-admin", Role::Admin, clock.now()).await?;
     commit_and_sign(txn, &app.state.db, &app.state.keys, clock.now()).await?;
-    let base = format!("http://{}:{}", settings.listen.ip(), app.port());
     println!("gallra demo");
     println!("  data:      {}", dir.display());
     println!("  policies:  {}", policies.display());
+    println!("running the retention jobs once:");
+    run_jobs_once(&app.state, admin.id).await?;
+    let base = format!("http://{}:{}", settings.listen.ip(), app.port());
     println!("  API docs:  {base}/api/docs");
     println!("  token:     {secret}");
     println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");
+    println!("  the purge: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/retention/runs'");
+    println!("  evidence:  curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/evidence/checkpoint'");
     println!("  unenforced instructions: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/instructions?enforced=false'");
     app.run_until_stopped(shutdown_signal()).await
+}
+
+/// Run every retention rule once, as the night's jobs would. The demo data is 30 days deep, so
+/// the 7-day rule's guard stops the first run; the demo admin approves it, as a DPO would.
+async fn run_jobs_once(state: &AppState, admin_token: i32) -> anyhow::Result<()> {
+    for r in rule::list(&state.db).await? {
+        let mut report = run_rule(state, r.id(), RunOptions::manual(false), |_| {}).await?;
+        if report.outcome == Outcome::AwaitingApproval {
+            println!("  {}: {} — approving as demo-admin", r.id(), report.error.clone().unwrap_or_default());
+            report = approval::approve(state, report.run_id, admin_token, "demo-admin").await?;
+        }
+        print_run(&report);
+    }
+    Ok(())
+}
+
+fn print_run(r: &RunReport) {
+    println!(
+        "  {}: {} — cutoff {}, {} of {} rows over age, {} deleted, {} held, evidence entry {}",
+        r.rule,
+        r.outcome.as_str(),
+        r.cutoff.format("%Y-%m-%d %H:%M UTC"),
+        r.counts.matched,
+        r.counts.table_rows,
+        r.counts.affected,
+        r.counts.held,
+        r.evidence_index.map_or("-".into(), |i| i.to_string())
+    );
 }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod datasource;
 pub mod db;
 pub mod demo;
+mod demo_data;
 pub mod evidence;
 pub mod http;
 pub mod policy;

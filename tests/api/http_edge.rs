@@ -108,3 +108,32 @@ async fn responses_carry_a_request_id() {
         .get("x-request-id")
         .is_some_and(|v| !v.is_empty()));
 }
+
+#[test]
+fn the_demo_purges_its_synthetic_participants_and_serves() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))
+        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(dir.path().join("demo"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.contains("token:");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
+    let out = lines.join("\n");
+    assert!(out.contains("meeting-participants: succeeded"), "{out}");
+    assert!(out.contains("920 deleted"), "{out}");
+    assert!(out.contains("token:     gallra_"), "{out}");
+}
