@@ -12,6 +12,8 @@ use crate::evidence::{self, Event, Keys};
 pub enum BenchCommand {
     /// Measure the evidence ledger (DESIGN §10 goals: ≥ 2,000 appends/s, proof < 5 ms, verify of 1 M < 3 s).
     Evidence(EvidenceBench),
+    /// Measure a purge against one raw DELETE (DESIGN §10: ≤ 1.3×, every transaction ≤ 250 ms, ≤ 64 MB).
+    Purge(super::bench_purge::PurgeBench),
 }
 
 #[derive(Debug, Args)]
@@ -25,7 +27,10 @@ pub struct EvidenceBench {
 }
 
 pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Evidence(args) = c;
+    let args = match c {
+        BenchCommand::Evidence(args) => args,
+        BenchCommand::Purge(args) => return super::bench_purge::run(args).await,
+    };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args
         .database_url
