@@ -45,7 +45,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         p
     };
     let clock = Arc::new(SystemClock);
-    let meetings = crate::demo_data::meetings(&dir.join("datasources"), clock.now(), 30, 40).await?;
+    let meetings =
+        crate::demo_data::meetings(&dir.join("datasources"), clock.now(), 30, 40).await?;
     let listen = args
         .listen
         .or_else(|| std::env::var("GALLRA_LISTEN").ok())
@@ -73,8 +74,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("  API docs:  {base}/api/docs");
     println!("  token:     {secret}");
     println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");
-    println!("  the purge: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/retention/runs'");
-    println!("  evidence:  curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/evidence/checkpoint'");
+    println!(
+        "  the purge: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/retention/runs'"
+    );
+    println!(
+        "  evidence:  curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/evidence/checkpoint'"
+    );
     println!("  unenforced instructions: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/instructions?enforced=false'");
     app.run_until_stopped(shutdown_signal()).await
 }
@@ -85,7 +90,11 @@ async fn run_jobs_once(state: &AppState, admin_token: i32) -> anyhow::Result<()>
     for r in rule::list(&state.db).await? {
         let mut report = run_rule(state, r.id(), RunOptions::manual(false), |_| {}).await?;
         if report.outcome == Outcome::AwaitingApproval {
-            println!("  {}: {} — approving as demo-admin", r.id(), report.error.clone().unwrap_or_default());
+            println!(
+                "  {}: {} — approving as demo-admin",
+                r.id(),
+                report.error.clone().unwrap_or_default()
+            );
             report = approval::approve(state, report.run_id, admin_token, "demo-admin").await?;
         }
         print_run(&report);

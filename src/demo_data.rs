@@ -5,12 +5,31 @@ use std::path::Path;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement, Value};
 
-const FIRST: &[&str] = &["Astrid", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hugo", "Ingrid", "Jonas", "Karin", "Lars"];
-const LAST: &[&str] = &["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Forsberg", "Gustafsson", "Holm", "Isaksson", "Jansson"];
+const FIRST: &[&str] = &[
+    "Astrid", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hugo", "Ingrid", "Jonas",
+    "Karin", "Lars",
+];
+const LAST: &[&str] = &[
+    "Andersson",
+    "Berg",
+    "Carlsson",
+    "Dahl",
+    "Ek",
+    "Forsberg",
+    "Gustafsson",
+    "Holm",
+    "Isaksson",
+    "Jansson",
+];
 
 /// Digitalt möte's participant database: `per_day` registrations a day over `days` days.
 /// Returns the datasource URL.
-pub async fn meetings(dir: &Path, now: DateTime<Utc>, days: i64, per_day: i64) -> anyhow::Result<String> {
+pub async fn meetings(
+    dir: &Path,
+    now: DateTime<Utc>,
+    days: i64,
+    per_day: i64,
+) -> anyhow::Result<String> {
     std::fs::create_dir_all(dir)?;
     let url = format!("sqlite://{}/meetings.db?mode=rwc", dir.display());
     let db = Database::connect(&url).await?;
@@ -27,14 +46,35 @@ pub async fn meetings(dir: &Path, now: DateTime<Utc>, days: i64, per_day: i64) -
         for j in 0..per_day {
             id += 1;
             let at = now - TimeDelta::days(d) - TimeDelta::minutes(17 * j + 3);
-            let name = format!("{} {}", FIRST[(id as usize * 7) % FIRST.len()], LAST[(id as usize * 3) % LAST.len()]);
+            let name = format!(
+                "{} {}",
+                FIRST[(id as usize * 7) % FIRST.len()],
+                LAST[(id as usize * 3) % LAST.len()]
+            );
             // Personnummer-shaped, but day 60+ is never a real date of birth: synthetic by construction.
-            let pnr = format!("19{:02}{:02}{:02}-{:04}", 50 + id % 40, 1 + id % 12, 61 + id % 28, (id * 37) % 10_000);
+            let pnr = format!(
+                "19{:02}{:02}{:02}-{:04}",
+                50 + id % 40,
+                1 + id % 12,
+                61 + id % 28,
+                (id * 37) % 10_000
+            );
             tuples.push("(?, ?, ?, ?, ?)");
-            values.extend([id.into(), name.into(), pnr.into(), format!("sess-{:08x}", id * 2_654_435_761 % 4_294_967_296).into(), at.format("%Y-%m-%d %H:%M:%S").to_string().into()]);
+            values.extend([
+                id.into(),
+                name.into(),
+                pnr.into(),
+                format!("sess-{:08x}", id * 2_654_435_761 % 4_294_967_296).into(),
+                at.format("%Y-%m-%d %H:%M:%S").to_string().into(),
+            ]);
         }
         let sql = format!("INSERT INTO participants (id, name, personnummer, session_id, registered_at) VALUES {}", tuples.join(", "));
-        db.execute_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            sql,
+            values,
+        ))
+        .await?;
     }
     db.close().await?;
     Ok(url)

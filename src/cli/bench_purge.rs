@@ -65,22 +65,41 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("gallra-bench-purge-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("policies"))?;
     std::fs::write(dir.join("policies/organisations.toml"), "[[organisations]]\nid = \"bench-org\"\nname = \"Bench\"\nroles = [\"processor\", \"controller\"]\n")?;
-    std::fs::write(dir.join("policies/datasources.toml"), "[[datasources]]\nid = \"bench\"\nkind = \"sqlite\"\n")?;
+    std::fs::write(
+        dir.join("policies/datasources.toml"),
+        "[[datasources]]\nid = \"bench\"\nkind = \"sqlite\"\n",
+    )?;
     std::fs::write(dir.join("policies/bench.toml"), SERVICE)?;
-    let url = args.datasource_url.clone().unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
+    let url = args
+        .datasource_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
     let now = SystemClock.now();
     let ds = Database::connect(&url).await?;
     let t = Instant::now();
     fill(&ds, args.rows, now).await?;
-    println!("filled bench_a and bench_b with {} rows each in {:.1?}", args.rows, t.elapsed());
+    println!(
+        "filled bench_a and bench_b with {} rows each in {:.1?}",
+        args.rows,
+        t.elapsed()
+    );
 
     let cutoff = now - TimeDelta::days(7);
     let b = ds.get_database_backend();
     let t = Instant::now();
     let sql = format!("DELETE FROM bench_b WHERE registered_at < {}", param(b, 1));
-    let raw = ds.execute_raw(Statement::from_sql_and_values(b, sql, [instant(b, TimestampFormat::Sql, cutoff)])).await?;
+    let raw = ds
+        .execute_raw(Statement::from_sql_and_values(
+            b,
+            sql,
+            [instant(b, TimestampFormat::Sql, cutoff)],
+        ))
+        .await?;
     let raw_time = t.elapsed();
-    println!("raw DELETE: {} rows in {raw_time:.2?} (one transaction)", raw.rows_affected());
+    println!(
+        "raw DELETE: {} rows in {raw_time:.2?} (one transaction)",
+        raw.rows_affected()
+    );
 
     let settings = Settings {
         database_url: format!("sqlite://{}/gallra.db?mode=rwc", dir.display()),
@@ -91,7 +110,10 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         datasource_urls: HashMap::from([("bench".to_string(), url.clone())]),
     };
     let state = crate::app::state(&settings, Arc::new(SystemClock)).await?;
-    let author = crate::register::apply::Author { name: "bench".into(), reason: "bench".into() };
+    let author = crate::register::apply::Author {
+        name: "bench".into(),
+        reason: "bench".into(),
+    };
     crate::app::apply_dir(&state.db, &state.keys, &dir.join("policies"), &author, now).await?;
     let base_rss = peak_rss_reset();
     let t = Instant::now();
@@ -102,36 +124,59 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         "gallra purge: {} rows in {ours:.2?} ({} batches, longest {} ms, outcome {}, evidence entry {:?})",
         report.counts.affected, report.batches, report.longest_batch_ms, report.outcome.as_str(), report.evidence_index
     );
-    println!("ratio gallra / raw DELETE: {:.2}× (goal ≤ 1.3×)", ours.as_secs_f64() / raw_time.as_secs_f64());
-    println!("peak memory added by the purge: {:.1} MB (goal ≤ 64 MB)", peak as f64 / 1024.0);
+    println!(
+        "ratio gallra / raw DELETE: {:.2}× (goal ≤ 1.3×)",
+        ours.as_secs_f64() / raw_time.as_secs_f64()
+    );
+    println!(
+        "peak memory added by the purge: {:.1} MB (goal ≤ 64 MB)",
+        peak as f64 / 1024.0
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
 /// Two identical tables, half the rows 10 days old (expired), half 1 day old, interleaved.
-async fn fill(ds: &sea_orm::DatabaseConnection, rows: u64, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
+async fn fill(
+    ds: &sea_orm::DatabaseConnection,
+    rows: u64,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
     let b = ds.get_database_backend();
     let ts = |days: i64| match b {
-        DatabaseBackend::Postgres => format!("(TIMESTAMPTZ '{}' - make_interval(days => {days}) - make_interval(secs => g % 86400))", now.to_rfc3339()),
-        _ => format!("strftime('%Y-%m-%d %H:%M:%S', '{}', '-{days} days', '-' || (g % 86400) || ' seconds')", now.format("%Y-%m-%d %H:%M:%S")),
+        DatabaseBackend::Postgres => format!(
+            "(TIMESTAMPTZ '{}' - make_interval(days => {days}) - make_interval(secs => g % 86400))",
+            now.to_rfc3339()
+        ),
+        _ => format!(
+            "strftime('%Y-%m-%d %H:%M:%S', '{}', '-{days} days', '-' || (g % 86400) || ' seconds')",
+            now.format("%Y-%m-%d %H:%M:%S")
+        ),
     };
     let (ty, series) = match b {
         DatabaseBackend::Postgres => ("TIMESTAMPTZ", format!("generate_series(1, {rows}) AS g")),
         _ => ("TEXT", format!("(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {rows}) SELECT g FROM s)")),
     };
     for t in ["bench_a", "bench_b"] {
-        ds.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}")).await?;
-        ds.execute_unprepared(&format!("CREATE TABLE {t} (id BIGINT PRIMARY KEY, name TEXT, registered_at {ty})")).await?;
+        ds.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
+            .await?;
+        ds.execute_unprepared(&format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, name TEXT, registered_at {ty})"
+        ))
+        .await?;
         let insert = format!(
             "INSERT INTO {t} (id, name, registered_at) SELECT g, 'Deltagare ' || g, CASE WHEN g % 2 = 0 THEN {} ELSE {} END FROM {series}",
             ts(10),
             ts(1)
         );
         ds.execute_unprepared(&insert).await?;
-        ds.execute_unprepared(&format!("CREATE INDEX ix_{t}_ts ON {t} (registered_at)")).await?;
+        ds.execute_unprepared(&format!("CREATE INDEX ix_{t}_ts ON {t} (registered_at)"))
+            .await?;
     }
     if b == DatabaseBackend::Postgres {
-        ds.execute_unprepared("VACUUM ANALYZE bench_a; VACUUM ANALYZE bench_b").await.ok();
+        ds.execute_unprepared("VACUUM ANALYZE bench_a; VACUUM ANALYZE bench_b")
+            .await
+            .ok();
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value,
 };
@@ -203,7 +203,9 @@ pub async fn postcondition(
     ))
 }
 
-/// Delete or anonymize every row over age outside holds, batch by batch.
+/// Delete or anonymize every row over age outside holds, batch by batch: each batch takes the
+/// oldest `batch` rows from a lower timestamp bound that moves up, so no batch rescans the
+/// index entries its predecessors left dead.
 pub async fn purge(
     db: &DatabaseConnection,
     p: &Plan<'_>,
@@ -217,11 +219,11 @@ pub async fn purge(
             ));
         }
     }
-    let mut keys: Vec<String> = Vec::new();
+    let mut keys = KeyList::default();
     if p.held.whole_rule {
         return Ok(Done {
             affected: 0,
-            keys_sha256: digest(keys),
+            keys_sha256: keys.digest(),
             batches: 0,
             longest_batch_ms: 0,
         });
@@ -229,67 +231,34 @@ pub async fn purge(
     let (mut batches, mut longest) = (0u64, 0u64);
     let mut lower: Option<DateTime<Utc>> = None;
     loop {
-        let upper = next_bound(db, &s, p, lower).await?;
         let started = Instant::now();
-        let got = batch(db, &s, p, lower, upper).await?;
+        let (got, newest) = batch(db, &s, p, lower).await?;
         longest = longest.max(started.elapsed().as_millis() as u64);
         batches += 1;
         progress(got.len() as u64);
+        let full = got.len() as u64 >= p.batch;
         keys.extend(got);
-        if upper >= p.cutoff {
-            break;
+        match newest {
+            Some(n) if full => lower = Some(n),
+            _ => break,
         }
-        lower = Some(upper);
     }
     Ok(Done {
         affected: keys.len() as u64,
-        keys_sha256: digest(keys),
+        keys_sha256: keys.digest(),
         batches,
         longest_batch_ms: longest,
     })
 }
 
-/// The timestamp `batch` rows past `lower` (capped at the cutoff): the end of the next batch.
-async fn next_bound(
-    db: &DatabaseConnection,
-    s: &Sql,
-    p: &Plan<'_>,
-    lower: Option<DateTime<Utc>>,
-) -> Result<DateTime<Utc>, DbErr> {
-    let mut values = vec![s.bind(p.cutoff)];
-    let mut sql = format!(
-        "SELECT {ts} AS bound FROM {} WHERE {ts} < {}{}",
-        s.table,
-        param(s.backend, 1),
-        s.pending,
-        ts = s.ts
-    );
-    if let Some(l) = lower {
-        sql.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
-        values.push(s.bind(l));
-    }
-    sql.push_str(&format!(" ORDER BY {} LIMIT 1 OFFSET {}", s.ts, p.batch));
-    let row = db.query_one_raw(s.stmt(sql, values)).await?;
-    let bound = row
-        .and_then(|r| instant::read(&r, "bound", s.format))
-        .unwrap_or(p.cutoff)
-        .min(p.cutoff);
-    // Many rows on one instant: widen to the next second so every batch makes progress.
-    Ok(match lower {
-        Some(l) if bound <= l => (l + TimeDelta::seconds(1)).min(p.cutoff),
-        _ => bound,
-    })
-}
-
-/// One batch, one short transaction: the affected keys (as text).
+/// One batch in one short transaction: the affected keys (as text) and the newest timestamp.
 async fn batch(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
     lower: Option<DateTime<Utc>>,
-    upper: DateTime<Utc>,
-) -> Result<Vec<String>, DbErr> {
-    let mut values = vec![s.bind(upper)];
+) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+    let mut values = vec![s.bind(p.cutoff)];
     let mut cond = format!("{} < {}{}", s.ts, param(s.backend, 1), s.pending);
     if let Some(l) = lower {
         cond.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
@@ -298,7 +267,52 @@ async fn batch(
     let (held, held_values) = s.not_held(p.held, values.len() + 1);
     cond.push_str(&held);
     values.extend(held_values);
-    let change = match (&p.rule.action, &p.rule.anonymize) {
+    let key = key_as_text(s.backend, &s.key);
+    let oldest = format!(
+        "SELECT {} FROM {} WHERE {cond} ORDER BY {} LIMIT {}",
+        s.key, s.table, s.ts, p.batch
+    );
+    let txn = db.begin().await?;
+    let rows = if s.backend == DatabaseBackend::MySql {
+        // MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
+        let select = format!(
+            "SELECT {key} AS k, {} AS t FROM {} WHERE {cond} ORDER BY {} LIMIT {} FOR UPDATE",
+            s.ts, s.table, s.ts, p.batch
+        );
+        let rows = txn.query_all_raw(s.stmt(select, values)).await?;
+        if !rows.is_empty() {
+            let ks: Vec<Value> = rows
+                .iter()
+                .map(|r| r.try_get::<String>("", "k").map(Value::from))
+                .collect::<Result<_, _>>()?;
+            let marks = vec!["?"; ks.len()].join(", ");
+            let change = change(s, p, &format!("{key} IN ({marks})"))?;
+            txn.execute_raw(s.stmt(change, ks)).await?;
+        }
+        rows
+    } else {
+        let change = change(s, p, &format!("{} IN ({oldest})", s.key))?;
+        txn.query_all_raw(s.stmt(
+            format!("{change} RETURNING {key} AS k, {} AS t", s.ts),
+            values,
+        ))
+        .await?
+    };
+    txn.commit().await?;
+    let newest = rows
+        .iter()
+        .filter_map(|r| instant::read(r, "t", s.format))
+        .max();
+    let keys = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "k"))
+        .collect::<Result<_, _>>()?;
+    Ok((keys, newest))
+}
+
+/// The DELETE, or the UPDATE that anonymizes, of the rows matching `which`.
+fn change(s: &Sql, p: &Plan<'_>, which: &str) -> Result<String, DbErr> {
+    Ok(match (&p.rule.action, &p.rule.anonymize) {
         (RetentionAction::Anonymize, Some(a)) => {
             let sets: Result<Vec<String>, String> = a
                 .get_ref()
@@ -307,27 +321,56 @@ async fn batch(
                 .map(|c| Ok(format!("{} = NULL", quote(s.backend, c.get_ref())?)))
                 .collect();
             format!(
-                "UPDATE {} SET {} WHERE {cond}",
+                "UPDATE {} SET {} WHERE {which}",
                 s.table,
                 sets.map_err(DbErr::Custom)?.join(", ")
             )
         }
-        _ => format!("DELETE FROM {} WHERE {cond}", s.table),
-    };
-    let key = key_as_text(s.backend, &s.key);
-    let txn = db.begin().await?;
-    let keys = if s.backend == DatabaseBackend::MySql {
-        // MySQL has no RETURNING: lock the rows, read their keys, then change them.
-        let select = format!("SELECT {key} AS k FROM {} WHERE {cond} FOR UPDATE", s.table);
-        let rows = txn.query_all_raw(s.stmt(select, values.clone())).await?;
-        txn.execute_raw(s.stmt(change, values)).await?;
-        rows
-    } else {
-        txn.query_all_raw(s.stmt(format!("{change} RETURNING {key} AS k"), values))
-            .await?
-    };
-    txn.commit().await?;
-    keys.iter().map(|r| r.try_get::<String>("", "k")).collect()
+        _ => format!("DELETE FROM {} WHERE {which}", s.table),
+    })
+}
+
+/// Affected keys, kept as integers while every key is one (8 bytes each, not a String).
+#[derive(Default)]
+struct KeyList {
+    ints: Vec<i64>,
+    texts: Option<Vec<String>>,
+}
+
+impl KeyList {
+    fn extend(&mut self, keys: Vec<String>) {
+        for k in keys {
+            match (&mut self.texts, k.parse::<i64>()) {
+                (None, Ok(i)) => self.ints.push(i),
+                (None, Err(_)) => {
+                    let mut all: Vec<String> = self.ints.drain(..).map(|i| i.to_string()).collect();
+                    all.push(k);
+                    self.texts = Some(all);
+                }
+                (Some(t), _) => t.push(k),
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.texts.as_ref().map_or(self.ints.len(), Vec::len)
+    }
+
+    fn digest(self) -> String {
+        match self.texts {
+            Some(t) => digest(t),
+            None => {
+                let mut ints = self.ints;
+                ints.sort_unstable();
+                let mut h = Sha256::new();
+                for i in ints {
+                    h.update(i.to_string().as_bytes());
+                    h.update(b"\n");
+                }
+                hex::encode(h.finalize())
+            }
+        }
+    }
 }
 
 /// SHA-256 over the keys in key order (numeric when every key is an integer), one per line.
@@ -355,5 +398,8 @@ mod tests {
         let b = digest(vec!["9".into(), "10".into(), "100".into()]);
         assert_eq!(a, b);
         assert_eq!(b, hex::encode(Sha256::digest(b"9\n10\n100\n")));
+        let mut list = KeyList::default();
+        list.extend(vec!["100".into(), "9".into(), "10".into()]);
+        assert_eq!(list.digest(), b);
     }
 }

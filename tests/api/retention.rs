@@ -384,3 +384,30 @@ async fn purge_on_the_command_line_prints_its_report_as_json() {
     assert_eq!(report["affected"], 70);
     assert_eq!(ds.ids().await.len(), 140);
 }
+
+#[tokio::test]
+async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps() {
+    for kind in kinds() {
+        // 14 days plus 25 rows sharing one expired instant, so batches of 7 split a run of equal timestamps.
+        let mut rows = fourteen_days(now());
+        rows.extend((1001..=1025).map(|id| (id, now() - chrono::TimeDelta::days(9))));
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &rows).await;
+        let opts = RunOptions {
+            batch: 7,
+            approved_by: Some("test".into()),
+            ..RunOptions::manual(false)
+        };
+        let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
+        assert_eq!(report.counts.affected, 95, "{kind:?}");
+        assert!(report.batches >= 14, "{kind:?}: {} batches", report.batches);
+        assert_eq!(ds.ids().await, (1..=70).collect::<Vec<i64>>(), "{kind:?}");
+        let mut keys: Vec<i64> = (71..=140).chain(1001..=1025).collect();
+        keys.sort();
+        let text: String = keys.iter().map(|i| format!("{i}\n")).collect();
+        assert_eq!(
+            report.keys_sha256.as_deref(),
+            Some(hex::encode(Sha256::digest(text.as_bytes())).as_str())
+        );
+    }
+}
