@@ -268,10 +268,15 @@ async fn batch(
     cond.push_str(&held);
     values.extend(held_values);
     let key = key_as_text(s.backend, &s.key);
-    let oldest = format!(
-        "SELECT {} FROM {} WHERE {cond} ORDER BY {} LIMIT {}",
-        s.key, s.table, s.ts, p.batch
-    );
+    // The oldest rows by their physical address (ctid, rowid): the cheapest lookup each engine
+    // has. PostgreSQL plans `key IN (subquery)` as a join over the whole table, so its
+    // addresses go through an array, and the condition is checked again on the rows found.
+    let oldest = |addr: &str| {
+        format!(
+            "SELECT {addr} FROM {} WHERE {cond} ORDER BY {} LIMIT {}",
+            s.table, s.ts, p.batch
+        )
+    };
     let txn = db.begin().await?;
     let rows = if s.backend == DatabaseBackend::MySql {
         // MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
@@ -291,7 +296,13 @@ async fn batch(
         }
         rows
     } else {
-        let change = change(s, p, &format!("{} IN ({oldest})", s.key))?;
+        let which = match s.backend {
+            DatabaseBackend::Postgres => {
+                format!("ctid = ANY(ARRAY({})) AND {cond}", oldest("ctid"))
+            }
+            _ => format!("rowid IN ({})", oldest("rowid")),
+        };
+        let change = change(s, p, &which)?;
         txn.query_all_raw(s.stmt(
             format!("{change} RETURNING {key} AS k, {} AS t", s.ts),
             values,
