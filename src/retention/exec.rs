@@ -251,6 +251,9 @@ pub async fn purge(
     })
 }
 
+/// Separates keys aggregated into one string: a batch comes back as one row, not thousands.
+const SEP: char = '\u{1f}';
+
 /// One batch in one short transaction: the affected keys (as text) and the newest timestamp.
 async fn batch(
     db: &DatabaseConnection,
@@ -267,58 +270,150 @@ async fn batch(
     let (held, held_values) = s.not_held(p.held, values.len() + 1);
     cond.push_str(&held);
     values.extend(held_values);
-    let key = key_as_text(s.backend, &s.key);
-    // The oldest rows by their physical address (ctid, rowid): the cheapest lookup each engine
-    // has. PostgreSQL plans `key IN (subquery)` as a join over the whole table, so its
-    // addresses go through an array, and the condition is checked again on the rows found.
-    let oldest = |addr: &str| {
+    let b = Batch { s, p, cond, values };
+    match s.backend {
+        DatabaseBackend::Postgres => b.postgres(db).await,
+        DatabaseBackend::MySql => b.mysql(db).await,
+        _ => b.sqlite(db).await,
+    }
+}
+
+struct Batch<'a> {
+    s: &'a Sql,
+    p: &'a Plan<'a>,
+    cond: String,
+    values: Vec<Value>,
+}
+
+impl Batch<'_> {
+    /// The oldest `batch` rows' `what`, in a stable order (ties broken by address).
+    fn oldest(&self, what: &str, tie: &str) -> String {
         format!(
-            "SELECT {addr} FROM {} WHERE {cond} ORDER BY {} LIMIT {}",
-            s.table, s.ts, p.batch
+            "SELECT {what} FROM {} WHERE {} ORDER BY {}, {tie} LIMIT {}",
+            self.s.table, self.cond, self.s.ts, self.p.batch
         )
-    };
-    let txn = db.begin().await?;
-    let rows = if s.backend == DatabaseBackend::MySql {
-        // MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
-        let select = format!(
-            "SELECT {key} AS k, {} AS t FROM {} WHERE {cond} ORDER BY {} LIMIT {} FOR UPDATE",
-            s.ts, s.table, s.ts, p.batch
+    }
+
+    fn key(&self) -> String {
+        key_as_text(self.s.backend, &self.s.key)
+    }
+
+    /// One statement: change the rows found by address and aggregate what was changed.
+    async fn postgres(
+        self,
+        db: &DatabaseConnection,
+    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+        // By ctid through an array: `key IN (subquery)` is planned as a join over the whole
+        // table. The condition is checked again on the rows found.
+        let change = change(
+            self.s,
+            self.p,
+            &format!(
+                "ctid = ANY(ARRAY({})) AND {}",
+                self.oldest("ctid", "ctid"),
+                self.cond
+            ),
+        )?;
+        let sql = format!(
+            "WITH d AS ({change} RETURNING {} AS k, {} AS t) SELECT COALESCE(string_agg(k, chr(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM d",
+            self.key(),
+            self.s.ts
         );
-        let rows = txn.query_all_raw(s.stmt(select, values)).await?;
-        if !rows.is_empty() {
-            let ks: Vec<Value> = rows
-                .iter()
-                .map(|r| r.try_get::<String>("", "k").map(Value::from))
-                .collect::<Result<_, _>>()?;
-            let marks = vec!["?"; ks.len()].join(", ");
-            let change = change(s, p, &format!("{key} IN ({marks})"))?;
-            txn.execute_raw(s.stmt(change, ks)).await?;
+        let txn = db.begin().await?;
+        // A bitmap scan would gather every remaining expired row to sort out the oldest n:
+        // quadratic over a purge. The ordered index scan stops after n. This transaction only.
+        txn.execute_unprepared("SET LOCAL enable_bitmapscan = off")
+            .await?;
+        let row = txn.query_one_raw(self.s.stmt(sql, self.values)).await?;
+        txn.commit().await?;
+        aggregated(row, self.s.format)
+    }
+
+    /// Read then change the same rows, in one write transaction (taken at BEGIN).
+    async fn sqlite(
+        self,
+        db: &DatabaseConnection,
+    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+        let read = format!(
+            "SELECT COALESCE(group_concat(k, char(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM ({})",
+            self.oldest(&format!("{} AS k, {} AS t", self.key(), self.s.ts), "rowid")
+        );
+        let change = change(
+            self.s,
+            self.p,
+            &format!("rowid IN ({})", self.oldest("rowid", "rowid")),
+        )?;
+        let txn = db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        let row = txn
+            .query_one_raw(self.s.stmt(read, self.values.clone()))
+            .await?;
+        txn.execute_raw(self.s.stmt(change, self.values)).await?;
+        txn.commit().await?;
+        aggregated(row, self.s.format)
+    }
+
+    /// MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
+    async fn mysql(
+        self,
+        db: &DatabaseConnection,
+    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+        let key = self.key();
+        let select = format!(
+            "{} FOR UPDATE",
+            self.oldest(&format!("{key} AS k, {} AS t", self.s.ts), &self.s.key)
+        );
+        let txn = db.begin().await?;
+        let rows = txn.query_all_raw(self.s.stmt(select, self.values)).await?;
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String>("", "k"))
+            .collect::<Result<_, _>>()?;
+        if !keys.is_empty() {
+            let marks = vec!["?"; keys.len()].join(", ");
+            let change = change(self.s, self.p, &format!("{key} IN ({marks})"))?;
+            txn.execute_raw(
+                self.s
+                    .stmt(change, keys.iter().cloned().map(Value::from).collect()),
+            )
+            .await?;
         }
-        rows
-    } else {
-        let which = match s.backend {
-            DatabaseBackend::Postgres => {
-                format!("ctid = ANY(ARRAY({})) AND {cond}", oldest("ctid"))
-            }
-            _ => format!("rowid IN ({})", oldest("rowid")),
-        };
-        let change = change(s, p, &which)?;
-        txn.query_all_raw(s.stmt(
-            format!("{change} RETURNING {key} AS k, {} AS t", s.ts),
-            values,
+        txn.commit().await?;
+        Ok((
+            keys,
+            rows.iter()
+                .filter_map(|r| instant::read(r, "t", self.s.format))
+                .max(),
         ))
-        .await?
+    }
+}
+
+fn aggregated(
+    row: Option<sea_orm::QueryResult>,
+    format: TimestampFormat,
+) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+    let Some(row) = row else {
+        return Ok((Vec::new(), None));
     };
-    txn.commit().await?;
-    let newest = rows
-        .iter()
-        .filter_map(|r| instant::read(r, "t", s.format))
-        .max();
-    let keys = rows
-        .iter()
-        .map(|r| r.try_get::<String>("", "k"))
-        .collect::<Result<_, _>>()?;
-    Ok((keys, newest))
+    let ks: String = row.try_get("", "ks")?;
+    let n: i64 = row.try_get("", "n")?;
+    let keys: Vec<String> = if ks.is_empty() {
+        Vec::new()
+    } else {
+        ks.split(SEP).map(str::to_owned).collect()
+    };
+    if keys.len() as i64 != n {
+        // The batch is committed; its count is right, but the key list cannot be trusted.
+        return Err(DbErr::Custom(format!(
+            "a key contains the separator U+001F: {n} rows changed, {} keys read",
+            keys.len()
+        )));
+    }
+    Ok((keys, instant::read(&row, "t", format)))
 }
 
 /// The DELETE, or the UPDATE that anonymizes, of the rows matching `which`.
