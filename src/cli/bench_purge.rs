@@ -10,7 +10,7 @@ use chrono::{TimeDelta, Utc};
 use clap::Args;
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::datasource::sql::{instant, param};
 use crate::policy::spec::TimestampFormat;
 use crate::retention::{run_rule, RunOptions};
@@ -24,6 +24,10 @@ pub struct PurgeBench {
     /// The datasource to fill (an empty database); default a SQLite file in a temp dir.
     #[arg(long)]
     pub datasource_url: Option<String>,
+    /// Interleave expired and fresh rows on disk (every other row), instead of the insertion
+    /// order a registration table grows in (oldest first).
+    #[arg(long)]
+    pub interleaved: bool,
 }
 
 const SERVICE: &str = r#"
@@ -77,10 +81,15 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
     let now = SystemClock.now();
     let ds = Database::connect(&url).await?;
     let t = Instant::now();
-    fill(&ds, args.rows, now).await?;
+    fill(&ds, args.rows, now, args.interleaved).await?;
     println!(
-        "filled bench_a and bench_b with {} rows each in {:.1?}",
+        "filled bench_a and bench_b with {} rows each ({}) in {:.1?}",
         args.rows,
+        if args.interleaved {
+            "expired rows interleaved with fresh ones"
+        } else {
+            "in time order, the older half expired"
+        },
         t.elapsed()
     );
 
@@ -109,7 +118,8 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         scheduler: false,
         datasource_urls: HashMap::from([("bench".to_string(), url.clone())]),
     };
-    let state = crate::app::state(&settings, Arc::new(SystemClock)).await?;
+    // The same instant as the raw DELETE's cutoff: both remove exactly the same rows.
+    let state = crate::app::state(&settings, Arc::new(FixedClock::new(now))).await?;
     let author = crate::register::apply::Author {
         name: "bench".into(),
         reason: "bench".into(),
@@ -136,26 +146,41 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Two identical tables, half the rows 10 days old (expired), half 1 day old, interleaved.
+/// Two identical tables of `rows` rows, half of them expired. In time order (the default), row
+/// g was registered g·Δ after the oldest, over 14 days; interleaved, even rows are 10 days old
+/// and odd rows 1 day old.
 async fn fill(
     ds: &sea_orm::DatabaseConnection,
     rows: u64,
     now: chrono::DateTime<Utc>,
+    interleaved: bool,
 ) -> anyhow::Result<()> {
     let b = ds.get_database_backend();
-    let ts = |days: i64| match b {
-        DatabaseBackend::Postgres => format!(
-            "(TIMESTAMPTZ '{}' - make_interval(days => {days}) - make_interval(secs => g % 86400))",
-            now.to_rfc3339()
-        ),
-        _ => format!(
-            "strftime('%Y-%m-%d %H:%M:%S', '{}', '-{days} days', '-' || (g % 86400) || ' seconds')",
-            now.format("%Y-%m-%d %H:%M:%S")
-        ),
+    let pg = b == DatabaseBackend::Postgres;
+    // Seconds before `now` of row g.
+    let age = if interleaved {
+        "CASE WHEN g % 2 = 0 THEN 864000 ELSE 86400 END + g % 86400".to_string()
+    } else {
+        format!("1209600 - g * 1209600 / {rows}")
     };
-    let (ty, series) = match b {
-        DatabaseBackend::Postgres => ("TIMESTAMPTZ", format!("generate_series(1, {rows}) AS g")),
-        _ => ("TEXT", format!("(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {rows}) SELECT g FROM s)")),
+    let ts = if pg {
+        format!(
+            "TIMESTAMPTZ '{}' - make_interval(secs => {age})",
+            now.to_rfc3339()
+        )
+    } else {
+        format!(
+            "strftime('%Y-%m-%d %H:%M:%S', '{}', '-' || ({age}) || ' seconds')",
+            now.format("%Y-%m-%d %H:%M:%S")
+        )
+    };
+    let (ty, series) = if pg {
+        (
+            "TIMESTAMPTZ",
+            format!("generate_series(1::bigint, {rows}::bigint) AS g"),
+        )
+    } else {
+        ("TEXT", format!("(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {rows}) SELECT g FROM s)"))
     };
     for t in ["bench_a", "bench_b"] {
         ds.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
@@ -164,16 +189,11 @@ async fn fill(
             "CREATE TABLE {t} (id BIGINT PRIMARY KEY, name TEXT, registered_at {ty})"
         ))
         .await?;
-        let insert = format!(
-            "INSERT INTO {t} (id, name, registered_at) SELECT g, 'Deltagare ' || g, CASE WHEN g % 2 = 0 THEN {} ELSE {} END FROM {series}",
-            ts(10),
-            ts(1)
-        );
-        ds.execute_unprepared(&insert).await?;
+        ds.execute_unprepared(&format!("INSERT INTO {t} (id, name, registered_at) SELECT g, 'Deltagare ' || g, {ts} FROM {series}")).await?;
         ds.execute_unprepared(&format!("CREATE INDEX ix_{t}_ts ON {t} (registered_at)"))
             .await?;
     }
-    if b == DatabaseBackend::Postgres {
+    if pg {
         ds.execute_unprepared("VACUUM ANALYZE bench_a; VACUUM ANALYZE bench_b")
             .await
             .ok();

@@ -17,7 +17,7 @@ use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote}
 use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule, TimestampFormat};
 
 /// Rows per batch: small enough that each transaction stays short on a busy table.
-pub const BATCH: u64 = 10_000;
+pub const BATCH: u64 = 50_000;
 
 pub struct Plan<'a> {
     pub rule: &'a RetentionRule,
@@ -232,14 +232,13 @@ pub async fn purge(
     let mut lower: Option<DateTime<Utc>> = None;
     loop {
         let started = Instant::now();
-        let (got, newest) = batch(db, &s, p, lower).await?;
+        let b = batch(db, &s, p, lower).await?;
         longest = longest.max(started.elapsed().as_millis() as u64);
         batches += 1;
-        progress(got.len() as u64);
-        let full = got.len() as u64 >= p.batch;
-        keys.extend(got);
-        match newest {
-            Some(n) if full => lower = Some(n),
+        progress(b.keys.len() as u64);
+        keys.extend(b.keys);
+        match b.newest {
+            Some(n) if !b.last => lower = Some(n),
             _ => break,
         }
     }
@@ -251,6 +250,14 @@ pub async fn purge(
     })
 }
 
+/// What one batch changed.
+struct Changed {
+    keys: Vec<String>,
+    newest: Option<DateTime<Utc>>,
+    /// No row over age is left beyond this batch.
+    last: bool,
+}
+
 /// Separates keys aggregated into one string: a batch comes back as one row, not thousands.
 const SEP: char = '\u{1f}';
 
@@ -260,7 +267,7 @@ async fn batch(
     s: &Sql,
     p: &Plan<'_>,
     lower: Option<DateTime<Utc>>,
-) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+) -> Result<Changed, DbErr> {
     let mut values = vec![s.bind(p.cutoff)];
     let mut cond = format!("{} < {}{}", s.ts, param(s.backend, 1), s.pending);
     if let Some(l) = lower {
@@ -298,42 +305,66 @@ impl Batch<'_> {
         key_as_text(self.s.backend, &self.s.key)
     }
 
-    /// One statement: change the rows found by address and aggregate what was changed.
-    async fn postgres(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
-        // By ctid through an array: `key IN (subquery)` is planned as a join over the whole
-        // table. The condition is checked again on the rows found.
-        let change = change(
-            self.s,
-            self.p,
-            &format!(
-                "ctid = ANY(ARRAY({})) AND {}",
-                self.oldest("ctid", "ctid"),
-                self.cond
-            ),
-        )?;
-        let sql = format!(
-            "WITH d AS ({change} RETURNING {} AS k, {} AS t) SELECT COALESCE(string_agg(k, chr(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM d",
-            self.key(),
-            self.s.ts
-        );
+    /// A timestamp range holding about `batch` rows, changed in one statement that returns one
+    /// aggregated row. Range deletes cost what a plain DELETE costs per row.
+    async fn postgres(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
         let txn = db.begin().await?;
-        // A bitmap scan would gather every remaining expired row to sort out the oldest n:
+        // A bitmap scan would gather every remaining expired row to find the n-th oldest:
         // quadratic over a purge. The ordered index scan stops after n. This transaction only.
         txn.execute_unprepared("SET LOCAL enable_bitmapscan = off")
             .await?;
-        let row = txn.query_one_raw(self.s.stmt(sql, self.values)).await?;
+        let pick = |offset: u64| {
+            format!(
+                "(SELECT {ts} FROM {} WHERE {} ORDER BY {ts} OFFSET {offset} LIMIT 1)",
+                self.s.table,
+                self.cond,
+                ts = self.s.ts
+            )
+        };
+        let bound = format!(
+            "SELECT {} AS first, {} AS bound",
+            pick(0),
+            pick(self.p.batch)
+        );
+        let row = txn
+            .query_one_raw(self.s.stmt(bound, self.values.clone()))
+            .await?;
+        let key = self.key();
+        let mut values = self.values;
+        let mut which = self.cond.clone();
+        let read = |col: &str| {
+            row.as_ref()
+                .and_then(|r| instant::read(r, col, self.s.format))
+        };
+        let upper = read("bound");
+        if let Some(upper) = upper {
+            // `<=` when one instant holds more rows than a batch: it goes whole, and the next
+            // batch starts above it.
+            let op = if read("first") == Some(upper) {
+                "<="
+            } else {
+                "<"
+            };
+            which.push_str(&format!(
+                " AND {} {op} {}",
+                self.s.ts,
+                param(self.s.backend, values.len() + 1)
+            ));
+            values.push(self.s.bind(upper));
+        }
+        let change = change(self.s, self.p, &which)?;
+        let sql = format!(
+            "WITH d AS ({change} RETURNING {key} AS k, {} AS t) SELECT COALESCE(string_agg(k, chr(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM d",
+            self.s.ts
+        );
+        let row = txn.query_one_raw(self.s.stmt(sql, values)).await?;
         txn.commit().await?;
-        aggregated(row, self.s.format)
+        aggregated(row, self.s.format, |_| upper.is_none())
     }
 
     /// Read then change the same rows, in one write transaction (taken at BEGIN).
-    async fn sqlite(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+    async fn sqlite(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
+        let batch = self.p.batch;
         let read = format!(
             "SELECT COALESCE(group_concat(k, char(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM ({})",
             self.oldest(&format!("{} AS k, {} AS t", self.key(), self.s.ts), "rowid")
@@ -354,14 +385,11 @@ impl Batch<'_> {
             .await?;
         txn.execute_raw(self.s.stmt(change, self.values)).await?;
         txn.commit().await?;
-        aggregated(row, self.s.format)
+        aggregated(row, self.s.format, |n| (n as u64) < batch)
     }
 
     /// MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
-    async fn mysql(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+    async fn mysql(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
         let key = self.key();
         let select = format!(
             "{} FOR UPDATE",
@@ -383,21 +411,29 @@ impl Batch<'_> {
             .await?;
         }
         txn.commit().await?;
-        Ok((
+        let newest = rows
+            .iter()
+            .filter_map(|r| instant::read(r, "t", self.s.format))
+            .max();
+        Ok(Changed {
+            last: (keys.len() as u64) < self.p.batch,
             keys,
-            rows.iter()
-                .filter_map(|r| instant::read(r, "t", self.s.format))
-                .max(),
-        ))
+            newest,
+        })
     }
 }
 
 fn aggregated(
     row: Option<sea_orm::QueryResult>,
     format: TimestampFormat,
-) -> Result<(Vec<String>, Option<DateTime<Utc>>), DbErr> {
+    last: impl FnOnce(usize) -> bool,
+) -> Result<Changed, DbErr> {
     let Some(row) = row else {
-        return Ok((Vec::new(), None));
+        return Ok(Changed {
+            keys: Vec::new(),
+            newest: None,
+            last: true,
+        });
     };
     let ks: String = row.try_get("", "ks")?;
     let n: i64 = row.try_get("", "n")?;
@@ -413,7 +449,11 @@ fn aggregated(
             keys.len()
         )));
     }
-    Ok((keys, instant::read(&row, "t", format)))
+    Ok(Changed {
+        last: last(keys.len()),
+        newest: instant::read(&row, "t", format),
+        keys,
+    })
 }
 
 /// The DELETE, or the UPDATE that anonymizes, of the rows matching `which`.
