@@ -30,6 +30,10 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
     let mut reports = Vec::new();
     reports.extend(resume(state).await?);
     for r in rule::list(&state.db).await? {
+        // CONTRACT: a rule whose datasource is unset is reported (breaches, start-up), not run.
+        if state.datasources.url(r.spec.datasource.get_ref()).is_err() {
+            continue;
+        }
         let schedule = match Schedule::parse(r.spec.schedule.get_ref(), r.spec.timezone.get_ref()) {
             Ok(s) => s,
             Err(e) => {

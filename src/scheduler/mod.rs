@@ -16,6 +16,11 @@ use crate::http::AppState;
 /// interrupted runs) starts at once, in the background, so serving is not delayed.
 pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
     let since = state.clock.now();
+    for r in crate::retention::rule::list(&state.db).await? {
+        if let Err(e) = state.datasources.url(r.spec.datasource.get_ref()) {
+            tracing::warn!(rule = r.id(), "not scheduled: {e}");
+        }
+    }
     let busy = Arc::new(Mutex::new(()));
     tokio::spawn(pass(state.clone(), since, busy.clone()));
     let sched = JobScheduler::new().await?;

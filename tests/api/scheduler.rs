@@ -7,7 +7,8 @@ use entity::retention_runs;
 use gallra::policy::spec::TimestampFormat;
 use gallra::scheduler::jobs::tick;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use crate::datasources::{fourteen_days, Fixture, Kind};
@@ -103,6 +104,25 @@ async fn runs_once_at_0230_local_on_the_night_with_two_0230s() {
 }
 
 #[tokio::test]
+async fn a_rule_whose_datasource_is_unset_is_not_scheduled() {
+    let app = TestApp::spawn().await; // no URL for `meetings`
+    app.clock.set(local(2026, 11, 24, 2, 31));
+    assert!(tick(&app.state, local(2026, 11, 23, 12, 0))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(scheduled_runs(&app).await.is_empty());
+    let b = app.get_json("/api/v1/retention/breaches").await;
+    assert!(
+        b[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("GALLRA_DATASOURCE_MEETINGS"),
+        "{b}"
+    );
+}
+
+#[tokio::test]
 async fn two_replicas_never_run_one_occurrence_twice() {
     let (app, _ds, _p) = app_with_datasource().await;
     let (_, replica) = app.spawn_replica().await;
@@ -165,7 +185,11 @@ async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
 
 #[tokio::test]
 async fn a_failed_run_is_retried_with_backoff_and_stays_visible() {
-    let app = TestApp::spawn().await; // no datasource URL: every run fails
+    let (app, ds, _p) = app_with_datasource().await;
+    ds.db
+        .execute_unprepared("DROP TABLE participants")
+        .await
+        .unwrap(); // every run fails
     app.clock.set(local(2026, 11, 24, 2, 31));
     let since = local(2026, 11, 23, 12, 0);
     tick(&app.state, since).await.unwrap();
@@ -182,11 +206,10 @@ async fn a_failed_run_is_retried_with_backoff_and_stays_visible() {
     tick(&app.state, since).await.unwrap();
     let runs = scheduled_runs(&app).await;
     assert_eq!((runs[0].outcome.as_str(), runs[0].attempt), ("failed", 2));
-    assert!(runs[0]
-        .error
-        .as_deref()
-        .unwrap()
-        .contains("GALLRA_DATASOURCE_MEETINGS"));
+    assert!(
+        runs[0].error.as_deref().unwrap().contains("participants"),
+        "{runs:?}"
+    );
     let listed = app
         .get_json(&format!(
             "/api/v1/retention/runs?rule={RULE}&outcome=failed"
