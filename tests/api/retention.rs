@@ -411,3 +411,39 @@ async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps(
         );
     }
 }
+
+#[tokio::test]
+async fn anonymize_sets_the_listed_columns_to_null_and_keeps_the_rows() {
+    for kind in kinds() {
+        let policies = tempfile::tempdir().unwrap();
+        copy_policies(&seed_policies(), policies.path());
+        edit(policies.path(), "digitalt-mote.toml", "action = \"delete\"", "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"null\" }");
+        let ds = Fixture::participants(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let app = TestApp::spawn_full(
+            Some(policies.path()),
+            HashMap::from([("meetings".to_string(), ds.url.clone())]),
+        )
+        .await;
+        let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
+        assert_eq!(report.counts.affected, 70);
+        assert_eq!(ds.ids().await.len(), 140, "rows stay");
+        let backend = ds.db.get_database_backend();
+        let nulls = ds.db.query_one_raw(sea_orm::Statement::from_string(backend, "SELECT COUNT(*) FROM participants WHERE name IS NULL AND personnummer IS NULL AND id > 70 AND session_id IS NOT NULL")).await.unwrap().unwrap();
+        assert_eq!(nulls.try_get_by_index::<i64>(0).unwrap(), 70, "{kind:?}");
+        let again = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.matched,
+                again.counts.affected,
+                again.remaining_over_age
+            ),
+            (0, 0, Some(0)),
+            "anonymized rows are done"
+        );
+    }
+}
