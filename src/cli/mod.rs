@@ -81,7 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Apply(args) => policies::apply(args).await,
-        Command::Policies(c) => Ok(policies::run(c)),
+        Command::Policies(c) => Ok(policies::run(c).await),
         Command::Token(c) => tokens::run(c).await,
         Command::Purge(a) => retention::purge(a).await,
         Command::Retention(c) => retention::run(c).await,

@@ -14,7 +14,12 @@ use crate::settings::Settings;
 #[derive(Debug, Subcommand)]
 pub enum PoliciesCommand {
     /// Exit 0 if the whole set is valid; else print `path:line:column: message` lines and exit 1.
-    Check { dir: Option<PathBuf> },
+    Check {
+        dir: Option<PathBuf>,
+        /// Also connect to every configured datasource and check each rule's table and columns.
+        #[arg(long)]
+        datasources: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -40,9 +45,9 @@ pub fn print_errors(errors: &PolicyErrors) -> ExitCode {
     ExitCode::FAILURE
 }
 
-pub fn run(c: PoliciesCommand) -> ExitCode {
+pub async fn run(c: PoliciesCommand) -> ExitCode {
     match c {
-        PoliciesCommand::Check { dir } => {
+        PoliciesCommand::Check { dir, datasources } => {
             let dir = match super::policy_dir(dir) {
                 Ok(d) => d,
                 Err(e) => {
@@ -51,6 +56,21 @@ pub fn run(c: PoliciesCommand) -> ExitCode {
                 }
             };
             match policy::load_dir(&dir) {
+                Ok(set) if datasources => {
+                    let errors = check_datasources(&set).await;
+                    for e in &errors {
+                        eprintln!("{e}");
+                    }
+                    if errors.is_empty() {
+                        println!(
+                            "{}: valid; every rule's datasource, table and columns exist",
+                            dir.display()
+                        );
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
                 Ok(set) => {
                     println!(
                         "{}: {} services, {} organisations, {} datasources: valid",
@@ -110,4 +130,24 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each retention rule against its datasource: URL set, server reachable, table and columns there.
+async fn check_datasources(set: &policy::PolicySet) -> Vec<policy::PolicyError> {
+    let sources = crate::datasource::Datasources::default();
+    let mut errors = Vec::new();
+    for s in &set.services {
+        let file = set.file(s.file);
+        for rule in &s.item.retention {
+            let at = &rule.datasource;
+            let problem = match sources.get(at.get_ref()).await {
+                Err(e) => Some(e.to_string()),
+                Ok(db) => crate::retention::check_schema(&db, rule).await.err(),
+            };
+            if let Some(p) = problem {
+                errors.push(file.error(at.span(), format!("rule `{}`: {p}", rule.id.get_ref())));
+            }
+        }
+    }
+    errors
 }

@@ -10,5 +10,6 @@ pub mod report;
 pub mod rule;
 pub mod run;
 
+pub use exec::check_schema;
 pub use report::{Outcome, RunReport};
 pub use run::{run_rule, RunOptions, Trigger};

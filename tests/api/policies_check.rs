@@ -209,3 +209,49 @@ async fn apply_of_a_valid_set_prints_what_changed() {
         first["changes"].as_array().unwrap().len()
     );
 }
+
+#[tokio::test]
+async fn check_with_datasources_finds_a_missing_url_or_table_at_the_rule() {
+    let now = chrono::Utc::now();
+    let ds = crate::datasources::Fixture::participants(
+        crate::datasources::Kind::Sqlite,
+        gallra::policy::spec::TimestampFormat::Sql,
+        &crate::datasources::fourteen_days(now),
+    )
+    .await;
+    let file = seed_policies().join(FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("datasource = \"meetings\"").unwrap() + "datasource = ".len();
+    let (line, col) = line_col(&seed_policies(), FILE, at);
+    let run = |url: Option<&str>| {
+        let mut cmd = Command::new(GALLRA);
+        cmd.args(["policies", "check", "--datasources"])
+            .arg(seed_policies())
+            .env_remove("GALLRA_DATASOURCE_MEETINGS");
+        if let Some(u) = url {
+            cmd.env("GALLRA_DATASOURCE_MEETINGS", u);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "{}:{line}:{col}: rule `meeting-participants`: datasource `meetings` has no URL",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    assert!(run(Some(&ds.url)).status.success());
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(Some(&format!(
+        "sqlite://{}/empty.db?mode=rwc",
+        empty.path().display()
+    )));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("table `participants`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
