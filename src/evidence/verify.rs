@@ -67,67 +67,108 @@ pub async fn verify(db: &impl ConnectionTrait, keys: &Keys) -> Result<Summary, V
         expected_roots.push((csize, root, c.id));
     }
     expected_roots.sort_by_key(|x| x.0);
-    let mut roots = expected_roots.iter().peekable();
-    let mut frontier: Vec<(u8, Hash)> = Vec::new();
-    let mut stored = StoredHashes::default();
-    let mut n = 0u64;
-    while n < size {
-        // Only what is checked: decoding each row's time would cost more than hashing it.
-        let batch: Vec<(i64, String, Vec<u8>)> = evidence_entries::Entity::find()
-            .select_only()
-            .columns([
-                evidence_entries::Column::Idx,
-                evidence_entries::Column::Body,
-                evidence_entries::Column::LeafHash,
-            ])
-            .filter(evidence_entries::Column::Idx.gte(n as i64))
-            .order_by_asc(evidence_entries::Column::Idx)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
-        if batch.is_empty() {
+    let mut walk = Walk {
+        roots: expected_roots,
+        next_root: 0,
+        frontier: Vec::new(),
+        stored: StoredHashes::default(),
+        n: 0,
+    };
+    // The next batch is read while this one is hashed.
+    let mut batch = fetch(db, 0).await?;
+    while walk.n < size {
+        let Some(&(last, _, _)) = batch.last() else {
             return bad(format!(
-                "entry {n} is missing: the log holds {size} entries"
+                "entry {} is missing: the log holds {size} entries",
+                walk.n
             ));
-        }
-        for (idx, body, leaf_hash) in batch {
+        };
+        let (next, done) = tokio::join!(
+            fetch(db, last as u64 + 1),
+            walk.batch(db, std::mem::take(&mut batch))
+        );
+        done?;
+        batch = next?;
+    }
+    Ok(Summary {
+        entries: size,
+        checkpoints: checkpoints.len(),
+    })
+}
+
+type Row = (i64, String, Vec<u8>);
+
+/// Entries from `from`: only what is checked (decoding each row's time would cost more than
+/// hashing it).
+async fn fetch(db: &impl ConnectionTrait, from: u64) -> Result<Vec<Row>, VerifyError> {
+    Ok(evidence_entries::Entity::find()
+        .select_only()
+        .columns([
+            evidence_entries::Column::Idx,
+            evidence_entries::Column::Body,
+            evidence_entries::Column::LeafHash,
+        ])
+        .filter(evidence_entries::Column::Idx.gte(from as i64))
+        .order_by_asc(evidence_entries::Column::Idx)
+        .limit(BATCH)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The tree rebuilt leaf by leaf: its right edge, the stored hashes it must match, and the
+/// checkpoints still to reach.
+struct Walk {
+    roots: Vec<(u64, Hash, i32)>,
+    next_root: usize,
+    frontier: Vec<(u8, Hash)>,
+    stored: StoredHashes,
+    n: u64,
+}
+
+impl Walk {
+    async fn batch(
+        &mut self,
+        db: &impl ConnectionTrait,
+        rows: Vec<Row>,
+    ) -> Result<(), VerifyError> {
+        for (idx, body, leaf_hash) in rows {
+            let n = self.n;
             if idx as u64 != n {
                 return bad(format!(
-                    "entry {n} is missing: the next stored entry is {}",
-                    idx
+                    "entry {n} is missing: the next stored entry is {idx}"
                 ));
             }
             let leaf = tlog::record_hash(body.as_bytes());
             if leaf.0[..] != leaf_hash[..] {
                 return bad(format!("entry {n}: its bytes do not match its leaf hash"));
             }
-            stored
+            self.stored
                 .expect(db, tlog::stored_hash_index(0, n), leaf, n)
                 .await?;
             let mut node = (0u8, leaf);
-            while frontier.last().is_some_and(|top| top.0 == node.0) {
-                let (level, left) = frontier.pop().unwrap_or(node);
+            while self.frontier.last().is_some_and(|top| top.0 == node.0) {
+                let (level, left) = self.frontier.pop().unwrap_or(node);
                 node = (level + 1, tlog::node_hash(left, node.1));
-                stored
+                self.stored
                     .expect(db, tlog::stored_hash_index(node.0, n >> node.0), node.1, n)
                     .await?;
             }
-            frontier.push(node);
-            n += 1;
-            while let Some((csize, root, id)) = roots.next_if(|r| r.0 == n) {
-                if fold(&frontier) != *root {
+            self.frontier.push(node);
+            self.n += 1;
+            while let Some(&(csize, root, id)) =
+                self.roots.get(self.next_root).filter(|r| r.0 == self.n)
+            {
+                if fold(&self.frontier) != root {
                     return bad(format!(
                         "checkpoint {id} (size {csize}): its root does not match the entries"
                     ));
                 }
+                self.next_root += 1;
             }
         }
+        Ok(())
     }
-    Ok(Summary {
-        entries: size,
-        checkpoints: checkpoints.len(),
-    })
 }
 
 /// A signed note by our key, whose body is a checkpoint of our origin matching its row.
