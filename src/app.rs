@@ -14,6 +14,7 @@ use crate::evidence::{sign_checkpoint, Keys};
 use crate::http::{self, AppState};
 use crate::policy::{self, PolicyErrors};
 use crate::register::apply::{self, ApplyReport, Author};
+use crate::secrets::InstallationKey;
 use crate::settings::Settings;
 
 pub struct Application {
@@ -55,6 +56,7 @@ impl Application {
                 clock,
                 keys,
                 datasources: Datasources::with_urls(settings.datasource_urls.clone()),
+                installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
             },
         })
     }
@@ -90,6 +92,7 @@ pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result
         clock,
         keys,
         datasources: Datasources::with_urls(settings.datasource_urls.clone()),
+        installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
     })
 }
 

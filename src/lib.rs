@@ -14,5 +14,6 @@ pub mod policy;
 pub mod register;
 pub mod retention;
 pub mod scheduler;
+pub mod secrets;
 pub mod settings;
 pub mod telemetry;

@@ -34,6 +34,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub keys: Keys,
     pub datasources: crate::datasource::Datasources,
+    pub installation_key: crate::secrets::InstallationKey,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -2,13 +2,16 @@
 //! legal holds, proving the result, and recording the run and its evidence.
 
 pub mod approval;
+mod batch;
 pub mod breach;
 mod exec;
 pub mod holds;
 pub mod instant;
+mod keys;
 pub mod report;
 pub mod rule;
 pub mod run;
+mod statements;
 
 pub use exec::check_schema;
 pub use report::{Outcome, RunReport};

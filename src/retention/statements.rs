@@ -1,0 +1,80 @@
+//! The SQL of one rule on one backend: quoted identifiers, bound values, the conditions.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+
+use super::holds::Held;
+use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote};
+use crate::policy::spec::{RetentionAction, RetentionRule, TimestampFormat};
+
+/// Builds the statements of one rule for one backend.
+pub(super) struct Sql {
+    pub backend: DatabaseBackend,
+    pub table: String,
+    pub key: String,
+    pub ts: String,
+    pub format: TimestampFormat,
+    /// `AND (… IS NOT NULL OR …)` for anonymize: rows already anonymized are done.
+    pub pending: String,
+}
+
+impl Sql {
+    pub fn new(backend: DatabaseBackend, rule: &RetentionRule) -> Result<Self, String> {
+        let q = |n: &str| quote(backend, n);
+        let pending = match (&rule.action, &rule.anonymize) {
+            (RetentionAction::Anonymize, Some(a)) => {
+                let cols: Result<Vec<String>, String> = a
+                    .get_ref()
+                    .columns
+                    .iter()
+                    .map(|c| Ok(format!("{} IS NOT NULL", q(c.get_ref())?)))
+                    .collect();
+                format!(" AND ({})", cols?.join(" OR "))
+            }
+            _ => String::new(),
+        };
+        Ok(Sql {
+            backend,
+            table: q(rule.table.get_ref())?,
+            key: q(rule.key.get_ref())?,
+            ts: q(rule.timestamp.get_ref())?,
+            format: rule.timestamp_format,
+            pending,
+        })
+    }
+
+    pub fn bind(&self, at: DateTime<Utc>) -> Value {
+        bind_instant(self.backend, self.format, at)
+    }
+
+    /// ` AND key NOT IN (…)` with parameters from `first`, and its values.
+    pub fn not_held(&self, held: &Held, first: usize) -> (String, Vec<Value>) {
+        if held.keys.is_empty() {
+            return (String::new(), Vec::new());
+        }
+        let params: Vec<String> = (0..held.keys.len())
+            .map(|i| param(self.backend, first + i))
+            .collect();
+        let clause = format!(
+            " AND {} NOT IN ({})",
+            key_as_text(self.backend, &self.key),
+            params.join(", ")
+        );
+        (
+            clause,
+            held.keys.iter().map(|k| Value::from(k.clone())).collect(),
+        )
+    }
+
+    pub fn stmt(&self, sql: String, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(self.backend, sql, values)
+    }
+}
+
+pub(super) async fn count(db: &impl ConnectionTrait, stmt: Statement) -> Result<u64, DbErr> {
+    let row = db.query_one_raw(stmt).await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
+}

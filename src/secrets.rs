@@ -1,0 +1,76 @@
+//! The installation's own secret: a random key (created on first start, mode 0600) for keyed
+//! hashes — anonymized values, and review decisions in the evidence log.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+#[derive(Clone)]
+pub struct InstallationKey([u8; 32]);
+
+impl std::fmt::Debug for InstallationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InstallationKey(..)")
+    }
+}
+
+impl InstallationKey {
+    /// `GALLRA_INSTALLATION_KEY` (a path), else `<data dir>/installation.key`; created if absent.
+    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = std::env::var("GALLRA_INSTALLATION_KEY")
+            .map(Into::into)
+            .unwrap_or_else(|_| data_dir.join("installation.key"));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let mut key = [0u8; 32];
+                hex::decode_to_slice(text.trim(), &mut key)
+                    .with_context(|| format!("{} is not 64 hex digits", path.display()))?;
+                Ok(InstallationKey(key))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 32];
+                rand::rng().fill_bytes(&mut key);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut f = options
+                    .open(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))?;
+                f.write_all(format!("{}\n", hex::encode(key)).as_bytes())?;
+                Ok(InstallationKey(key))
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// HMAC-SHA256 of `parts`, each length-prefixed so no two inputs collide, in hex.
+    pub fn hmac_hex(&self, parts: &[&[u8]]) -> String {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        for p in parts {
+            mac.update(&(p.len() as u64).to_be_bytes());
+            mac.update(p);
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_separates_its_inputs() {
+        let k = InstallationKey([7; 32]);
+        assert_ne!(k.hmac_hex(&[b"ab", b"c"]), k.hmac_hex(&[b"a", b"bc"]));
+        assert_eq!(k.hmac_hex(&[b"x"]).len(), 64);
+    }
+}
