@@ -59,6 +59,7 @@ async fn fill(state: &AppState, rule: &Rule, view: &mut BreachView) -> Result<()
         .await
         .map_err(|e| e.to_string())?;
     let plan = Plan {
+        key: &state.installation_key,
         rule: &rule.spec,
         held: &held,
         cutoff: view.cutoff,

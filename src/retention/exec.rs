@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
+use super::anonymize::hash_batch;
 use super::batch::batch;
 use super::holds::Held;
 use super::instant;
@@ -14,12 +15,15 @@ use super::report::Counts;
 use super::statements::{count, Sql};
 use crate::datasource::sql::{param, quote};
 use crate::policy::spec::{AnonymizeMethod, RetentionRule};
+use crate::secrets::InstallationKey;
 
 /// Rows per batch: small enough that each transaction stays short on a busy table.
 pub const BATCH: u64 = 50_000;
 
 pub struct Plan<'a> {
     pub rule: &'a RetentionRule,
+    /// Keys the hashes of `anonymize = { method = "hash" }`.
+    pub key: &'a InstallationKey,
     pub held: &'a Held,
     pub cutoff: DateTime<Utc>,
     pub batch: u64,
@@ -139,13 +143,11 @@ pub async fn purge(
     mut progress: impl FnMut(u64),
 ) -> Result<Done, DbErr> {
     let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
-    if let Some(a) = &p.rule.anonymize {
-        if a.get_ref().method == AnonymizeMethod::Hash {
-            return Err(DbErr::Custom(
-                "anonymize method `hash` is not supported yet; use `null`".into(),
-            ));
-        }
-    }
+    let hashing = p
+        .rule
+        .anonymize
+        .as_ref()
+        .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
     let mut keys = KeyList::default();
     if p.held.whole_rule {
         return Ok(Done {
@@ -159,7 +161,11 @@ pub async fn purge(
     let mut lower: Option<DateTime<Utc>> = None;
     loop {
         let started = Instant::now();
-        let b = batch(db, &s, p, lower).await?;
+        let b = if hashing {
+            hash_batch(db, &s, p).await?
+        } else {
+            batch(db, &s, p, lower).await?
+        };
         longest = longest.max(started.elapsed().as_millis() as u64);
         batches += 1;
         progress(b.keys.len() as u64);

@@ -1,6 +1,7 @@
 //! Retention enforcement: running a rule against its datasource in bounded batches, skipping
 //! legal holds, proving the result, and recording the run and its evidence.
 
+mod anonymize;
 pub mod approval;
 mod batch;
 pub mod breach;

@@ -196,6 +196,7 @@ async fn execute_into(
         .await
         .map_err(|e| format!("reading legal holds: {e}"))?;
     let plan = Plan {
+        key: &state.installation_key,
         rule: &rule.spec,
         held: &held,
         cutoff: report.cutoff,

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
+use super::anonymize::HASHED;
 use super::holds::Held;
 use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote};
-use crate::policy::spec::{RetentionAction, RetentionRule, TimestampFormat};
+use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule, TimestampFormat};
 
 /// Builds the statements of one rule for one backend.
 pub(super) struct Sql {
@@ -27,7 +28,16 @@ impl Sql {
                     .get_ref()
                     .columns
                     .iter()
-                    .map(|c| Ok(format!("{} IS NOT NULL", q(c.get_ref())?)))
+                    .map(|c| {
+                        let c = q(c.get_ref())?;
+                        Ok(match a.get_ref().method {
+                            AnonymizeMethod::Null => format!("{c} IS NOT NULL"),
+                            // A keyed hash is recognisable by its prefix: such a row is done.
+                            AnonymizeMethod::Hash => {
+                                format!("({c} IS NOT NULL AND {c} NOT LIKE '{HASHED}%')")
+                            }
+                        })
+                    })
                     .collect();
                 format!(" AND ({})", cols?.join(" OR "))
             }

@@ -88,7 +88,7 @@ impl Fixture {
             (TimestampFormat::Sql, _) => "TEXT",
         };
         db.execute_unprepared(&format!(
-            "CREATE TABLE participants (id BIGINT PRIMARY KEY, name VARCHAR(100), personnummer VARCHAR(20), session_id VARCHAR(64), registered_at {ts_type})"
+            "CREATE TABLE participants (id BIGINT PRIMARY KEY, name VARCHAR(100), personnummer VARCHAR(100), session_id VARCHAR(64), registered_at {ts_type})"
         ))
         .await
         .unwrap();

@@ -447,3 +447,67 @@ async fn anonymize_sets_the_listed_columns_to_null_and_keeps_the_rows() {
         );
     }
 }
+
+#[tokio::test]
+async fn anonymize_with_a_keyed_hash_keeps_equal_values_equal_and_is_done_once() {
+    for kind in kinds() {
+        let policies = tempfile::tempdir().unwrap();
+        copy_policies(&seed_policies(), policies.path());
+        edit(policies.path(), "digitalt-mote.toml", "action = \"delete\"", "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"hash\" }");
+        let ds = Fixture::participants(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        ds.db
+            .execute_unprepared("UPDATE participants SET name = 'Samma Namn' WHERE id IN (80, 90)")
+            .await
+            .unwrap();
+        let app = TestApp::spawn_full(
+            Some(policies.path()),
+            HashMap::from([("meetings".to_string(), ds.url.clone())]),
+        )
+        .await;
+        let opts = RunOptions {
+            approved_by: Some("test".into()),
+            ..RunOptions::manual(false)
+        };
+        let report = run_rule(&app.state, RULE, opts.clone(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
+        assert_eq!(report.counts.affected, 70);
+        let backend = ds.db.get_database_backend();
+        let names = ds
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                backend,
+                "SELECT id, name, personnummer FROM participants ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        let row = |id: i64| {
+            names
+                .iter()
+                .find(|r| r.try_get::<i64>("", "id").unwrap() == id)
+                .unwrap()
+        };
+        let name = |id: i64| row(id).try_get::<String>("", "name").unwrap();
+        assert!(
+            name(80).starts_with("hmac-sha256:") && name(80).len() == 12 + 64,
+            "{kind:?}: {}",
+            name(80)
+        );
+        assert_eq!(name(80), name(90), "equal values, equal hashes");
+        assert!(
+            row(100)
+                .try_get::<String>("", "personnummer")
+                .unwrap()
+                .starts_with("hmac-sha256:"),
+            "the personnummer is gone"
+        );
+        assert_eq!(name(1), "Deltagare 1", "fresh rows untouched");
+        let again = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        assert_eq!(
+            (again.counts.affected, again.remaining_over_age),
+            (0, Some(0)),
+            "{kind:?}"
+        );
+    }
+}
