@@ -1,15 +1,14 @@
 //! Appending events inside the caller's transaction, so a change and its evidence commit
 //! together or not at all.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 use entity::{evidence_entries, evidence_hashes};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
-use tlog_tiles::tlog::{self, Hash, HashReader};
+use tlog_tiles::tlog;
 
-use super::tree::{read_hashes, TreeError, Wanted};
+use super::tree::{read_hashes, Known, TreeError, Wanted};
 use super::Event;
 
 /// Rows per INSERT: far below SQLite's and PostgreSQL's bind-parameter limits.
@@ -62,7 +61,8 @@ pub async fn append_all(
         tlog::stored_hashes(start + i as u64, body.as_bytes(), &wanted)?;
     }
     let earlier: Vec<u64> = wanted.indexes().into_iter().filter(|&i| i < base).collect();
-    let mut known = Overlay(read_hashes(db, &earlier).await?);
+    // Hashes read from the store, plus those computed earlier in this batch.
+    let mut known = Known(read_hashes(db, &earlier).await?);
     let mut entries = Vec::with_capacity(bodies.len());
     let mut hashes = Vec::new();
     for (i, (body, event)) in bodies.into_iter().zip(events).enumerate() {
@@ -107,23 +107,4 @@ fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
         out.push(rows);
     }
     out
-}
-
-/// Hashes read from the store plus those computed earlier in this batch.
-struct Overlay(HashMap<u64, Hash>);
-
-impl HashReader for Overlay {
-    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog::Error> {
-        indexes
-            .iter()
-            .map(|i| {
-                self.0
-                    .get(i)
-                    .copied()
-                    .ok_or(tlog::Error::InvalidInput(format!(
-                        "missing stored hash {i}"
-                    )))
-            })
-            .collect()
-    }
 }

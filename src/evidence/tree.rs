@@ -33,7 +33,8 @@ impl HashReader for Wanted {
     }
 }
 
-struct Known(HashMap<u64, Hash>);
+/// Hashes already read (and, while appending, computed), by stored-hash index.
+pub struct Known(pub HashMap<u64, Hash>);
 
 impl HashReader for Known {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog::Error> {
