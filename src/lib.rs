@@ -13,6 +13,7 @@ pub mod http;
 pub mod policy;
 pub mod register;
 pub mod retention;
+pub mod review;
 pub mod scheduler;
 pub mod secrets;
 pub mod settings;

@@ -10,5 +10,7 @@ pub mod prelude;
 pub mod register_entries;
 pub mod register_versions;
 pub mod retention_runs;
+pub mod review_campaigns;
+pub mod review_items;
 pub mod rules;
 pub mod service_terms;

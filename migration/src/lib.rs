@@ -6,6 +6,7 @@ mod m20261123_000001_register;
 mod m20261123_000002_api_tokens;
 mod m20261123_000003_evidence;
 mod m20261123_000004_retention;
+mod m20261123_000005_reviews;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_api_tokens::Migration),
             Box::new(m20261123_000003_evidence::Migration),
             Box::new(m20261123_000004_retention::Migration),
+            Box::new(m20261123_000005_reviews::Migration),
         ]
     }
 }

@@ -31,6 +31,10 @@ pub enum Permission {
     ApproveAndHold,
     /// Decide review items assigned to oneself.
     DecideReviews,
+    /// See review campaigns and their items.
+    ReadReviews,
+    /// Open and close review campaigns, upload account lists.
+    ManageReviews,
     /// Read the evidence log and download audit bundles.
     ReadEvidence,
 }
@@ -59,13 +63,13 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Dpo => !matches!(p, ManageTokens),
-            Role::Auditor => matches!(p, ReadRegister | ReadRetention | ReadEvidence),
+            Role::Auditor => matches!(p, ReadRegister | ReadRetention | ReadEvidence | ReadReviews),
             Role::Operator => matches!(
                 p,
                 ReadRegister | ReadRetention | RunRetention | ReadEvidence
             ),
             // A reviewer sees the campaigns assigned to them, not the register.
-            Role::Reviewer => matches!(p, DecideReviews),
+            Role::Reviewer => matches!(p, DecideReviews | ReadReviews),
         }
     }
 }

@@ -58,6 +58,19 @@ pub enum Event {
         hold_id: i32,
         rule: String,
     },
+    /// A review campaign closed: counts and a keyed hash over the decisions, never a name.
+    ReviewClosed {
+        campaign_id: i32,
+        policy: String,
+        policy_hash: String,
+        items: u64,
+        kept: u64,
+        revoked: u64,
+        unsure: u64,
+        revocations_applied: u64,
+        revocations_failed: u64,
+        decisions_hmac: String,
+    },
 }
 
 impl Event {
@@ -70,6 +83,7 @@ impl Event {
             Event::RunApproved { .. } => "run_approved",
             Event::HoldPlaced { .. } => "hold_placed",
             Event::HoldLifted { .. } => "hold_lifted",
+            Event::ReviewClosed { .. } => "review_closed",
         }
     }
 

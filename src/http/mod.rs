@@ -7,6 +7,7 @@ mod health;
 mod openapi;
 mod register;
 mod retention;
+mod reviews;
 mod tokens;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tokens::routes())
         .merge(evidence::routes())
         .merge(retention::routes())
+        .merge(reviews::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()

@@ -28,9 +28,14 @@ use utoipa::{Modify, OpenApi};
         super::retention::create_hold,
         super::retention::lift_hold,
         super::retention::list_breaches,
+        super::reviews::list_campaigns,
+        super::reviews::get_campaign,
+        super::reviews::decide_item,
+        super::reviews::close_campaign,
+        super::reviews::open_campaign,
     ),
     modifiers(&BearerAuth),
-    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"))
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"))
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,7 @@
 
 pub mod jobs;
 pub mod occurrences;
+pub mod reviews;
 
 use std::sync::Arc;
 

@@ -157,3 +157,73 @@ impl Fixture {
             .collect()
     }
 }
+
+impl Fixture {
+    /// An accounts table `table` (id, name, role, last_login, disabled) and a roster of `roster` ids.
+    pub async fn accounts(
+        kind: Kind,
+        table: &str,
+        rows: &[(i64, &str, &str)],
+        roster: &[i64],
+    ) -> Fixture {
+        let f = Fixture::participants(kind, TimestampFormat::Sql, &[]).await;
+        let b = f.db.get_database_backend();
+        f.db.execute_unprepared(&format!("CREATE TABLE {table} (id BIGINT PRIMARY KEY, name VARCHAR(100), role VARCHAR(50), last_login VARCHAR(40), disabled INTEGER DEFAULT 0)")).await.unwrap();
+        f.db.execute_unprepared("CREATE TABLE staff_roster (person_id BIGINT PRIMARY KEY)")
+            .await
+            .unwrap();
+        for (id, name, role) in rows {
+            let p = |i: usize| {
+                if b == DatabaseBackend::Postgres {
+                    format!("${i}")
+                } else {
+                    "?".into()
+                }
+            };
+            let sql = format!(
+                "INSERT INTO {table} (id, name, role, last_login) VALUES ({}, {}, {}, {})",
+                p(1),
+                p(2),
+                p(3),
+                p(4)
+            );
+            let values: Vec<Value> = vec![
+                (*id).into(),
+                (*name).into(),
+                (*role).into(),
+                "2026-11-01".into(),
+            ];
+            f.db.execute_raw(Statement::from_sql_and_values(b, sql, values))
+                .await
+                .unwrap();
+        }
+        for id in roster {
+            f.db.execute_unprepared(&format!(
+                "INSERT INTO staff_roster (person_id) VALUES ({id})"
+            ))
+            .await
+            .unwrap();
+        }
+        f
+    }
+
+    /// `(id, disabled)` of every row of `table`.
+    pub async fn disabled(&self, table: &str) -> Vec<(i64, i32)> {
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT id, disabled FROM {table} ORDER BY id"),
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<i64>(0).unwrap(),
+                    r.try_get_by_index::<i32>(1).unwrap(),
+                )
+            })
+            .collect()
+    }
+}

@@ -12,4 +12,5 @@ mod policies_check;
 mod register_api;
 mod register_apply;
 mod retention;
+mod reviews;
 mod scheduler;

@@ -1,0 +1,173 @@
+//! Handlers for reviews: campaigns, decisions, closing, and opening (with an uploaded CSV).
+
+use axum::extract::{Path, State};
+use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use entity::{review_campaigns, review_items};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{self, Query};
+use super::{ApiError, AppState};
+use crate::auth::{Permission, Principal};
+use crate::review::close::{close, Tally};
+use crate::review::decide::{decide, NewDecision};
+use crate::review::open::{open, OpenError};
+use crate::review::views::CampaignDetail;
+use crate::review::{accounts, CampaignView, ItemView};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reviews/campaigns", get(list_campaigns))
+        .route("/reviews/campaigns/{id}", get(get_campaign))
+        .route("/reviews/campaigns/{id}/close", post(close_campaign))
+        .route("/reviews/items/{id}/decision", post(decide_item))
+        .route("/reviews/policies/{id}/campaigns", post(open_campaign))
+}
+
+impl From<OpenError> for ApiError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::UnknownPolicy(_) => ApiError::NotFound(e.to_string()),
+            OpenError::AlreadyOpened(_) => ApiError::Conflict(e.to_string()),
+            OpenError::Source(m) => ApiError::BadRequest(m),
+            OpenError::Store(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignFilter {
+    /// `open`, `closed` or `overdue`.
+    pub status: Option<String>,
+    pub policy: Option<String>,
+}
+
+/// Campaigns, newest first; overdue ones are flagged until closed.
+#[utoipa::path(get, path = "/api/v1/reviews/campaigns", params(CampaignFilter), tag = "reviews", responses((status = 200, body = Vec<CampaignView>)), security(("bearer" = [])))]
+pub async fn list_campaigns(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(f): Query<CampaignFilter>,
+) -> Result<Json<Vec<CampaignView>>, ApiError> {
+    auth.require(Permission::ReadReviews)?;
+    let mut select = review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id);
+    if let Some(p) = &f.policy {
+        select = select.filter(review_campaigns::Column::PolicyId.eq(p.clone()));
+    }
+    let now = s.clock.now();
+    let mut out = Vec::new();
+    for c in select.all(&s.db).await? {
+        let items = review_items::Entity::find()
+            .filter(review_items::Column::CampaignId.eq(c.id))
+            .all(&s.db)
+            .await?;
+        let v = CampaignView::new(c, &items, now);
+        let keep = match f.status.as_deref() {
+            None => true,
+            Some("overdue") => v.overdue,
+            Some(st) => v.status == st,
+        };
+        if keep {
+            out.push(v);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// One campaign with its items.
+#[utoipa::path(get, path = "/api/v1/reviews/campaigns/{id}", params(("id" = i32, Path)), tag = "reviews", responses((status = 200, body = CampaignDetail), (status = 404)), security(("bearer" = [])))]
+pub async fn get_campaign(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+) -> Result<Json<CampaignDetail>, ApiError> {
+    auth.require(Permission::ReadReviews)?;
+    let c = review_campaigns::Entity::find_by_id(id)
+        .one(&s.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
+    let items = review_items::Entity::find()
+        .filter(review_items::Column::CampaignId.eq(id))
+        .order_by_asc(review_items::Column::Id)
+        .all(&s.db)
+        .await?;
+    let campaign = CampaignView::new(c, &items, s.clock.now());
+    Ok(Json(CampaignDetail {
+        campaign,
+        item_list: items.into_iter().map(ItemView::from).collect(),
+    }))
+}
+
+/// Decide an item: keep / revoke (with a justification) or unsure.
+#[utoipa::path(post, path = "/api/v1/reviews/items/{id}/decision", params(("id" = i32, Path)), request_body = NewDecision, tag = "reviews",
+    responses((status = 200, body = ItemView), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
+pub async fn decide_item(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+    extract::Json(req): extract::Json<NewDecision>,
+) -> Result<Json<ItemView>, ApiError> {
+    auth.require(Permission::DecideReviews)?;
+    Ok(Json(decide(&s, id, &auth, &req).await?))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    /// A DPO's approval of revocations beyond the policy's guard.
+    #[serde(default)]
+    pub approve: bool,
+}
+
+/// Close a campaign whose items are all decided; revocations run; the closing is evidence.
+#[utoipa::path(post, path = "/api/v1/reviews/campaigns/{id}/close", params(("id" = i32, Path)), request_body = CloseRequest, tag = "reviews",
+    responses((status = 200, body = Tally), (status = 409)), security(("bearer" = [])))]
+pub async fn close_campaign(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<i32>,
+    extract::Json(req): extract::Json<CloseRequest>,
+) -> Result<Json<Tally>, ApiError> {
+    auth.require(Permission::ManageReviews)?;
+    Ok(Json(close(&s, id, req.approve).await?))
+}
+
+/// Open a campaign now; a CSV-sourced policy takes the accounts as `text/csv`
+/// (`key,display,role,last_activity`).
+#[utoipa::path(post, path = "/api/v1/reviews/policies/{id}/campaigns", params(("id" = String, Path)), request_body(content = String, content_type = "text/csv"), tag = "reviews",
+    responses((status = 201, body = CampaignView), (status = 400), (status = 404), (status = 409)), security(("bearer" = [])))]
+pub async fn open_campaign(
+    State(s): State<AppState>,
+    auth: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
+    auth.require(Permission::ManageReviews)?;
+    let is_csv = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    let csv = if is_csv {
+        Some(accounts::from_csv(&body).map_err(ApiError::BadRequest)?)
+    } else {
+        None
+    };
+    let campaign = open(&s, &id, None, csv).await?;
+    let c = review_campaigns::Entity::find_by_id(campaign)
+        .one(&s.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("campaign".into()))?;
+    let items = review_items::Entity::find()
+        .filter(review_items::Column::CampaignId.eq(campaign))
+        .all(&s.db)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CampaignView::new(c, &items, s.clock.now())),
+    ))
+}

@@ -1,0 +1,84 @@
+//! Deciding an item: keep, revoke or unsure; keep and revoke need a justification (the seeds'
+//! test: a work-related need for access). Only an assigned reviewer, a DPO or an admin decides.
+
+use entity::{review_campaigns, review_items};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::policy;
+use super::views::ItemView;
+use crate::auth::Principal;
+use crate::http::{ApiError, AppState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Keep,
+    Revoke,
+    Unsure,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Keep => "keep",
+            Decision::Revoke => "revoke",
+            Decision::Unsure => "unsure",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    pub decision: Decision,
+    pub justification: Option<String>,
+}
+
+pub async fn decide(
+    state: &AppState,
+    item_id: i32,
+    who: &Principal,
+    d: &NewDecision,
+) -> Result<ItemView, ApiError> {
+    let justification = d
+        .justification
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty());
+    if d.decision != Decision::Unsure && justification.is_none() {
+        return Err(ApiError::BadRequest(format!(
+            "`{}` needs a justification (e.g. the work-related need for access)",
+            d.decision.as_str()
+        )));
+    }
+    let item = review_items::Entity::find_by_id(item_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no review item {item_id}")))?;
+    let campaign = review_campaigns::Entity::find_by_id(item.campaign_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("campaign".into()))?;
+    if campaign.status != "open" {
+        return Err(ApiError::Conflict(format!(
+            "campaign {} is closed",
+            campaign.id
+        )));
+    }
+    let p = policy::load(&state.db, &campaign.policy_id).await?;
+    let assigned = p.is_some_and(|p| p.assigned(who.token.role, &who.token.name));
+    if !assigned {
+        return Err(ApiError::Forbidden(format!(
+            "`{}` is not a reviewer of `{}`",
+            who.token.name, campaign.policy_id
+        )));
+    }
+    let mut a: review_items::ActiveModel = item.into();
+    a.decision = Set(Some(d.decision.as_str().to_owned()));
+    a.justification = Set(justification.map(str::to_owned));
+    a.decided_by = Set(Some(format!("{} (token {})", who.token.name, who.token.id)));
+    a.decided_at = Set(Some(state.clock.now()));
+    Ok(a.update(&state.db).await?.into())
+}

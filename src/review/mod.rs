@@ -1,0 +1,11 @@
+//! Periodic reviews: campaigns that snapshot accounts, collect keep / revoke / unsure decisions
+//! with justifications, run revocations, and close with evidence that holds no names.
+
+pub mod accounts;
+pub mod close;
+pub mod decide;
+pub mod open;
+pub mod policy;
+pub mod views;
+
+pub use views::{CampaignView, ItemView};

@@ -1,0 +1,90 @@
+//! What the API shows of campaigns and items.
+
+use chrono::{DateTime, Utc};
+use entity::{review_campaigns, review_items};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CampaignView {
+    pub id: i32,
+    pub policy: String,
+    pub policy_hash: String,
+    pub kind: String,
+    pub trigger: String,
+    pub scheduled_for: Option<DateTime<Utc>>,
+    pub opened_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub status: String,
+    /// Open past its due date; stays so until closed.
+    pub overdue: bool,
+    pub items: u64,
+    pub undecided: u64,
+    pub evidence_index: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ItemView {
+    pub id: i32,
+    pub account_key: String,
+    pub display: String,
+    pub role: Option<String>,
+    pub last_activity: Option<String>,
+    pub change: String,
+    pub decision: Option<String>,
+    pub justification: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub action: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CampaignDetail {
+    #[serde(flatten)]
+    pub campaign: CampaignView,
+    pub item_list: Vec<ItemView>,
+}
+
+impl CampaignView {
+    pub fn new(
+        c: review_campaigns::Model,
+        items: &[review_items::Model],
+        now: DateTime<Utc>,
+    ) -> Self {
+        CampaignView {
+            overdue: c.status == "open" && now > c.due_at,
+            items: items.len() as u64,
+            undecided: items.iter().filter(|i| i.decision.is_none()).count() as u64,
+            id: c.id,
+            policy: c.policy_id,
+            policy_hash: c.policy_hash,
+            kind: c.kind,
+            trigger: c.trigger,
+            scheduled_for: c.scheduled_for,
+            opened_at: c.opened_at,
+            due_at: c.due_at,
+            closed_at: c.closed_at,
+            status: c.status,
+            evidence_index: c.evidence_index,
+        }
+    }
+}
+
+impl From<review_items::Model> for ItemView {
+    fn from(i: review_items::Model) -> Self {
+        ItemView {
+            id: i.id,
+            account_key: i.account_key,
+            display: i.display,
+            role: i.role,
+            last_activity: i.last_activity,
+            change: i.change,
+            decision: i.decision,
+            justification: i.justification,
+            decided_by: i.decided_by,
+            decided_at: i.decided_at,
+            action: i.action,
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! Review campaigns: opened on schedule once, decided by assigned reviewers with justifications,
+//! closed with revocations (guarded) and evidence without names; differential, exit and CSV.
+
+use std::collections::HashMap;
+
+use chrono::{TimeDelta, TimeZone, Utc};
+use gallra::auth::Role;
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+
+use crate::datasources::{kinds, Fixture, Kind};
+use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
+
+const POLICY: &str = "vdx-admin-profiles";
+const PEOPLE: &[(i64, &str, &str)] = &[
+    (1, "Anna Admin", "admin"),
+    (2, "Bo Berg", "admin"),
+    (3, "Cia Carlsson", "operator"),
+    (4, "Dan Dahl", "admin"),
+];
+
+async fn app_with(kind: Kind, policies: &std::path::Path) -> (TestApp, Fixture) {
+    let ds = Fixture::accounts(kind, "admin_profiles", PEOPLE, &[1, 2]).await;
+    let urls = HashMap::from([
+        ("vdx-admin".to_string(), ds.url.clone()),
+        ("rjh-accounts".to_string(), ds.url.clone()),
+    ]);
+    (TestApp::spawn_full(Some(policies), urls).await, ds)
+}
+
+async fn open(app: &TestApp, policy: &str, token: &str) -> Value {
+    let r = app
+        .post_json(
+            &format!("/api/v1/reviews/policies/{policy}/campaigns"),
+            token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    r.json().await.unwrap()
+}
+
+async fn items(app: &TestApp, campaign: &Value) -> Vec<Value> {
+    let detail = app
+        .get_json(&format!("/api/v1/reviews/campaigns/{}", campaign["id"]))
+        .await;
+    detail["item_list"].as_array().unwrap().clone()
+}
+
+async fn decide(
+    app: &TestApp,
+    item: &Value,
+    token: &str,
+    decision: &str,
+    why: Option<&str>,
+) -> reqwest::StatusCode {
+    app.post_json(
+        &format!("/api/v1/reviews/items/{}/decision", item["id"]),
+        token,
+        json!({"decision": decision, "justification": why}),
+    )
+    .await
+    .status()
+}
+
+#[tokio::test]
+async fn a_campaign_is_decided_with_justifications_closed_and_its_evidence_holds_no_names() {
+    for kind in kinds() {
+        let (app, ds) = app_with(kind, &seed_policies()).await;
+        let dpo = app.token(Role::Dpo).await;
+        let c = open(&app, POLICY, &dpo).await;
+        assert_eq!(
+            (
+                c["items"].as_u64(),
+                c["undecided"].as_u64(),
+                c["kind"].as_str()
+            ),
+            (Some(4), Some(4), Some("snapshot"))
+        );
+        let list = items(&app, &c).await;
+
+        let stranger = app.token(Role::Reviewer).await; // not among the policy's reviewers (role:dpo)
+        assert_eq!(
+            decide(&app, &list[0], &stranger, "keep", Some("x")).await,
+            403
+        );
+        assert_eq!(
+            decide(&app, &list[0], &dpo, "keep", None).await,
+            400,
+            "keep needs a justification"
+        );
+        assert_eq!(
+            decide(&app, &list[0], &dpo, "revoke", Some("  ")).await,
+            400,
+            "revoke needs a justification"
+        );
+        assert_eq!(
+            decide(
+                &app,
+                &list[0],
+                &dpo,
+                "keep",
+                Some("Drifts the video server: work-related need")
+            )
+            .await,
+            200
+        );
+        assert_eq!(
+            decide(&app, &list[1], &dpo, "keep", Some("Security contact")).await,
+            200
+        );
+        assert_eq!(decide(&app, &list[2], &dpo, "unsure", None).await, 200);
+        let close_path = format!("/api/v1/reviews/campaigns/{}/close", c["id"]);
+        let close = |approve: bool| app.post_json(&close_path, &dpo, json!({"approve": approve}));
+        assert_eq!(close(false).await.status(), 409, "one item is undecided");
+        assert_eq!(
+            decide(
+                &app,
+                &list[3],
+                &dpo,
+                "revoke",
+                Some("Left the organisation in October")
+            )
+            .await,
+            200
+        );
+        let r = close(false).await;
+        assert_eq!(r.status(), 200, "{kind:?}");
+        let tally: Value = r.json().await.unwrap();
+        assert_eq!(
+            (
+                tally["kept"].as_u64(),
+                tally["revoked"].as_u64(),
+                tally["unsure"].as_u64(),
+                tally["revocations_applied"].as_u64()
+            ),
+            (Some(2), Some(1), Some(1), Some(1))
+        );
+        assert_eq!(
+            ds.disabled("admin_profiles").await,
+            vec![(1, 0), (2, 0), (3, 0), (4, 1)],
+            "{kind:?}: the revoked profile is disabled"
+        );
+        assert_eq!(
+            decide(&app, &list[0], &dpo, "revoke", Some("late")).await,
+            409,
+            "closed campaigns take no decisions"
+        );
+
+        let detail = app
+            .get_json(&format!("/api/v1/reviews/campaigns/{}", c["id"]))
+            .await;
+        let index = detail["evidence_index"].as_u64().unwrap();
+        let entry = gallra::evidence::entry(&app.db, index)
+            .await
+            .unwrap()
+            .unwrap();
+        let v: Value = serde_json::from_str(&entry).unwrap();
+        assert_eq!(v["kind"], "review_closed");
+        assert_eq!(v["decisions_hmac"].as_str().unwrap().len(), 64);
+        for secret in ["Anna", "Dan", "Dahl", "Left the organisation", "\"4\""] {
+            assert!(!entry.contains(secret), "{secret} in {entry}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn revocations_beyond_the_guard_need_a_dpo_approval_to_close() {
+    let (app, ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let c = open(&app, POLICY, &dpo).await;
+    for item in items(&app, &c).await {
+        assert_eq!(
+            decide(&app, &item, &dpo, "revoke", Some("No work-related need")).await,
+            200
+        );
+    }
+    let path = format!("/api/v1/reviews/campaigns/{}/close", c["id"]);
+    let r = app.post_json(&path, &dpo, json!({})).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("max_percent"));
+    assert!(
+        ds.disabled("admin_profiles")
+            .await
+            .iter()
+            .all(|(_, d)| *d == 0),
+        "nothing revoked before approval"
+    );
+    assert_eq!(
+        app.post_json(
+            &path,
+            &app.token(Role::Operator).await,
+            json!({"approve": true})
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.post_json(&path, &dpo, json!({"approve": true}))
+            .await
+            .status(),
+        200
+    );
+    assert!(ds
+        .disabled("admin_profiles")
+        .await
+        .iter()
+        .all(|(_, d)| *d == 1));
+}
+
+#[tokio::test]
+async fn a_differential_campaign_shows_only_what_changed_since_the_last_closed_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), tmp.path());
+    let at = "id = \"vdx-admin-profiles\"";
+    edit(
+        tmp.path(),
+        "medcom-vdx.toml",
+        at,
+        &format!("{at}\nkind = \"differential\""),
+    );
+    let text = std::fs::read_to_string(tmp.path().join("medcom-vdx.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join("medcom-vdx.toml"),
+        text.replacen("kind = \"snapshot\"\n", "", 1),
+    )
+    .unwrap();
+    let (app, ds) = app_with(Kind::Sqlite, tmp.path()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let first = open(&app, POLICY, &dpo).await;
+    assert_eq!(
+        first["items"], 4,
+        "the first differential campaign reviews everyone"
+    );
+    for item in items(&app, &first).await {
+        decide(&app, &item, &dpo, "keep", Some("Needed")).await;
+    }
+    app.post_json(
+        &format!("/api/v1/reviews/campaigns/{}/close", first["id"]),
+        &dpo,
+        json!({}),
+    )
+    .await;
+    ds.db
+        .execute_unprepared("UPDATE admin_profiles SET role = 'admin' WHERE id = 3")
+        .await
+        .unwrap();
+    ds.db
+        .execute_unprepared("DELETE FROM admin_profiles WHERE id = 2")
+        .await
+        .unwrap();
+    ds.db.execute_unprepared("INSERT INTO admin_profiles (id, name, role, last_login) VALUES (5, 'Eva Ek', 'admin', '2026-11-20')").await.unwrap();
+    let second = open(&app, POLICY, &dpo).await;
+    let changes: Vec<(String, String)> = items(&app, &second)
+        .await
+        .iter()
+        .map(|i| {
+            (
+                i["account_key"].as_str().unwrap().to_owned(),
+                i["change"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("3".into(), "changed".into()),
+            ("5".into(), "added".into()),
+            ("2".into(), "removed".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_exit_campaign_lists_accounts_with_no_match_in_the_roster() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), tmp.path());
+    let file = tmp.path().join("rjh-anvandaradministration.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replacen("kind = \"snapshot\"", "kind = \"exit\"\nroster = { datasource = \"rjh-accounts\", table = \"staff_roster\", key = \"person_id\" }", 1);
+    std::fs::write(
+        &file,
+        text.replace("table = \"user_accounts\"", "table = \"admin_profiles\""),
+    )
+    .unwrap();
+    let (app, _ds) = app_with(Kind::Sqlite, tmp.path()).await;
+    let c = open(&app, "rjh-user-accounts", &app.token(Role::Dpo).await).await;
+    let keys: Vec<String> = items(&app, &c)
+        .await
+        .iter()
+        .map(|i| i["account_key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys, vec!["3", "4"], "1 and 2 are in the roster");
+    assert!(items(&app, &c)
+        .await
+        .iter()
+        .all(|i| i["change"] == "not_in_roster"));
+}
+
+#[tokio::test]
+async fn a_csv_policy_opens_from_an_uploaded_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), tmp.path());
+    let file = tmp.path().join("e-klient.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text
+        .find("source = { datasource = \"e-klient-kontaktlista\"")
+        .unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}source = {{ csv = true }}{}",
+        &text[..start],
+        &text[end..]
+    )
+    .replace("revoke = { action = \"delete\" }\n", "");
+    std::fs::write(&file, text).unwrap();
+    let app = TestApp::spawn_with(Some(tmp.path())).await;
+    let dpo = app.token(Role::Dpo).await;
+    let post = |body: &'static str| {
+        app.client
+            .post(format!(
+                "{}/api/v1/reviews/policies/e-klient-contacts/campaigns",
+                app.address
+            ))
+            .bearer_auth(&dpo)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        post("key,role\n1,x\n").await.unwrap().status(),
+        400,
+        "display is required"
+    );
+    let r = post(
+        "key,display,role,last_activity\nk1,Karin Kund,Region X,2026-10-01\nk2,Lars Leverantör,,\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["items"], 2);
+}
+
+#[tokio::test]
+async fn campaigns_open_on_schedule_once_and_overdue_ones_are_flagged_and_notified_once() {
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let (_, replica) = app.spawn_replica().await;
+    // Quarterly at 06:00 Copenhagen on the 1st: 1 January 2027.
+    app.clock
+        .set(Utc.with_ymd_and_hms(2027, 1, 1, 5, 30, 0).unwrap());
+    let since = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+    let (a, b) = tokio::join!(
+        gallra::scheduler::reviews::open_due(&app.state, since),
+        gallra::scheduler::reviews::open_due(&replica, since)
+    );
+    let opened: Vec<i32> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+    let campaigns = app
+        .get_json(&format!("/api/v1/reviews/campaigns?policy={POLICY}"))
+        .await;
+    assert_eq!(
+        campaigns.as_array().unwrap().len(),
+        1,
+        "one campaign for the occurrence"
+    );
+    assert!(!opened.is_empty());
+    assert_eq!(campaigns[0]["trigger"], "schedule");
+    assert_eq!(campaigns[0]["overdue"], false);
+
+    app.clock.advance(TimeDelta::days(31));
+    let overdue = app
+        .get_json("/api/v1/reviews/campaigns?status=overdue")
+        .await;
+    assert!(overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["policy"] == POLICY));
+    let (a, b) = tokio::join!(
+        gallra::scheduler::reviews::notify_overdue(&app.state),
+        gallra::scheduler::reviews::notify_overdue(&replica)
+    );
+    let notified: Vec<i32> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+    let mut unique = notified.clone();
+    unique.dedup();
+    assert_eq!(
+        notified.len(),
+        unique.len(),
+        "each overdue campaign is notified once"
+    );
+    assert!(
+        gallra::scheduler::reviews::notify_overdue(&app.state)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not twice"
+    );
+    assert_eq!(
+        app.get_json("/api/v1/reviews/campaigns?status=overdue")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        overdue.as_array().unwrap().len(),
+        "still overdue until closed"
+    );
+}
+
+#[test]
+fn webhook_signatures_are_hmac_sha256_of_the_body() {
+    let s = gallra::scheduler::reviews::signature(
+        b"key",
+        b"The quick brown fox jumps over the lazy dog",
+    );
+    assert_eq!(
+        s,
+        "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+    );
+}
