@@ -45,8 +45,41 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         p
     };
     let clock = Arc::new(SystemClock);
-    let meetings =
-        crate::demo_data::meetings(&dir.join("datasources"), clock.now(), 30, 40).await?;
+    let sources = dir.join("datasources");
+    let meetings = crate::demo_data::meetings(&sources, clock.now(), 30, 40).await?;
+    let vdx = crate::demo_data::accounts(
+        &sources,
+        "vdx.db",
+        "admin_profiles",
+        "role",
+        "last_login",
+        &["admin", "operator"],
+        12,
+        ", disabled INTEGER DEFAULT 0",
+    )
+    .await?;
+    let contacts = crate::demo_data::accounts(
+        &sources,
+        "e-klient.db",
+        "contacts",
+        "organisation",
+        "updated_at",
+        &["Region Norr", "Kommun Syd"],
+        25,
+        "",
+    )
+    .await?;
+    let rjh = crate::demo_data::accounts(
+        &sources,
+        "rjh.db",
+        "user_accounts",
+        "role",
+        "last_login",
+        &["läkare", "sjuksköterska", "administratör"],
+        30,
+        ", disabled INTEGER DEFAULT 0",
+    )
+    .await?;
     let listen = args
         .listen
         .or_else(|| std::env::var("GALLRA_LISTEN").ok())
@@ -59,7 +92,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             .with_context(|| format!("`{listen}` is not an address"))?,
         policies: Some(policies.clone()),
         scheduler: true,
-        datasource_urls: HashMap::from([("meetings".to_string(), meetings)]),
+        datasource_urls: HashMap::from([
+            ("meetings".to_string(), meetings),
+            ("vdx-admin".to_string(), vdx),
+            ("e-klient-kontaktlista".to_string(), contacts),
+            ("rjh-accounts".to_string(), rjh),
+        ]),
     };
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;
@@ -70,12 +108,24 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("  policies:  {}", policies.display());
     println!("running the retention jobs once:");
     run_jobs_once(&app.state, admin.id).await?;
+    println!("opening one review campaign per policy:");
+    for p in crate::review::policy::list(&app.state.db).await? {
+        let id = crate::review::open::open(&app.state, p.id(), None, None).await?;
+        println!(
+            "  {}: campaign {id}, due in {}",
+            p.id(),
+            p.spec.due.get_ref()
+        );
+    }
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());
     println!("  API docs:  {base}/api/docs");
     println!("  token:     {secret}");
     println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");
     println!(
         "  the purge: curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/retention/runs'"
+    );
+    println!(
+        "  reviews:   curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/reviews/campaigns'"
     );
     println!(
         "  evidence:  curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/evidence/checkpoint'"

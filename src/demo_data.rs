@@ -79,3 +79,45 @@ pub async fn meetings(
     db.close().await?;
     Ok(url)
 }
+
+/// An accounts table for a review source: `rows` made-up people with `role_col` values from
+/// `roles` and an activity date; `extra` adds columns a revoke action sets (e.g. `disabled`).
+pub async fn accounts(
+    dir: &Path,
+    file: &str,
+    table: &str,
+    role_col: &str,
+    activity_col: &str,
+    roles: &[&str],
+    rows: i64,
+    extra: &str,
+) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let url = format!("sqlite://{}/{file}?mode=rwc", dir.display());
+    let db = Database::connect(&url).await?;
+    db.execute_unprepared(&format!("CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, {role_col} TEXT, {activity_col} TEXT{extra})")).await?;
+    for id in 1..=rows {
+        let name = format!(
+            "{} {}",
+            FIRST[(id as usize * 5) % FIRST.len()],
+            LAST[(id as usize * 7) % LAST.len()]
+        );
+        let sql = format!(
+            "INSERT INTO {table} (id, name, {role_col}, {activity_col}) VALUES (?, ?, ?, ?)"
+        );
+        let values: Vec<Value> = vec![
+            id.into(),
+            name.into(),
+            roles[id as usize % roles.len()].into(),
+            format!("2026-{:02}-{:02}", 1 + id % 11, 1 + id % 28).into(),
+        ];
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            sql,
+            values,
+        ))
+        .await?;
+    }
+    db.close().await?;
+    Ok(url)
+}

@@ -5,6 +5,7 @@ mod bench_purge;
 mod evidence;
 mod policies;
 mod retention;
+mod reviews;
 mod tokens;
 
 use std::path::PathBuf;
@@ -46,6 +47,9 @@ pub enum Command {
     /// Retention: breaches, approvals, legal holds.
     #[command(subcommand)]
     Retention(retention::RetentionCommand),
+    /// Review campaigns.
+    #[command(subcommand)]
+    Review(reviews::ReviewCommand),
     /// API tokens.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
@@ -85,6 +89,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(c) => tokens::run(c).await,
         Command::Purge(a) => retention::purge(a).await,
         Command::Retention(c) => retention::run(c).await,
+        Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
         Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {

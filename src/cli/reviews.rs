@@ -1,0 +1,59 @@
+//! `gallra review list|open|close`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use entity::{review_campaigns, review_items};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::app::state;
+use crate::clock::SystemClock;
+use crate::review::{accounts, close::close, open::open, CampaignView};
+use crate::settings::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Campaigns, newest first, with their state (open, overdue, closed).
+    List,
+    /// Open a campaign of a review policy now (from its datasource, or from a CSV file).
+    Open {
+        policy: String,
+        /// `key,display,role,last_activity` accounts, for a policy whose source is a CSV.
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+    },
+    /// Close a campaign whose items are all decided; `--approve` passes the revocation guard.
+    Close {
+        campaign: i32,
+        #[arg(long)]
+        approve: bool,
+    },
+}
+
+pub async fn run(c: ReviewCommand) -> anyhow::Result<ExitCode> {
+    let s = state(&Settings::load()?, Arc::new(SystemClock)).await?;
+    match c {
+        ReviewCommand::List => {
+            for c in review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id).all(&s.db).await? {
+                let items = review_items::Entity::find().filter(review_items::Column::CampaignId.eq(c.id)).all(&s.db).await?;
+                let v = CampaignView::new(c, &items, s.clock.now());
+                let state = if v.overdue { "OVERDUE" } else { v.status.as_str() };
+                println!("{}\t{}\t{}\t{state}\t{} items, {} undecided\tdue {}", v.id, v.policy, v.kind, v.items, v.undecided, v.due_at.to_rfc3339());
+            }
+        }
+        ReviewCommand::Open { policy, csv } => {
+            let accounts = csv.map(|p| std::fs::read_to_string(&p).map_err(anyhow::Error::from).and_then(|t| accounts::from_csv(&t).map_err(anyhow::Error::msg))).transpose()?;
+            let id = open(&s, &policy, None, accounts).await?;
+            println!("opened campaign {id} of {policy}");
+        }
+        ReviewCommand::Close { campaign, approve } => match close(&s, campaign, approve).await {
+            Ok(t) => println!("closed campaign {campaign}: {} items, {} kept, {} revoked ({} applied, {} failed), {} unsure", t.items, t.kept, t.revoked, t.revocations_applied, t.revocations_failed, t.unsure),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
