@@ -57,6 +57,7 @@ impl Application {
                 keys,
                 datasources: Datasources::with_urls(settings.datasource_urls.clone()),
                 installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
+                webhook: settings.webhook.clone(),
             },
         })
     }
@@ -93,6 +94,7 @@ pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result
         keys,
         datasources: Datasources::with_urls(settings.datasource_urls.clone()),
         installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
+        webhook: settings.webhook.clone(),
     })
 }
 

@@ -98,6 +98,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             ("e-klient-kontaktlista".to_string(), contacts),
             ("rjh-accounts".to_string(), rjh),
         ]),
+        webhook: None,
     };
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;

@@ -16,6 +16,15 @@ pub struct Settings {
     pub scheduler: bool,
     /// Datasource URLs given directly (tests, demo); others come from `GALLRA_DATASOURCE_<ID>`.
     pub datasource_urls: std::collections::HashMap<String, String>,
+    /// Where overdue reviews are posted (`GALLRA_REVIEW_WEBHOOK`), signed with
+    /// `GALLRA_WEBHOOK_SECRET`.
+    pub webhook: Option<Webhook>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: String,
 }
 
 /// The keys `gallra.toml` may set; the environment wins over the file.
@@ -65,6 +74,10 @@ impl Settings {
             policies: Some(policies),
             scheduler,
             datasource_urls: Default::default(),
+            webhook: env("GALLRA_REVIEW_WEBHOOK").map(|url| Webhook {
+                url,
+                secret: env("GALLRA_WEBHOOK_SECRET").unwrap_or_default(),
+            }),
         })
     }
 }

@@ -117,6 +117,7 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         policies: None,
         scheduler: false,
         datasource_urls: HashMap::from([("bench".to_string(), url.clone())]),
+        webhook: None,
     };
     // The same instant as the raw DELETE's cutoff: both remove exactly the same rows.
     let state = crate::app::state(&settings, Arc::new(FixedClock::new(now))).await?;

@@ -36,6 +36,7 @@ pub struct AppState {
     pub keys: Keys,
     pub datasources: crate::datasource::Datasources,
     pub installation_key: crate::secrets::InstallationKey,
+    pub webhook: Option<crate::settings::Webhook>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

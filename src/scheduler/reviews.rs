@@ -75,7 +75,7 @@ pub async fn notify_overdue(state: &AppState) -> anyhow::Result<Vec<i32>> {
         }
         tracing::warn!(campaign = c.id, policy = %c.policy_id, due = %c.due_at, "review campaign overdue");
         let body = json!({"event": "review_overdue", "campaign": c.id, "policy": c.policy_id, "due_at": c.due_at}).to_string();
-        if let Err(e) = webhook(&body).await {
+        if let Err(e) = webhook(state, &body).await {
             tracing::error!(campaign = c.id, error = %e, "overdue webhook failed");
         }
         notified.push(c.id);
@@ -83,18 +83,13 @@ pub async fn notify_overdue(state: &AppState) -> anyhow::Result<Vec<i32>> {
     Ok(notified)
 }
 
-async fn webhook(body: &str) -> anyhow::Result<()> {
-    let Ok(url) = std::env::var("GALLRA_REVIEW_WEBHOOK") else {
+async fn webhook(state: &AppState, body: &str) -> anyhow::Result<()> {
+    let Some(hook) = &state.webhook else {
         return Ok(());
     };
-    let signature = signature(
-        std::env::var("GALLRA_WEBHOOK_SECRET")
-            .unwrap_or_default()
-            .as_bytes(),
-        body.as_bytes(),
-    );
+    let signature = signature(hook.secret.as_bytes(), body.as_bytes());
     let response = reqwest::Client::new()
-        .post(url)
+        .post(&hook.url)
         .header("content-type", "application/json")
         .header("x-gallra-signature", format!("sha256={signature}"))
         .body(body.to_owned())

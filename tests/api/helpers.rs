@@ -162,6 +162,7 @@ fn settings(
         policies: policies.map(Path::to_path_buf),
         scheduler: false,
         datasource_urls,
+        webhook: None,
     }
 }
 

@@ -135,8 +135,15 @@ fn the_demo_purges_its_synthetic_participants_and_serves() {
     let out = lines.join("\n");
     assert!(out.contains("meeting-participants: succeeded"), "{out}");
     assert!(out.contains("920 deleted"), "{out}");
-    for policy in ["vdx-admin-profiles", "e-klient-contacts", "rjh-user-accounts"] {
-        assert!(out.contains(&format!("{policy}: campaign")), "{policy}: {out}");
+    for policy in [
+        "vdx-admin-profiles",
+        "e-klient-contacts",
+        "rjh-user-accounts",
+    ] {
+        assert!(
+            out.contains(&format!("{policy}: campaign")),
+            "{policy}: {out}"
+        );
     }
     assert!(out.contains("token:     gallra_"), "{out}");
 }

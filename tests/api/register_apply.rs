@@ -174,6 +174,7 @@ async fn the_server_refuses_to_start_on_an_invalid_set() {
         policies: Some(tmp.path().to_path_buf()),
         scheduler: false,
         datasource_urls: Default::default(),
+        webhook: None,
     };
     let clock = std::sync::Arc::new(gallra::clock::SystemClock);
     let err = gallra::app::Application::build(&settings, clock)

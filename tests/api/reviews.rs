@@ -418,3 +418,56 @@ fn webhook_signatures_are_hmac_sha256_of_the_body() {
         "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
     );
 }
+
+#[tokio::test]
+async fn an_overdue_campaign_is_posted_to_the_webhook_with_a_verifiable_signature() {
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let sink = received.clone();
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let sink = sink.clone();
+            async move {
+                let sig = headers
+                    .get("x-gallra-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                sink.lock().unwrap().push((sig, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    open(&app, POLICY, &app.token(Role::Dpo).await).await;
+    app.clock.advance(TimeDelta::days(31));
+    let mut state = app.state.clone();
+    state.webhook = Some(gallra::settings::Webhook {
+        url,
+        secret: "s3cret".into(),
+    });
+    let notified = gallra::scheduler::reviews::notify_overdue(&state)
+        .await
+        .unwrap();
+    assert_eq!(notified.len(), 1);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let (sig, body) = &got[0];
+    assert_eq!(
+        sig,
+        &format!(
+            "sha256={}",
+            gallra::scheduler::reviews::signature(b"s3cret", body.as_bytes())
+        )
+    );
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (v["event"].as_str(), v["policy"].as_str()),
+        (Some("review_overdue"), Some(POLICY))
+    );
+}
