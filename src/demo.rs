@@ -10,6 +10,7 @@ use clap::Args;
 use crate::app::{shutdown_signal, Application};
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
+use crate::demo_data::AccountsTable;
 use crate::evidence::commit_and_sign;
 use crate::http::AppState;
 use crate::policy;
@@ -49,35 +50,41 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let meetings = crate::demo_data::meetings(&sources, clock.now(), 30, 40).await?;
     let vdx = crate::demo_data::accounts(
         &sources,
-        "vdx.db",
-        "admin_profiles",
-        "role",
-        "last_login",
-        &["admin", "operator"],
-        12,
-        ", disabled INTEGER DEFAULT 0",
+        AccountsTable {
+            file: "vdx.db",
+            table: "admin_profiles",
+            role_col: "role",
+            activity_col: "last_login",
+            roles: &["admin", "operator"],
+            rows: 12,
+            extra: ", disabled INTEGER DEFAULT 0",
+        },
     )
     .await?;
     let contacts = crate::demo_data::accounts(
         &sources,
-        "e-klient.db",
-        "contacts",
-        "organisation",
-        "updated_at",
-        &["Region Norr", "Kommun Syd"],
-        25,
-        "",
+        AccountsTable {
+            file: "e-klient.db",
+            table: "contacts",
+            role_col: "organisation",
+            activity_col: "updated_at",
+            roles: &["Region Norr", "Kommun Syd"],
+            rows: 25,
+            extra: "",
+        },
     )
     .await?;
     let rjh = crate::demo_data::accounts(
         &sources,
-        "rjh.db",
-        "user_accounts",
-        "role",
-        "last_login",
-        &["läkare", "sjuksköterska", "administratör"],
-        30,
-        ", disabled INTEGER DEFAULT 0",
+        AccountsTable {
+            file: "rjh.db",
+            table: "user_accounts",
+            role_col: "role",
+            activity_col: "last_login",
+            roles: &["läkare", "sjuksköterska", "administratör"],
+            rows: 30,
+            extra: ", disabled INTEGER DEFAULT 0",
+        },
     )
     .await?;
     let listen = args

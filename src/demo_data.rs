@@ -80,18 +80,29 @@ pub async fn meetings(
     Ok(url)
 }
 
-/// An accounts table for a review source: `rows` made-up people with `role_col` values from
-/// `roles` and an activity date; `extra` adds columns a revoke action sets (e.g. `disabled`).
-pub async fn accounts(
-    dir: &Path,
-    file: &str,
-    table: &str,
-    role_col: &str,
-    activity_col: &str,
-    roles: &[&str],
-    rows: i64,
-    extra: &str,
-) -> anyhow::Result<String> {
+/// An accounts table for a review source.
+pub struct AccountsTable<'a> {
+    pub file: &'a str,
+    pub table: &'a str,
+    pub role_col: &'a str,
+    pub activity_col: &'a str,
+    pub roles: &'a [&'a str],
+    pub rows: i64,
+    /// More columns, e.g. `, disabled INTEGER DEFAULT 0` for a revoke action to set.
+    pub extra: &'a str,
+}
+
+/// `t.rows` made-up people with roles from `t.roles` and an activity date. Returns the URL.
+pub async fn accounts(dir: &Path, t: AccountsTable<'_>) -> anyhow::Result<String> {
+    let AccountsTable {
+        file,
+        table,
+        role_col,
+        activity_col,
+        roles,
+        rows,
+        extra,
+    } = t;
     std::fs::create_dir_all(dir)?;
     let url = format!("sqlite://{}/{file}?mode=rwc", dir.display());
     let db = Database::connect(&url).await?;
