@@ -50,6 +50,30 @@ async fn each_role_gets_what_the_matrix_allows() {
             &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
         ),
         ("/api/v1/tokens", &[Role::Admin]),
+        (
+            "/api/v1/retention/rules",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
+        ),
+        (
+            "/api/v1/retention/runs",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
+        ),
+        (
+            "/api/v1/retention/holds",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
+        ),
+        (
+            "/api/v1/evidence/checkpoint",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
+        ),
+        (
+            "/api/v1/evidence/key",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Operator],
+        ),
+        (
+            "/api/v1/reviews/campaigns",
+            &[Role::Admin, Role::Dpo, Role::Auditor, Role::Reviewer],
+        ),
     ];
     for role in Role::ALL {
         let t = app.token(role).await;
@@ -58,6 +82,46 @@ async fn each_role_gets_what_the_matrix_allows() {
             let want = if allowed.contains(&role) { 200 } else { 403 };
             assert_eq!(status, want, "{role} GET {path}");
         }
+        // Writes: running a rule (operators, DPOs, admins), holds (DPOs, admins), reviews (DPOs, admins).
+        let run = app
+            .post_json(
+                "/api/v1/retention/rules/meeting-participants/runs",
+                &t,
+                serde_json::json!({"dry_run": true}),
+            )
+            .await
+            .status();
+        assert_eq!(
+            run == 403,
+            !matches!(role, Role::Admin | Role::Dpo | Role::Operator),
+            "{role} run: {run}"
+        );
+        let hold = app
+            .post_json(
+                "/api/v1/retention/rules/no-such-rule/holds",
+                &t,
+                serde_json::json!({"reason": "x"}),
+            )
+            .await
+            .status();
+        assert_eq!(
+            hold == 403,
+            !matches!(role, Role::Admin | Role::Dpo),
+            "{role} hold: {hold}"
+        );
+        let open = app
+            .post_json(
+                "/api/v1/reviews/policies/no-such-policy/campaigns",
+                &t,
+                serde_json::json!({}),
+            )
+            .await
+            .status();
+        assert_eq!(
+            open == 403,
+            !matches!(role, Role::Admin | Role::Dpo),
+            "{role} open: {open}"
+        );
     }
 }
 
