@@ -471,3 +471,115 @@ async fn an_overdue_campaign_is_posted_to_the_webhook_with_a_verifiable_signatur
         (Some("review_overdue"), Some(POLICY))
     );
 }
+
+#[tokio::test]
+async fn a_reviewer_named_in_the_policy_decides_and_a_revoked_contact_is_deleted_via_the_cli() {
+    for kind in kinds() {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_policies(&seed_policies(), tmp.path());
+        let file = tmp.path().join("e-klient.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let at = text.find("id = \"e-klient-contacts\"").unwrap();
+        let reviewers = at + text[at..].find("reviewers = [\"role:dpo\"]").unwrap();
+        let text = format!(
+            "{}reviewers = [\"role:dpo\", \"kontakt-granskare\"]{}",
+            &text[..reviewers],
+            &text[reviewers + "reviewers = [\"role:dpo\"]".len()..]
+        );
+        std::fs::write(&file, text).unwrap();
+        let ds = Fixture::accounts(kind, "contacts", &[], &[]).await;
+        ds.db
+            .execute_unprepared("DROP TABLE contacts")
+            .await
+            .unwrap();
+        ds.db.execute_unprepared("CREATE TABLE contacts (id BIGINT PRIMARY KEY, name VARCHAR(100), organisation VARCHAR(100), updated_at VARCHAR(40))").await.unwrap();
+        for (id, name) in [
+            (1, "Karin Kund"),
+            (2, "Lars Leverantör"),
+            (3, "Maja Mäklare"),
+            (4, "Nils Nord"),
+            (5, "Olle Ost"),
+        ] {
+            ds.db
+                .execute_unprepared(&format!(
+                    "INSERT INTO contacts VALUES ({id}, '{name}', 'Region X', '2026-10-01')"
+                ))
+                .await
+                .unwrap();
+        }
+        let app = TestApp::spawn_full(
+            Some(tmp.path()),
+            HashMap::from([("e-klient-kontaktlista".to_string(), ds.url.clone())]),
+        )
+        .await;
+        let c = open(&app, "e-klient-contacts", &app.token(Role::Dpo).await).await;
+        let named =
+            gallra::auth::token::create(&app.db, "kontakt-granskare", Role::Reviewer, Utc::now())
+                .await
+                .unwrap()
+                .1;
+        let other =
+            gallra::auth::token::create(&app.db, "annan-granskare", Role::Reviewer, Utc::now())
+                .await
+                .unwrap()
+                .1;
+        let list = items(&app, &c).await;
+        assert_eq!(
+            decide(&app, &list[0], &other, "keep", Some("x")).await,
+            403,
+            "{kind:?}"
+        );
+        assert_eq!(
+            decide(&app, &list[0], &named, "revoke", Some("Slutat hos kunden")).await,
+            200,
+            "{kind:?}"
+        );
+        for item in &list[1..] {
+            assert_eq!(
+                decide(&app, item, &named, "keep", Some("Aktuell kontakt")).await,
+                200
+            );
+        }
+        let cli = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))
+                .args(args)
+                .env("GALLRA_DATABASE_URL", &app.database_url)
+                .env("GALLRA_DATA_DIR", app.dir.path())
+                .env("GALLRA_DATASOURCE_E_KLIENT_KONTAKTLISTA", &ds.url)
+                .output()
+                .unwrap()
+        };
+        let listed = String::from_utf8(cli(&["review", "list"]).stdout).unwrap();
+        assert!(
+            listed.contains("e-klient-contacts") && listed.contains("0 undecided"),
+            "{listed}"
+        );
+        let closed = cli(&["review", "close", &c["id"].to_string()]);
+        assert!(
+            closed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&closed.stderr)
+        );
+        assert!(String::from_utf8_lossy(&closed.stdout).contains("1 revoked (1 applied, 0 failed)"));
+        let left = ds
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                ds.db.get_database_backend(),
+                "SELECT id FROM contacts ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        let ids: Vec<i64> = left
+            .iter()
+            .map(|r| r.try_get_by_index::<i64>(0).unwrap())
+            .collect();
+        assert_eq!(ids.len(), 4, "{kind:?}: the revoked contact is deleted");
+        assert!(!ids.contains(
+            &list[0]["account_key"]
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        ));
+    }
+}
