@@ -31,14 +31,13 @@ pub struct InvalidPolicies(pub PolicyErrors);
 impl Application {
     /// Connect and migrate the store, apply the policy folder (if any), bind the listener.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = crate::db::connect(&settings.database_url).await?;
-        let keys = Keys::load_or_create(&settings.data_dir)?;
+        let state = state(settings, clock).await?;
         if let Some(dir) = &settings.policies {
             let author = Author {
                 name: whoami(),
                 reason: format!("applied from {} at start", dir.display()),
             };
-            let report = apply_dir(&db, &keys, dir, &author, clock.now()).await?;
+            let report = apply_dir(&state.db, &state.keys, dir, &author, state.clock.now()).await?;
             tracing::info!(
                 changed = report.changes.len(),
                 unchanged = report.unchanged,
@@ -51,14 +50,7 @@ impl Application {
         Ok(Application {
             listener,
             scheduler: settings.scheduler,
-            state: AppState {
-                db,
-                clock,
-                keys,
-                datasources: Datasources::with_urls(settings.datasource_urls.clone()),
-                installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
-                webhook: settings.webhook.clone(),
-            },
+            state,
         })
     }
 

@@ -34,17 +34,7 @@ impl InstallationKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::rng().fill_bytes(&mut key);
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut f = options
-                    .open(&path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                f.write_all(format!("{}\n", hex::encode(key)).as_bytes())?;
+                write_private(&path, &format!("{}\n", hex::encode(key)))?;
                 Ok(InstallationKey(key))
             }
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -61,6 +51,23 @@ impl InstallationKey {
         }
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// Create `path` (and its folder) holding `contents`, readable by its owner only (0600);
+/// never overwrite an existing file.
+pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The log's signing key: created on first start (mode 0600), never logged; its verifier key
 //! is public in note form `<name>+<hex key id>+<base64(0x01‖key)>`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -83,17 +82,7 @@ fn origin() -> String {
 
 fn create(path: &Path) -> anyhow::Result<String> {
     let (skey, _) = signed_note::generate_key(&mut rand_core::OsRng, &origin());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(path)
-        .with_context(|| format!("cannot create the signing key {}", path.display()))?;
-    f.write_all(format!("{skey}\n").as_bytes())?;
+    crate::secrets::write_private(path, &format!("{skey}\n"))?;
     tracing::info!(path = %path.display(), "created the evidence signing key");
     Ok(skey)
 }
