@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
-use super::{holds, rule::Rule};
+use super::rule::Rule;
 use crate::http::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,10 +27,7 @@ pub struct BreachView {
 
 pub async fn check(state: &AppState, rule: &Rule) -> BreachView {
     let now = state.clock.now();
-    let cutoff = rule
-        .keep_for
-        .before(now.with_timezone(&rule.tz))
-        .with_timezone(&Utc);
+    let cutoff = rule.cutoff(now);
     let mut view = BreachView {
         rule: rule.id().to_owned(),
         keep_for: rule.spec.keep_for.get_ref().clone(),
@@ -49,15 +46,7 @@ pub async fn check(state: &AppState, rule: &Rule) -> BreachView {
 }
 
 async fn fill(state: &AppState, rule: &Rule, view: &mut BreachView) -> Result<(), String> {
-    let ds = state
-        .datasources
-        .get(rule.spec.datasource.get_ref())
-        .await
-        .map_err(|e| e.to_string())?;
-    exec::check_schema(&ds, &rule.spec).await?;
-    let held = holds::active(&state.db, rule.id())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (ds, held) = rule.prepare(state).await?;
     let plan = Plan {
         key: &state.installation_key,
         rule: &rule.spec,

@@ -21,6 +21,30 @@ impl Rule {
         self.spec.id.get_ref()
     }
 
+    /// now − keep_for, counting calendar months in the rule's time zone.
+    pub fn cutoff(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        self.keep_for
+            .before(now.with_timezone(&self.tz))
+            .with_timezone(&chrono::Utc)
+    }
+
+    /// The rule's datasource, checked to have its table and columns, and the active holds.
+    pub async fn prepare(
+        &self,
+        state: &crate::http::AppState,
+    ) -> Result<(sea_orm::DatabaseConnection, super::holds::Held), String> {
+        let ds = state
+            .datasources
+            .get(self.spec.datasource.get_ref())
+            .await
+            .map_err(|e| e.to_string())?;
+        super::exec::check_schema(&ds, &self.spec).await?;
+        let held = super::holds::active(&state.db, self.id())
+            .await
+            .map_err(|e| format!("reading legal holds: {e}"))?;
+        Ok((ds, held))
+    }
+
     fn from_model(m: rules::Model) -> anyhow::Result<Self> {
         let spec: RetentionRule = from_body(&m.body)?;
         let keep_for = Period::parse(spec.keep_for.get_ref()).map_err(anyhow::Error::msg)?;

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
-use super::holds;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
 use crate::evidence::{self, Event};
@@ -167,10 +166,7 @@ async fn execute(
     now: DateTime<Utc>,
     progress: impl FnMut(u64),
 ) -> RunReport {
-    let cutoff = rule
-        .keep_for
-        .before(now.with_timezone(&rule.tz))
-        .with_timezone(&Utc);
+    let cutoff = rule.cutoff(now);
     let mut report = blank(rule, opts, cutoff);
     if let Err(e) = execute_into(state, rule, opts, &mut report, progress).await {
         report.outcome = Outcome::Failed;
@@ -186,15 +182,7 @@ async fn execute_into(
     report: &mut RunReport,
     progress: impl FnMut(u64),
 ) -> Result<(), String> {
-    let ds = state
-        .datasources
-        .get(rule.spec.datasource.get_ref())
-        .await
-        .map_err(|e| e.to_string())?;
-    exec::check_schema(&ds, &rule.spec).await?;
-    let held = holds::active(&state.db, rule.id())
-        .await
-        .map_err(|e| format!("reading legal holds: {e}"))?;
+    let (ds, held) = rule.prepare(state).await?;
     let plan = Plan {
         key: &state.installation_key,
         rule: &rule.spec,

@@ -381,7 +381,10 @@ async fn the_signing_and_installation_keys_are_private_files() {
     use std::os::unix::fs::PermissionsExt;
     let app = TestApp::spawn_with(None).await;
     for name in ["evidence-signing.key", "installation.key"] {
-        let mode = std::fs::metadata(app.dir.path().join(name)).unwrap().permissions().mode();
+        let mode = std::fs::metadata(app.dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "{name}");
     }
 }
