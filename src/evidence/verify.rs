@@ -206,7 +206,7 @@ fn check_note(c: &evidence_checkpoints::Model, keys: &Keys) -> Result<(u64, Hash
 /// Stored hashes read in index order, in batches, compared with recomputed ones.
 #[derive(Default)]
 struct StoredHashes {
-    buf: std::collections::VecDeque<evidence_hashes::Model>,
+    buf: std::collections::VecDeque<(i64, Vec<u8>)>,
     next: i64,
 }
 
@@ -219,25 +219,72 @@ impl StoredHashes {
         entry: u64,
     ) -> Result<(), VerifyError> {
         if self.buf.is_empty() {
-            let rows = evidence_hashes::Entity::find()
-                .filter(evidence_hashes::Column::Idx.gte(self.next))
-                .order_by_asc(evidence_hashes::Column::Idx)
-                .limit(BATCH * 2)
-                .all(db)
-                .await?;
-            self.buf.extend(rows);
+            self.fill(db).await?;
         }
         match self.buf.pop_front() {
-            Some(row) if row.idx as u64 == index && row.hash[..] == hash.0[..] => {
-                self.next = row.idx + 1;
+            Some((idx, h)) if idx as u64 == index && h[..] == hash.0[..] => {
+                self.next = idx + 1;
                 Ok(())
             }
-            Some(row) if row.idx as u64 == index => bad(format!(
+            Some((idx, _)) if idx as u64 == index => bad(format!(
                 "entry {entry}: stored tree hash {index} does not match the entries"
             )),
             _ => bad(format!(
                 "entry {entry}: stored tree hash {index} is missing"
             )),
         }
+    }
+
+    /// The next batch as one aggregated row (count, first and last index, every hash in hex):
+    /// one row instead of thousands. A batch with a gap is read row by row, to name it.
+    async fn fill(&mut self, db: &impl ConnectionTrait) -> Result<(), VerifyError> {
+        let b = db.get_database_backend();
+        let (agg, p) = match b {
+            sea_orm::DatabaseBackend::Postgres => {
+                ("string_agg(encode(hash, 'hex'), '' ORDER BY idx)", "$1")
+            }
+            _ => ("group_concat(hex(hash), '' ORDER BY idx)", "?"),
+        };
+        let sql = format!(
+            "SELECT COUNT(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi, COALESCE({agg}, '') AS h FROM (SELECT idx, hash FROM evidence_hashes WHERE idx >= {p} ORDER BY idx LIMIT {}) s",
+            BATCH * 2
+        );
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                b,
+                sql,
+                [self.next.into()],
+            ))
+            .await?;
+        let Some(row) = row else { return Ok(()) };
+        let (n, lo, hi): (i64, Option<i64>, Option<i64>) = (
+            row.try_get("", "n")?,
+            row.try_get("", "lo")?,
+            row.try_get("", "hi")?,
+        );
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Ok(());
+        };
+        let hex_all: String = row.try_get("", "h")?;
+        match hex::decode(&hex_all) {
+            Ok(bytes) if hi - lo + 1 == n && bytes.len() as i64 == n * 32 => {
+                self.buf.extend(
+                    bytes
+                        .chunks(32)
+                        .enumerate()
+                        .map(|(i, h)| (lo + i as i64, h.to_vec())),
+                );
+            }
+            _ => {
+                let rows = evidence_hashes::Entity::find()
+                    .filter(evidence_hashes::Column::Idx.gte(self.next))
+                    .order_by_asc(evidence_hashes::Column::Idx)
+                    .limit(BATCH * 2)
+                    .all(db)
+                    .await?;
+                self.buf.extend(rows.into_iter().map(|r| (r.idx, r.hash)));
+            }
+        }
+        Ok(())
     }
 }

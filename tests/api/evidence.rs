@@ -333,6 +333,8 @@ async fn tampering_is_caught_and_named_by_index() {
             "entry 4:",
         ),
         ("UPDATE evidence_checkpoints SET root_hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE id = 1", "checkpoint 1"),
+        ("UPDATE evidence_hashes SET hash = (SELECT h.hash FROM (SELECT hash FROM evidence_hashes WHERE idx = 0) h) WHERE idx = 5", "stored tree hash 5 does not match"),
+        ("DELETE FROM evidence_hashes WHERE idx = 6", "stored tree hash 6 is missing"),
     ];
     for (sql, named) in cases {
         let app = TestApp::spawn().await;
