@@ -36,6 +36,9 @@ impl MigrationTrait for Migration {
                 .if_not_exists()
                 .col(integer(EvidenceHead::Id).primary_key())
                 .col(big_integer(EvidenceHead::Size))
+                // The tree's right edge (its perfect subtrees' roots, largest first), so an
+                // append needs no read of earlier hashes.
+                .col(binary_null(EvidenceHead::Frontier))
                 .to_owned(),
         )
         .await?;
@@ -96,6 +99,7 @@ enum EvidenceHead {
     Table,
     Id,
     Size,
+    Frontier,
 }
 
 #[derive(DeriveIden)]

@@ -3,6 +3,7 @@
 
 mod append;
 mod event;
+mod frontier;
 mod keys;
 mod signing;
 pub mod tree;

@@ -390,3 +390,24 @@ async fn the_signing_and_installation_keys_are_private_files() {
         assert_eq!(mode & 0o777, 0o600, "{name}");
     }
 }
+
+#[tokio::test]
+async fn appends_without_a_stored_right_edge_read_it_from_the_tree() {
+    let app = TestApp::spawn().await;
+    app.db
+        .execute_unprepared("UPDATE evidence_head SET frontier = NULL")
+        .await
+        .unwrap();
+    let admin = app.token(Role::Admin).await; // appends without the stored edge
+    let created = app
+        .post_json(
+            "/api/v1/tokens",
+            &admin,
+            serde_json::json!({"name": "after", "role": "dpo"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("the tree stays one tree");
+}
