@@ -1,6 +1,6 @@
 //! Handlers for the evidence log: verifier key, checkpoint, entries and proofs (CONTRACT).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::Query;
+use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::evidence::{self, tree::TreeError};

@@ -1,12 +1,12 @@
 //! Handlers for the register: services, their versions, and instructions.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::Query;
+use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};

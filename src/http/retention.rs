@@ -1,6 +1,6 @@
 //! Handlers for retention: rules with their next run, runs, triggering, approvals, holds, breaches.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{self, Query};
+use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::retention::breach::{self, BreachView};

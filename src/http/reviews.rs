@@ -1,6 +1,6 @@
 //! Handlers for reviews: campaigns, decisions, closing, and opening (with an uploaded CSV).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{self, Query};
+use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::review::close::{close, Tally};

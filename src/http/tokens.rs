@@ -1,13 +1,13 @@
 //! Handlers for API tokens (admin only).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract;
+use super::extract::{self, Path};
 use super::{ApiError, AppState};
 
 use crate::auth::token::{self, TokenView};

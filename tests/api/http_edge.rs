@@ -70,6 +70,14 @@ async fn bad_requests_get_json_errors_with_4xx() {
             "not_found",
         ),
         ("/api/v1/no-such-route", 404, "not_found"),
+        ("/api/v1/evidence/entries/abc", 400, "bad_request"),
+        ("/api/v1/evidence/entries/999999", 404, "not_found"),
+        ("/api/v1/reviews/campaigns/x", 400, "bad_request"),
+        (
+            "/api/v1/evidence/proof/inclusion?index=5&size=2",
+            400,
+            "bad_request",
+        ),
     ];
     for (path, status, code) in cases {
         let r = app.get(path, &t).await;
