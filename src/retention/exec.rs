@@ -65,34 +65,11 @@ pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbE
         s.stmt(format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
     )
     .await?;
-    let over_age = format!(
-        "FROM {} WHERE {} < {}{}",
-        s.table,
-        s.ts,
-        param(s.backend, 1),
-        s.pending
-    );
-    let matched = count(
-        db,
-        s.stmt(
-            format!("SELECT COUNT(*) {over_age}"),
-            vec![s.bind(p.cutoff)],
-        ),
-    )
-    .await?;
-    let held = if p.held.whole_rule {
-        matched
-    } else if p.held.keys.is_empty() {
-        0
-    } else {
-        let (clause, mut values) = s.not_held(p.held, 2);
-        values.insert(0, s.bind(p.cutoff));
-        let outside = count(
-            db,
-            s.stmt(format!("SELECT COUNT(*) {over_age}{clause}"), values),
-        )
-        .await?;
-        matched - outside
+    let matched = over_age(db, &s, p.cutoff, &Held::default()).await?;
+    let held = match (p.held.whole_rule, p.held.keys.is_empty()) {
+        (true, _) => matched,
+        (false, true) => 0,
+        (false, false) => matched - over_age(db, &s, p.cutoff, p.held).await?,
     };
     Ok(Counts {
         table_rows,
@@ -111,16 +88,7 @@ pub async fn postcondition(
     let remaining = if p.held.whole_rule {
         0
     } else {
-        let (clause, mut values) = s.not_held(p.held, 2);
-        values.insert(0, s.bind(p.cutoff));
-        let sql = format!(
-            "SELECT COUNT(*) FROM {} WHERE {} < {}{}{clause}",
-            s.table,
-            s.ts,
-            param(s.backend, 1),
-            s.pending
-        );
-        count(db, s.stmt(sql, values)).await?
+        over_age(db, &s, p.cutoff, p.held).await?
     };
     let row = db
         .query_one_raw(s.stmt(
@@ -132,6 +100,25 @@ pub async fn postcondition(
         remaining,
         row.and_then(|r| instant::read(&r, "oldest", s.format)),
     ))
+}
+
+/// Rows older than `cutoff` (still pending, for anonymize) whose keys `held` does not list.
+async fn over_age(
+    db: &DatabaseConnection,
+    s: &Sql,
+    cutoff: DateTime<Utc>,
+    held: &Held,
+) -> Result<u64, DbErr> {
+    let (clause, mut values) = s.not_held(held, 2);
+    values.insert(0, s.bind(cutoff));
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {} < {}{}{clause}",
+        s.table,
+        s.ts,
+        param(s.backend, 1),
+        s.pending
+    );
+    count(db, s.stmt(sql, values)).await
 }
 
 /// Delete or anonymize every row over age outside holds, batch by batch: each batch takes the
