@@ -7,6 +7,7 @@ use gallra::auth::Role;
 use gallra::clock::Clock;
 use gallra::policy::spec::TimestampFormat;
 use gallra::retention::{run_rule, Outcome, RunOptions};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -265,18 +266,22 @@ async fn legal_holds_keep_their_rows_and_are_counted_as_held() {
     }
 }
 
+/// This rule's row of `GET /api/v1/retention/breaches`.
+async fn breach_of(app: &TestApp) -> serde_json::Value {
+    let all = app.get_json("/api/v1/retention/breaches").await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == RULE)
+        .unwrap()
+        .clone()
+}
+
 #[tokio::test]
 async fn breaches_show_over_age_rows_whoever_deletes() {
     for kind in kinds() {
         let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
-        let b = app.get_json("/api/v1/retention/breaches").await;
-        let rule = b
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["rule"] == RULE)
-            .unwrap()
-            .clone();
+        let rule = breach_of(&app).await;
         assert_eq!(rule["compliant"], false, "{kind:?}: {rule}");
         assert_eq!(rule["over_age"], 70);
         assert!(rule["oldest_age_seconds"].as_i64().unwrap() >= 13 * 86_400);
@@ -285,19 +290,10 @@ async fn breaches_show_over_age_rows_whoever_deletes() {
             .execute_unprepared("DELETE FROM participants WHERE id > 70")
             .await
             .unwrap();
-        let b = app.get_json("/api/v1/retention/breaches").await;
-        let rule = b
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["rule"] == RULE)
-            .unwrap()
-            .clone();
+        let rule = breach_of(&app).await;
         assert_eq!(rule["compliant"], true, "{rule}");
     }
 }
-
-use sea_orm::ConnectionTrait;
 
 #[tokio::test]
 async fn an_unset_datasource_or_missing_table_is_a_failed_run_with_its_reason() {
@@ -412,13 +408,26 @@ async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps(
     }
 }
 
+/// The seed policies with the purge rule turned into `action` (anonymize), and its datasource.
+async fn anonymizing(kind: Kind, action: &str) -> (tempfile::TempDir, Fixture) {
+    let policies = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), policies.path());
+    edit(
+        policies.path(),
+        "digitalt-mote.toml",
+        "action = \"delete\"",
+        action,
+    );
+    (
+        policies,
+        Fixture::participants(kind, TimestampFormat::Sql, &fourteen_days(now())).await,
+    )
+}
+
 #[tokio::test]
 async fn anonymize_sets_the_listed_columns_to_null_and_keeps_the_rows() {
     for kind in kinds() {
-        let policies = tempfile::tempdir().unwrap();
-        copy_policies(&seed_policies(), policies.path());
-        edit(policies.path(), "digitalt-mote.toml", "action = \"delete\"", "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"null\" }");
-        let ds = Fixture::participants(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let (policies, ds) = anonymizing(kind, "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"null\" }").await;
         let app = TestApp::spawn_full(
             Some(policies.path()),
             HashMap::from([("meetings".to_string(), ds.url.clone())]),
@@ -451,10 +460,7 @@ async fn anonymize_sets_the_listed_columns_to_null_and_keeps_the_rows() {
 #[tokio::test]
 async fn anonymize_with_a_keyed_hash_keeps_equal_values_equal_and_is_done_once() {
     for kind in kinds() {
-        let policies = tempfile::tempdir().unwrap();
-        copy_policies(&seed_policies(), policies.path());
-        edit(policies.path(), "digitalt-mote.toml", "action = \"delete\"", "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"hash\" }");
-        let ds = Fixture::participants(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let (policies, ds) = anonymizing(kind, "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"hash\" }").await;
         ds.db
             .execute_unprepared("UPDATE participants SET name = 'Samma Namn' WHERE id IN (80, 90)")
             .await
