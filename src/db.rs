@@ -21,6 +21,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     // Statements can carry search terms; they are not logged.
     opts.sqlx_logging(false)
+        // A ping on every checkout is a round trip per transaction (a third of a single-event
+        // append); only a connection idle long enough to have been dropped is pinged.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(16);
     let db = Database::connect(opts)

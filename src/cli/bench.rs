@@ -1,7 +1,7 @@
 //! `gallra bench evidence`: append rate, inclusion-proof latency and full verification time,
 //! on a fresh store (SQLite in a temp dir, or `--database-url`). Run it from a release build.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 
@@ -46,13 +46,28 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     // One transaction per append: what an apply or a job run of one event costs.
     let single = 2_000.min(args.entries);
     let t = Instant::now();
+    // Where a single-event transaction's time goes: BEGIN, the append, COMMIT.
+    let mut parts = [Duration::ZERO; 3];
     for i in 0..single {
+        let t0 = Instant::now();
         let txn = crate::db::begin_write(&db).await?;
+        let t1 = Instant::now();
         evidence::append(&txn, &event(i), now).await?;
+        let t2 = Instant::now();
         txn.commit().await?;
+        parts[0] += t1 - t0;
+        parts[1] += t2 - t1;
+        parts[2] += t2.elapsed();
     }
     let single_rate = single as f64 / t.elapsed().as_secs_f64();
     println!("append, one per transaction: {single} in {:.2?} = {single_rate:.0}/s (goal ≥ 2000/s: {:.2}× the goal)", t.elapsed(), single_rate / 2000.0);
+    let per = |d: Duration| d / single.max(1) as u32;
+    println!(
+        "  per transaction: BEGIN {:.0?}, append {:.0?}, COMMIT {:.0?}",
+        per(parts[0]),
+        per(parts[1]),
+        per(parts[2])
+    );
 
     // One transaction per append from 8 writers at once, as concurrent requests and jobs do.
     let concurrent = 4_000.min(args.entries.saturating_sub(single));

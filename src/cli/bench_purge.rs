@@ -195,9 +195,12 @@ async fn fill(
             .await?;
     }
     if pg {
-        ds.execute_unprepared("VACUUM ANALYZE bench_a; VACUUM ANALYZE bench_b")
-            .await
-            .ok();
+        // One statement each: VACUUM cannot run in the implicit transaction of a multi-statement
+        // string.
+        for t in ["bench_a", "bench_b"] {
+            ds.execute_unprepared(&format!("VACUUM ANALYZE {t}"))
+                .await?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod append;
 mod event;
 mod frontier;
+mod hint;
 mod keys;
 mod signing;
 pub mod tree;

@@ -242,6 +242,43 @@ async fn a_change_and_its_evidence_commit_together_or_not_at_all() {
     assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
 }
 
+/// PostgreSQL appends guess the head from this process's last append. Two logs of equal size
+/// but different content, and rolled-back appends, make every guess wrong in turn: each must
+/// be refused, never written.
+#[tokio::test]
+async fn a_wrong_guess_of_the_head_never_reaches_the_tree() {
+    let (a, b) = (
+        TestApp::spawn_with(None).await,
+        TestApp::spawn_with(None).await,
+    );
+    let now = gallra::clock::Clock::now(&*a.clock);
+    for i in 0..40 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let txn = app.db.begin().await.unwrap();
+        token::create(&txn, &format!("t{i}"), Role::Auditor, now)
+            .await
+            .unwrap();
+        if i % 7 == 3 {
+            txn.rollback().await.unwrap();
+        } else {
+            txn.commit().await.unwrap();
+        }
+    }
+    for app in [&a, &b] {
+        evidence::sign_checkpoint(&app.db, &app.keys, now)
+            .await
+            .unwrap();
+        let summary = evidence::verify::verify(&app.db, &app.keys)
+            .await
+            .expect("one consistent tree per store");
+        assert_eq!(summary.entries, evidence::size(&app.db).await.unwrap());
+        assert!(cli_verify(app).0);
+    }
+    let kept = (0..40).filter(|i| i % 7 != 3).count() as u64;
+    let total = evidence::size(&a.db).await.unwrap() + evidence::size(&b.db).await.unwrap();
+    assert_eq!(total, kept);
+}
+
 #[tokio::test]
 async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
     let app = TestApp::spawn_with(None).await;
