@@ -64,7 +64,7 @@ impl Datasources {
         let url = self.url(id)?;
         let mut opts = ConnectOptions::new(url);
         // Statements carry keys of personal data; they are never logged.
-        opts.sqlx_logging(std::env::var_os("GALLRA_SQL_LOG").is_some())
+        opts.sqlx_logging(false)
             // Only a connection idle long enough to have been dropped is pinged at checkout.
             .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .max_connections(4)

@@ -17,8 +17,11 @@ pub fn quote(backend: DatabaseBackend, name: &str) -> Result<String, String> {
 
 /// The `n`th bind placeholder (1-based).
 pub fn param(backend: DatabaseBackend, n: usize) -> String {
+    // SQLite numbers `?N` like PostgreSQL's `$N`, so a statement may use a value twice; MySQL
+    // only takes them in order.
     match backend {
         DatabaseBackend::Postgres => format!("${n}"),
+        DatabaseBackend::Sqlite => format!("?{n}"),
         _ => "?".to_owned(),
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, TransactionTrait, Value,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    IsolationLevel, TransactionTrait, Value,
 };
 
 use super::exec::Plan;
@@ -22,6 +23,21 @@ pub(super) struct Changed {
 /// Separates keys aggregated into one string: a batch comes back as one row, not thousands.
 const SEP: char = '\u{1f}';
 
+/// Tries of a PostgreSQL batch whose rows a concurrent writer changed under its snapshot.
+const SNAPSHOT_ATTEMPTS: u32 = 3;
+
+/// SQLSTATE 40001: the snapshot's rows changed under it; the batch can simply be retried.
+fn serialization_failure(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr::SqlxError;
+    match e {
+        DbErr::Query(SqlxError(e)) | DbErr::Exec(SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|c| c == "40001"),
+        _ => false,
+    }
+}
+
 /// One batch in one short transaction: the affected keys (as text) and the newest timestamp.
 pub(super) async fn batch(
     db: &DatabaseConnection,
@@ -30,15 +46,22 @@ pub(super) async fn batch(
     lower: Option<DateTime<Utc>>,
 ) -> Result<Changed, DbErr> {
     let mut values = vec![s.bind(p.cutoff)];
-    let mut cond = format!("{} < {}{}", s.ts, param(s.backend, 1), s.pending);
+    let mut rest = s.pending.clone();
     if let Some(l) = lower {
-        cond.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
+        rest.push_str(&format!(" AND {} >= {}", s.ts, param(s.backend, 2)));
         values.push(s.bind(l));
     }
     let (held, held_values) = s.not_held(p.held, values.len() + 1);
-    cond.push_str(&held);
+    rest.push_str(&held);
     values.extend(held_values);
-    let b = Batch { s, p, cond, values };
+    let cond = format!("{} < {}{rest}", s.ts, param(s.backend, 1));
+    let b = Batch {
+        s,
+        p,
+        cond,
+        rest,
+        values,
+    };
     match s.backend {
         DatabaseBackend::Postgres => b.postgres(db).await,
         DatabaseBackend::MySql => b.mysql(db).await,
@@ -49,7 +72,10 @@ pub(super) async fn batch(
 struct Batch<'a> {
     s: &'a Sql,
     p: &'a Plan<'a>,
+    /// `ts < cutoff` (parameter 1) and `rest`.
     cond: String,
+    /// The conditions after the cutoff: pending, lower bound, holds.
+    rest: String,
     values: Vec<Value>,
 }
 
@@ -66,17 +92,44 @@ impl Batch<'_> {
         key_as_text(self.s.backend, &self.s.key)
     }
 
-    /// A timestamp range holding about `batch` rows, changed in one statement that returns one
-    /// aggregated row. Range deletes cost what a plain DELETE costs per row.
+    /// PostgreSQL: a range under a REPEATABLE READ snapshot, retried if its rows changed.
     async fn postgres(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
-        let txn = db.begin().await?;
-        // A bitmap scan would gather every remaining expired row to find the n-th oldest:
-        // quadratic over a purge. The ordered index scan stops after n. This transaction only.
-        txn.execute_unprepared("SET LOCAL enable_bitmapscan = off")
-            .await?;
+        let mut attempt = 1;
+        loop {
+            // Under REPEATABLE READ the DELETE sees the read's snapshot: it removes exactly the
+            // rows whose keys were read, or fails if one of them changed meanwhile. Rows
+            // inserted meanwhile are in neither.
+            let txn = db
+                .begin_with_config(Some(IsolationLevel::RepeatableRead), None)
+                .await?;
+            // A bitmap scan would gather every remaining expired row to find the n-th oldest:
+            // quadratic over a purge. The ordered index scan stops after n. This transaction
+            // only.
+            txn.execute_unprepared("SET LOCAL enable_bitmapscan = off")
+                .await?;
+            match self.range(txn).await {
+                Err(e) if attempt < SNAPSHOT_ATTEMPTS && serialization_failure(&e) => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// SQLite: a range in one write transaction, taken at BEGIN, so no writer comes between
+    /// the read and the change.
+    async fn sqlite(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
+        let txn = crate::db::begin_write(db).await?;
+        self.range(txn).await
+    }
+
+    /// The oldest `batch` rows as a timestamp range: their keys read, then the range changed
+    /// by one ranged statement, the plan a plain DELETE uses. `RETURNING` the keys instead
+    /// would cost half as much again as the DELETE; reading them costs a quarter.
+    async fn range(&self, txn: DatabaseTransaction) -> Result<Changed, DbErr> {
         let pick = |offset: u64| {
             format!(
-                "(SELECT {ts} FROM {} WHERE {} ORDER BY {ts} OFFSET {offset} LIMIT 1)",
+                "(SELECT {ts} FROM {} WHERE {} ORDER BY {ts} LIMIT 1 OFFSET {offset})",
                 self.s.table,
                 self.cond,
                 ts = self.s.ts
@@ -90,8 +143,7 @@ impl Batch<'_> {
         let row = txn
             .query_one_raw(self.s.stmt(bound, self.values.clone()))
             .await?;
-        let key = self.key();
-        let mut values = self.values;
+        let mut values = self.values.clone();
         let mut which = self.cond.clone();
         let read = |col: &str| {
             row.as_ref()
@@ -99,54 +151,48 @@ impl Batch<'_> {
         };
         let upper = read("bound");
         if let Some(upper) = upper {
-            // `<=` when one instant holds more rows than a batch: it goes whole, and the next
-            // batch starts above it.
+            // The range's end replaces the cutoff (it is below it): with two upper bounds, a
+            // planner that cannot compare parameters may range over every expired row. `<=`
+            // when one instant holds more rows than a batch: it goes whole, and the next batch
+            // starts above it.
             let op = if read("first") == Some(upper) {
                 "<="
             } else {
                 "<"
             };
-            which.push_str(&format!(
-                " AND {} {op} {}",
+            which = format!(
+                "{} {op} {}{}",
                 self.s.ts,
-                param(self.s.backend, values.len() + 1)
-            ));
-            values.push(self.s.bind(upper));
+                param(self.s.backend, 1),
+                self.rest
+            );
+            values[0] = self.s.bind(upper);
         }
-        let change = change(self.s, self.p, &which)?;
-        let sql = format!(
-            "WITH d AS ({change} RETURNING {key} AS k, {} AS t) SELECT COALESCE(string_agg(k, chr(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM d",
-            self.s.ts
+        let joined = match self.s.backend {
+            DatabaseBackend::Postgres => format!("string_agg({}, chr(31))", self.key()),
+            _ => format!("group_concat({}, char(31))", self.key()),
+        };
+        let keys = format!(
+            "SELECT COALESCE({joined}, '') AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
+            self.s.table,
+            ts = self.s.ts
         );
-        let row = txn.query_one_raw(self.s.stmt(sql, values)).await?;
-        txn.commit().await?;
-        aggregated(row, self.s.format, |_| upper.is_none())
-    }
-
-    /// Read then change the same rows, in one write transaction (taken at BEGIN).
-    async fn sqlite(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
-        let batch = self.p.batch;
-        let read = format!(
-            "SELECT COALESCE(group_concat(k, char(31)), '') AS ks, MAX(t) AS t, COUNT(*) AS n FROM ({})",
-            self.oldest(&format!("{} AS k, {} AS t", self.key(), self.s.ts), "rowid")
-        );
-        let change = change(
-            self.s,
-            self.p,
-            &format!("rowid IN ({})", self.oldest("rowid", "rowid")),
-        )?;
-        let txn = db
-            .begin_with_options(sea_orm::TransactionOptions {
-                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
+        let row = txn.query_one_raw(self.s.stmt(keys, values.clone())).await?;
+        let changed = aggregated(row, self.s.format, |_| upper.is_none())?;
+        let done = txn
+            .execute_raw(self.s.stmt(change(self.s, self.p, &which)?, values))
             .await?;
-        let row = txn
-            .query_one_raw(self.s.stmt(read, self.values.clone()))
-            .await?;
-        txn.execute_raw(self.s.stmt(change, self.values)).await?;
+        if done.rows_affected() != changed.keys.len() as u64 {
+            // Cannot happen in one snapshot or write lock; if it does, nothing of it stays.
+            txn.rollback().await?;
+            return Err(DbErr::Custom(format!(
+                "a batch read {} keys but changed {} rows; it was rolled back",
+                changed.keys.len(),
+                done.rows_affected()
+            )));
+        }
         txn.commit().await?;
-        aggregated(row, self.s.format, |n| (n as u64) < batch)
+        Ok(changed)
     }
 
     /// MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
