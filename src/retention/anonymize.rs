@@ -10,6 +10,7 @@ use sea_orm::{
 use super::batch::Changed;
 use super::exec::Plan;
 use super::instant;
+use super::keys::KeyList;
 use super::statements::Sql;
 use crate::datasource::sql::{key_as_text, param, quote};
 
@@ -81,7 +82,7 @@ pub(super) async fn hash_batch(
         })
         .await?;
     let rows = txn.query_all_raw(s.stmt(select, values)).await?;
-    let mut keys = Vec::with_capacity(rows.len());
+    let mut keys = KeyList::default();
     for r in &rows {
         let mut binds: Vec<Value> = Vec::with_capacity(names.len() + 1);
         for (i, name) in names.iter().enumerate() {
@@ -98,7 +99,7 @@ pub(super) async fn hash_batch(
         }
         binds.push(native_key(r)?);
         txn.execute_raw(s.stmt(update.clone(), binds)).await?;
-        keys.push(r.try_get::<String>("", "k")?);
+        keys.push(&r.try_get::<String>("", "k")?);
     }
     txn.commit().await?;
     let newest = rows

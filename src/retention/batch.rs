@@ -8,13 +8,14 @@ use sea_orm::{
 
 use super::exec::Plan;
 use super::instant;
+use super::keys::KeyList;
 use super::statements::Sql;
 use crate::datasource::sql::{key_as_text, param, quote};
 use crate::policy::spec::{RetentionAction, TimestampFormat};
 
 /// What one batch changed.
 pub(super) struct Changed {
-    pub keys: Vec<String>,
+    pub keys: KeyList,
     pub newest: Option<DateTime<Utc>>,
     /// No row over age is left beyond this batch.
     pub last: bool,
@@ -24,10 +25,10 @@ pub(super) struct Changed {
 const SEP: char = '\u{1f}';
 
 /// Tries of a PostgreSQL batch whose rows a concurrent writer changed under its snapshot.
-const SNAPSHOT_ATTEMPTS: u32 = 3;
+pub(super) const SNAPSHOT_ATTEMPTS: u32 = 3;
 
 /// SQLSTATE 40001: the snapshot's rows changed under it; the batch can simply be retried.
-fn serialization_failure(e: &DbErr) -> bool {
+pub(super) fn serialization_failure(e: &DbErr) -> bool {
     use sea_orm::RuntimeErr::SqlxError;
     match e {
         DbErr::Query(SqlxError(e)) | DbErr::Exec(SqlxError(e)) => e
@@ -224,33 +225,33 @@ impl Batch<'_> {
             .max();
         Ok(Changed {
             last: (keys.len() as u64) < self.p.batch,
-            keys,
+            keys: keys.iter().map(String::as_str).collect(),
             newest,
         })
     }
 }
 
-fn aggregated(
+pub(super) fn aggregated(
     row: Option<sea_orm::QueryResult>,
     format: TimestampFormat,
     last: impl FnOnce(usize) -> bool,
 ) -> Result<Changed, DbErr> {
     let Some(row) = row else {
         return Ok(Changed {
-            keys: Vec::new(),
+            keys: KeyList::default(),
             newest: None,
             last: true,
         });
     };
     let ks: String = row.try_get("", "ks")?;
     let n: i64 = row.try_get("", "n")?;
-    let keys: Vec<String> = if ks.is_empty() {
-        Vec::new()
+    let keys: KeyList = if ks.is_empty() {
+        KeyList::default()
     } else {
-        ks.split(SEP).map(str::to_owned).collect()
+        ks.split(SEP).collect()
     };
     if keys.len() as i64 != n {
-        // The batch is committed; its count is right, but the key list cannot be trusted.
+        // Read before the change: the batch is rolled back, nothing is left half-recorded.
         return Err(DbErr::Custom(format!(
             "a key contains the separator U+001F: {n} rows changed, {} keys read",
             keys.len()

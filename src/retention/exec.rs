@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr};
 
 use super::anonymize::hash_batch;
 use super::batch::batch;
@@ -13,6 +13,7 @@ use super::instant;
 use super::keys::KeyList;
 use super::report::Counts;
 use super::statements::{count, Sql};
+use super::sweep;
 use crate::datasource::sql::{param, quote};
 use crate::policy::spec::{AnonymizeMethod, RetentionRule};
 use crate::secrets::InstallationKey;
@@ -121,12 +122,15 @@ async fn over_age(
     count(db, s.stmt(sql, values)).await
 }
 
-/// Delete or anonymize every row over age outside holds, batch by batch: each batch takes the
-/// oldest `batch` rows from a lower timestamp bound that moves up, so no batch rescans the
-/// index entries its predecessors left dead.
+/// Delete or anonymize every row over age outside holds, batch by batch. On PostgreSQL, when a
+/// large share of the table goes, batches are block ranges in physical order; otherwise, and
+/// after such a sweep for any row it missed, each batch takes the oldest `batch` rows from a
+/// lower timestamp bound that moves up, so no batch rescans the index entries its predecessors
+/// left dead.
 pub async fn purge(
     db: &DatabaseConnection,
     p: &Plan<'_>,
+    counts: &Counts,
     mut progress: impl FnMut(u64),
 ) -> Result<Done, DbErr> {
     let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
@@ -145,6 +149,29 @@ pub async fn purge(
         });
     }
     let (mut batches, mut longest) = (0u64, 0u64);
+    let sweep = match (hashing, s.backend) {
+        (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
+        _ => None,
+    };
+    let swept = sweep.is_some();
+    for range in sweep.unwrap_or_default() {
+        let started = Instant::now();
+        let b = sweep::range(db, &s, p, range).await?;
+        longest = longest.max(started.elapsed().as_millis() as u64);
+        batches += 1;
+        progress(b.keys.len() as u64);
+        keys.append(b.keys);
+    }
+    // A row the sweep missed (moved or written behind it) is looked for outside any write
+    // transaction: the first index scan after a sweep visits every entry it left dead.
+    if swept && over_age(db, &s, p.cutoff, p.held).await? == 0 {
+        return Ok(Done {
+            affected: keys.len() as u64,
+            keys_sha256: keys.digest(),
+            batches,
+            longest_batch_ms: longest,
+        });
+    }
     let mut lower: Option<DateTime<Utc>> = None;
     loop {
         let started = Instant::now();
@@ -156,7 +183,7 @@ pub async fn purge(
         longest = longest.max(started.elapsed().as_millis() as u64);
         batches += 1;
         progress(b.keys.len() as u64);
-        keys.extend(b.keys);
+        keys.append(b.keys);
         match b.newest {
             Some(n) if !b.last => lower = Some(n),
             _ => break,

@@ -13,6 +13,7 @@ pub mod report;
 pub mod rule;
 pub mod run;
 mod statements;
+mod sweep;
 
 pub use exec::check_schema;
 pub use report::{Outcome, RunReport};

@@ -204,7 +204,7 @@ async fn execute_into(
             return Ok(());
         }
     }
-    let done = exec::purge(&ds, &plan, progress)
+    let done = exec::purge(&ds, &plan, &report.counts, progress)
         .await
         .map_err(|e| format!("purging: {e}"))?;
     report.counts.affected = done.affected;

@@ -1,0 +1,125 @@
+//! PostgreSQL's other way through a purge: a sweep of the table's blocks in order, each batch
+//! one block range (a TID range scan, PostgreSQL 14 and later).
+//!
+//! When a large share of the table is over age, reading it in physical order beats timestamp
+//! ranges: those visit the heap in timestamp order, which on a table whose rows are not stored
+//! in that order is a random read per row, made twice (read the keys, then change the rows).
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, IsolationLevel, TransactionTrait};
+
+use super::batch::{aggregated, change, serialization_failure, Changed, SNAPSHOT_ATTEMPTS};
+use super::exec::Plan;
+use super::report::Counts;
+use super::statements::{count, Sql};
+use crate::datasource::sql::param;
+
+/// Sweep when at least this share (percent) of the table is to be changed: below it, timestamp
+/// ranges touch only the rows over age, a sweep every block.
+const SWEEP_FROM_PERCENT: u64 = 10;
+
+/// The block ranges to sweep, or `None` where timestamp ranges are the better way.
+pub(super) async fn blocks(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+    counts: &Counts,
+) -> Result<Option<Vec<(u64, u64)>>, DbErr> {
+    if counts.table_rows == 0 || counts.affected * 100 < counts.table_rows * SWEEP_FROM_PERCENT {
+        return Ok(None);
+    }
+    let version = count(
+        db,
+        s.stmt(
+            "SELECT current_setting('server_version_num')::bigint".into(),
+            vec![],
+        ),
+    )
+    .await?;
+    if version < 140_000 {
+        return Ok(None);
+    }
+    // The table's name as its quoted identifier, read by regclass's own parser.
+    let pages = count(
+        db,
+        s.stmt(
+            format!(
+                "SELECT pg_relation_size(CAST({} AS regclass)) / current_setting('block_size')::bigint",
+                param(s.backend, 1)
+            ),
+            vec![s.table.clone().into()],
+        ),
+    )
+    .await?;
+    // About `batch` rows per range, of which at most all are changed: every transaction stays
+    // as short as a timestamp-range batch. A range is at least a block: batches smaller than a
+    // block's rows go by timestamp.
+    let step = p.batch * pages / counts.table_rows;
+    if step == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        (0..=pages / step)
+            .map(|i| (i * step, (i + 1) * step))
+            .collect(),
+    ))
+}
+
+/// Read the keys of the rows over age in blocks `[from, to)`, then change them, under one
+/// REPEATABLE READ snapshot (retried if a concurrent writer changed one of them).
+pub(super) async fn range(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+    (from, to): (u64, u64),
+) -> Result<Changed, DbErr> {
+    let mut values = vec![s.bind(p.cutoff)];
+    let (held, held_values) = s.not_held(p.held, 2);
+    values.extend(held_values);
+    // Block numbers are integers of ours, not input: they are written into the statement.
+    let which = format!(
+        "ctid >= '({from},0)'::tid AND ctid < '({to},0)'::tid AND {} < {}{}{held}",
+        s.ts,
+        param(s.backend, 1),
+        s.pending
+    );
+    let keys = format!(
+        "SELECT COALESCE(string_agg({}, chr(31)), '') AS ks, MAX({}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
+        crate::datasource::sql::key_as_text(s.backend, &s.key),
+        s.ts,
+        s.table
+    );
+    let change = change(s, p, &which)?;
+    let mut attempt = 1;
+    loop {
+        let txn = db
+            .begin_with_config(Some(IsolationLevel::RepeatableRead), None)
+            .await?;
+        let once = async {
+            let row = txn
+                .query_one_raw(s.stmt(keys.clone(), values.clone()))
+                .await?;
+            let changed = aggregated(row, s.format, |_| false)?;
+            let done = txn
+                .execute_raw(s.stmt(change.clone(), values.clone()))
+                .await?;
+            Ok::<_, DbErr>((changed, done.rows_affected()))
+        };
+        match once.await {
+            Ok((changed, n)) if n == changed.keys.len() as u64 => {
+                txn.commit().await?;
+                return Ok(changed);
+            }
+            Ok((changed, n)) => {
+                txn.rollback().await?;
+                return Err(DbErr::Custom(format!(
+                    "blocks {from}..{to}: read {} keys but changed {n} rows; rolled back",
+                    changed.keys.len()
+                )));
+            }
+            Err(e) if attempt < SNAPSHOT_ATTEMPTS && serialization_failure(&e) => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
