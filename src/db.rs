@@ -7,6 +7,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 /// Connect (creating a SQLite file's folder if needed) and run pending migrations.
+/// A pooled connection idle this long may have been dropped by the server or a firewall: it is
+/// pinged before use. Fresher ones are not (a ping is a round trip per checkout).
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or(path);
@@ -21,9 +25,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     // Statements can carry search terms; they are not logged.
     opts.sqlx_logging(false)
-        // A ping on every checkout is a round trip per transaction (a third of a single-event
-        // append); only a connection idle long enough to have been dropped is pinged.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(16);
     let db = Database::connect(opts)

@@ -65,8 +65,7 @@ impl Datasources {
         let mut opts = ConnectOptions::new(url);
         // Statements carry keys of personal data; they are never logged.
         opts.sqlx_logging(false)
-            // Only a connection idle long enough to have been dropped is pinged at checkout.
-            .test_before_acquire_if_idle_for(Duration::from_secs(30))
+            .test_before_acquire_if_idle_for(crate::db::PING_AFTER_IDLE)
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(10));

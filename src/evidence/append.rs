@@ -81,15 +81,14 @@ pub async fn append_all(
         if !postgres_write(db, &built, now, None).await? {
             return Err(TreeError::Tlog("the evidence head row is missing".into()));
         }
+        hint::set(end, built.edge);
     } else {
-        write_in_chunks(db, built.clone(), now).await?;
+        write_in_chunks(db, built, now).await?;
     }
-    hint::set(end, built.edge);
     Ok(start..end)
 }
 
 /// The rows an append writes, and the right edge after it.
-#[derive(Clone)]
 struct Built {
     start: u64,
     entries: Vec<EntryRow>,

@@ -25,10 +25,10 @@ pub(super) struct Changed {
 const SEP: char = '\u{1f}';
 
 /// Tries of a PostgreSQL batch whose rows a concurrent writer changed under its snapshot.
-pub(super) const SNAPSHOT_ATTEMPTS: u32 = 3;
+const SNAPSHOT_ATTEMPTS: u32 = 3;
 
 /// SQLSTATE 40001: the snapshot's rows changed under it; the batch can simply be retried.
-pub(super) fn serialization_failure(e: &DbErr) -> bool {
+fn serialization_failure(e: &DbErr) -> bool {
     use sea_orm::RuntimeErr::SqlxError;
     match e {
         DbErr::Query(SqlxError(e)) | DbErr::Exec(SqlxError(e)) => e
@@ -37,6 +37,70 @@ pub(super) fn serialization_failure(e: &DbErr) -> bool {
             .is_some_and(|c| c == "40001"),
         _ => false,
     }
+}
+
+/// A PostgreSQL REPEATABLE READ transaction. A DELETE in it sees the snapshot of the read
+/// before it: it removes exactly the rows whose keys were read, or fails (SQLSTATE 40001) if
+/// one of them changed meanwhile. Rows inserted meanwhile are in neither.
+pub(super) async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_config(Some(IsolationLevel::RepeatableRead), None)
+        .await
+}
+
+/// Run a batch made in a `snapshot` again while a concurrent change makes it fail, up to
+/// `SNAPSHOT_ATTEMPTS` times.
+pub(super) async fn in_snapshot<F, Fut>(mut batch: F) -> Result<Changed, DbErr>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Changed, DbErr>>,
+{
+    let mut attempt = 1;
+    loop {
+        match batch().await {
+            Err(e) if attempt < SNAPSHOT_ATTEMPTS && serialization_failure(&e) => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+/// In `txn` (a snapshot or a write lock): read the keys of the rows matching `which`, as one
+/// aggregated row, then change those rows with one statement, and commit. `RETURNING` the keys
+/// instead would cost half as much again as the DELETE on PostgreSQL; the read costs a
+/// quarter. A read and a change that disagree are rolled back.
+pub(super) async fn read_then_change(
+    txn: DatabaseTransaction,
+    s: &Sql,
+    p: &Plan<'_>,
+    which: &str,
+    values: Vec<Value>,
+    last: bool,
+) -> Result<Changed, DbErr> {
+    let key = key_as_text(s.backend, &s.key);
+    let joined = match s.backend {
+        DatabaseBackend::Postgres => format!("string_agg({key}, chr(31))"),
+        _ => format!("group_concat({key}, char(31))"),
+    };
+    let keys = format!(
+        "SELECT COALESCE({joined}, '') AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
+        s.table,
+        ts = s.ts
+    );
+    let row = txn.query_one_raw(s.stmt(keys, values.clone())).await?;
+    let changed = aggregated(row, s.format, |_| last)?;
+    let done = txn
+        .execute_raw(s.stmt(change(s, p, which)?, values))
+        .await?;
+    if done.rows_affected() != changed.keys.len() as u64 {
+        // Cannot happen in one snapshot or write lock; if it does, nothing of it stays.
+        txn.rollback().await?;
+        return Err(DbErr::Custom(format!(
+            "a batch read {} keys but changed {} rows; it was rolled back",
+            changed.keys.len(),
+            done.rows_affected()
+        )));
+    }
+    txn.commit().await?;
+    Ok(changed)
 }
 
 /// One batch in one short transaction: the affected keys (as text) and the newest timestamp.
@@ -93,28 +157,18 @@ impl Batch<'_> {
         key_as_text(self.s.backend, &self.s.key)
     }
 
-    /// PostgreSQL: a range under a REPEATABLE READ snapshot, retried if its rows changed.
+    /// PostgreSQL: a range under one snapshot, retried if its rows changed.
     async fn postgres(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
-        let mut attempt = 1;
-        loop {
-            // Under REPEATABLE READ the DELETE sees the read's snapshot: it removes exactly the
-            // rows whose keys were read, or fails if one of them changed meanwhile. Rows
-            // inserted meanwhile are in neither.
-            let txn = db
-                .begin_with_config(Some(IsolationLevel::RepeatableRead), None)
-                .await?;
+        in_snapshot(|| async {
+            let txn = snapshot(db).await?;
             // A bitmap scan would gather every remaining expired row to find the n-th oldest:
             // quadratic over a purge. The ordered index scan stops after n. This transaction
             // only.
             txn.execute_unprepared("SET LOCAL enable_bitmapscan = off")
                 .await?;
-            match self.range(txn).await {
-                Err(e) if attempt < SNAPSHOT_ATTEMPTS && serialization_failure(&e) => {
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+            self.range(txn).await
+        })
+        .await
     }
 
     /// SQLite: a range in one write transaction, taken at BEGIN, so no writer comes between
@@ -124,9 +178,8 @@ impl Batch<'_> {
         self.range(txn).await
     }
 
-    /// The oldest `batch` rows as a timestamp range: their keys read, then the range changed
-    /// by one ranged statement, the plan a plain DELETE uses. `RETURNING` the keys instead
-    /// would cost half as much again as the DELETE; reading them costs a quarter.
+    /// The oldest `batch` rows as a timestamp range, read and changed by ranged statements: the
+    /// plan a plain DELETE uses.
     async fn range(&self, txn: DatabaseTransaction) -> Result<Changed, DbErr> {
         let pick = |offset: u64| {
             format!(
@@ -169,31 +222,7 @@ impl Batch<'_> {
             );
             values[0] = self.s.bind(upper);
         }
-        let joined = match self.s.backend {
-            DatabaseBackend::Postgres => format!("string_agg({}, chr(31))", self.key()),
-            _ => format!("group_concat({}, char(31))", self.key()),
-        };
-        let keys = format!(
-            "SELECT COALESCE({joined}, '') AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
-            self.s.table,
-            ts = self.s.ts
-        );
-        let row = txn.query_one_raw(self.s.stmt(keys, values.clone())).await?;
-        let changed = aggregated(row, self.s.format, |_| upper.is_none())?;
-        let done = txn
-            .execute_raw(self.s.stmt(change(self.s, self.p, &which)?, values))
-            .await?;
-        if done.rows_affected() != changed.keys.len() as u64 {
-            // Cannot happen in one snapshot or write lock; if it does, nothing of it stays.
-            txn.rollback().await?;
-            return Err(DbErr::Custom(format!(
-                "a batch read {} keys but changed {} rows; it was rolled back",
-                changed.keys.len(),
-                done.rows_affected()
-            )));
-        }
-        txn.commit().await?;
-        Ok(changed)
+        read_then_change(txn, self.s, self.p, &which, values, upper.is_none()).await
     }
 
     /// MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.
@@ -231,7 +260,7 @@ impl Batch<'_> {
     }
 }
 
-pub(super) fn aggregated(
+fn aggregated(
     row: Option<sea_orm::QueryResult>,
     format: TimestampFormat,
     last: impl FnOnce(usize) -> bool,

@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr};
 
 use super::anonymize::hash_batch;
-use super::batch::batch;
+use super::batch::{batch, Changed};
 use super::holds::Held;
 use super::instant;
 use super::keys::KeyList;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use super::sweep;
-use crate::datasource::sql::{param, quote};
+use crate::datasource::sql::quote;
 use crate::policy::spec::{AnonymizeMethod, RetentionRule};
 use crate::secrets::InstallationKey;
 
@@ -110,15 +110,8 @@ async fn over_age(
     cutoff: DateTime<Utc>,
     held: &Held,
 ) -> Result<u64, DbErr> {
-    let (clause, mut values) = s.not_held(held, 2);
-    values.insert(0, s.bind(cutoff));
-    let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE {} < {}{}{clause}",
-        s.table,
-        s.ts,
-        param(s.backend, 1),
-        s.pending
-    );
+    let (which, values) = s.over_age(cutoff, held);
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {which}", s.table);
     count(db, s.stmt(sql, values)).await
 }
 
@@ -139,38 +132,25 @@ pub async fn purge(
         .anonymize
         .as_ref()
         .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
-    let mut keys = KeyList::default();
+    let mut tally = Tally::default();
     if p.held.whole_rule {
-        return Ok(Done {
-            affected: 0,
-            keys_sha256: keys.digest(),
-            batches: 0,
-            longest_batch_ms: 0,
-        });
+        return Ok(tally.done());
     }
-    let (mut batches, mut longest) = (0u64, 0u64);
     let sweep = match (hashing, s.backend) {
         (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
         _ => None,
     };
-    let swept = sweep.is_some();
-    for range in sweep.unwrap_or_default() {
-        let started = Instant::now();
-        let b = sweep::range(db, &s, p, range).await?;
-        longest = longest.max(started.elapsed().as_millis() as u64);
-        batches += 1;
-        progress(b.keys.len() as u64);
-        keys.append(b.keys);
-    }
-    // A row the sweep missed (moved or written behind it) is looked for outside any write
-    // transaction: the first index scan after a sweep visits every entry it left dead.
-    if swept && over_age(db, &s, p.cutoff, p.held).await? == 0 {
-        return Ok(Done {
-            affected: keys.len() as u64,
-            keys_sha256: keys.digest(),
-            batches,
-            longest_batch_ms: longest,
-        });
+    if let Some(ranges) = sweep {
+        for range in ranges {
+            let started = Instant::now();
+            let b = sweep::range(db, &s, p, range).await?;
+            tally.add(started, b, &mut progress);
+        }
+        // A row the sweep missed (moved or written behind it) is looked for outside any write
+        // transaction: the first index scan after a sweep visits every entry it left dead.
+        if over_age(db, &s, p.cutoff, p.held).await? == 0 {
+            return Ok(tally.done());
+        }
     }
     let mut lower: Option<DateTime<Utc>> = None;
     loop {
@@ -180,19 +160,43 @@ pub async fn purge(
         } else {
             batch(db, &s, p, lower).await?
         };
-        longest = longest.max(started.elapsed().as_millis() as u64);
-        batches += 1;
-        progress(b.keys.len() as u64);
-        keys.append(b.keys);
-        match b.newest {
-            Some(n) if !b.last => lower = Some(n),
-            _ => break,
+        lower = tally.add(started, b, &mut progress);
+        if lower.is_none() {
+            return Ok(tally.done());
         }
     }
-    Ok(Done {
-        affected: keys.len() as u64,
-        keys_sha256: keys.digest(),
-        batches,
-        longest_batch_ms: longest,
-    })
+}
+
+/// What the batches of a purge add up to.
+#[derive(Default)]
+struct Tally {
+    keys: KeyList,
+    batches: u64,
+    longest_ms: u64,
+}
+
+impl Tally {
+    /// Count a batch begun at `started`; returns the timestamp the next one starts from, if
+    /// rows over age may remain beyond it.
+    fn add(
+        &mut self,
+        started: Instant,
+        b: Changed,
+        progress: &mut impl FnMut(u64),
+    ) -> Option<DateTime<Utc>> {
+        self.longest_ms = self.longest_ms.max(started.elapsed().as_millis() as u64);
+        self.batches += 1;
+        progress(b.keys.len() as u64);
+        self.keys.append(b.keys);
+        b.newest.filter(|_| !b.last)
+    }
+
+    fn done(self) -> Done {
+        Done {
+            affected: self.keys.len() as u64,
+            keys_sha256: self.keys.digest(),
+            batches: self.batches,
+            longest_batch_ms: self.longest_ms,
+        }
+    }
 }

@@ -76,6 +76,21 @@ impl Sql {
         )
     }
 
+    /// `ts < cutoff` (parameter 1), still pending, outside `held`: the rows a run is for.
+    pub fn over_age(&self, cutoff: DateTime<Utc>, held: &Held) -> (String, Vec<Value>) {
+        let (clause, mut values) = self.not_held(held, 2);
+        values.insert(0, self.bind(cutoff));
+        (
+            format!(
+                "{} < {}{}{clause}",
+                self.ts,
+                param(self.backend, 1),
+                self.pending
+            ),
+            values,
+        )
+    }
+
     pub fn stmt(&self, sql: String, values: Vec<Value>) -> Statement {
         Statement::from_sql_and_values(self.backend, sql, values)
     }

@@ -5,9 +5,9 @@
 //! ranges: those visit the heap in timestamp order, which on a table whose rows are not stored
 //! in that order is a random read per row, made twice (read the keys, then change the rows).
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, IsolationLevel, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 
-use super::batch::{aggregated, change, serialization_failure, Changed, SNAPSHOT_ATTEMPTS};
+use super::batch::{in_snapshot, read_then_change, snapshot, Changed};
 use super::exec::Plan;
 use super::report::Counts;
 use super::statements::{count, Sql};
@@ -65,61 +65,20 @@ pub(super) async fn blocks(
 }
 
 /// Read the keys of the rows over age in blocks `[from, to)`, then change them, under one
-/// REPEATABLE READ snapshot (retried if a concurrent writer changed one of them).
+/// snapshot (retried if a concurrent writer changed one of them).
 pub(super) async fn range(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
     (from, to): (u64, u64),
 ) -> Result<Changed, DbErr> {
-    let mut values = vec![s.bind(p.cutoff)];
-    let (held, held_values) = s.not_held(p.held, 2);
-    values.extend(held_values);
+    let (over_age, values) = s.over_age(p.cutoff, p.held);
     // Block numbers are integers of ours, not input: they are written into the statement.
-    let which = format!(
-        "ctid >= '({from},0)'::tid AND ctid < '({to},0)'::tid AND {} < {}{}{held}",
-        s.ts,
-        param(s.backend, 1),
-        s.pending
-    );
-    let keys = format!(
-        "SELECT COALESCE(string_agg({}, chr(31)), '') AS ks, MAX({}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
-        crate::datasource::sql::key_as_text(s.backend, &s.key),
-        s.ts,
-        s.table
-    );
-    let change = change(s, p, &which)?;
-    let mut attempt = 1;
-    loop {
-        let txn = db
-            .begin_with_config(Some(IsolationLevel::RepeatableRead), None)
-            .await?;
-        let once = async {
-            let row = txn
-                .query_one_raw(s.stmt(keys.clone(), values.clone()))
-                .await?;
-            let changed = aggregated(row, s.format, |_| false)?;
-            let done = txn
-                .execute_raw(s.stmt(change.clone(), values.clone()))
-                .await?;
-            Ok::<_, DbErr>((changed, done.rows_affected()))
-        };
-        match once.await {
-            Ok((changed, n)) if n == changed.keys.len() as u64 => {
-                txn.commit().await?;
-                return Ok(changed);
-            }
-            Ok((changed, n)) => {
-                txn.rollback().await?;
-                return Err(DbErr::Custom(format!(
-                    "blocks {from}..{to}: read {} keys but changed {n} rows; rolled back",
-                    changed.keys.len()
-                )));
-            }
-            Err(e) if attempt < SNAPSHOT_ATTEMPTS && serialization_failure(&e) => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let which = format!("ctid >= '({from},0)'::tid AND ctid < '({to},0)'::tid AND {over_age}");
+    // A sweep's batches are not the last of anything: the timestamp loop decides that.
+    in_snapshot(|| async {
+        let txn = snapshot(db).await?;
+        read_then_change(txn, s, p, &which, values.clone(), false).await
+    })
+    .await
 }
