@@ -126,6 +126,8 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         reason: "bench".into(),
     };
     crate::app::apply_dir(&state.db, &state.keys, &dir.join("policies"), &author, now).await?;
+    // The raw DELETE ran on an open connection: so does the purge.
+    state.datasources.get("bench").await?;
     let base_rss = peak_rss_reset();
     let t = Instant::now();
     let report = run_rule(&state, "bench-purge", RunOptions::manual(false), |_| {}).await?;

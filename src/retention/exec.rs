@@ -35,6 +35,8 @@ pub struct Done {
     pub keys_sha256: String,
     pub batches: u64,
     pub longest_batch_ms: u64,
+    /// The post-condition, where the purge has already checked it.
+    pub postcondition: Option<(u64, Option<DateTime<Utc>>)>,
 }
 
 /// Check the table and columns exist, so a misnamed one is a clear error, not a failed DELETE.
@@ -104,7 +106,7 @@ pub async fn postcondition(
 }
 
 /// Rows older than `cutoff` (still pending, for anonymize) whose keys `held` does not list.
-async fn over_age(
+pub(super) async fn over_age(
     db: &DatabaseConnection,
     s: &Sql,
     cutoff: DateTime<Utc>,
@@ -134,22 +136,29 @@ pub async fn purge(
         .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
     let mut tally = Tally::default();
     if p.held.whole_rule {
-        return Ok(tally.done());
+        return Ok(tally.done(None));
     }
     let sweep = match (hashing, s.backend) {
         (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
         _ => None,
     };
     if let Some(ranges) = sweep {
-        for range in ranges {
-            let started = Instant::now();
-            let b = sweep::range(db, &s, p, range).await?;
-            tally.add(started, b, &mut progress);
-        }
+        sweep::run(
+            db,
+            &s,
+            p,
+            ranges,
+            counts.affected,
+            &mut tally,
+            &mut progress,
+        )
+        .await?;
         // A row the sweep missed (moved or written behind it) is looked for outside any write
-        // transaction: the first index scan after a sweep visits every entry it left dead.
-        if over_age(db, &s, p.cutoff, p.held).await? == 0 {
-            return Ok(tally.done());
+        // transaction, by reading the table in order: an index would lead to every entry the
+        // sweep left dead, each a visit to the heap.
+        let checked = sweep::postcondition(db, &s, p).await?;
+        if checked.0 == 0 {
+            return Ok(tally.done(Some(checked)));
         }
     }
     let mut lower: Option<DateTime<Utc>> = None;
@@ -162,14 +171,14 @@ pub async fn purge(
         };
         lower = tally.add(started, b, &mut progress);
         if lower.is_none() {
-            return Ok(tally.done());
+            return Ok(tally.done(None));
         }
     }
 }
 
 /// What the batches of a purge add up to.
 #[derive(Default)]
-struct Tally {
+pub(super) struct Tally {
     keys: KeyList,
     batches: u64,
     longest_ms: u64,
@@ -178,7 +187,7 @@ struct Tally {
 impl Tally {
     /// Count a batch begun at `started`; returns the timestamp the next one starts from, if
     /// rows over age may remain beyond it.
-    fn add(
+    pub(super) fn add(
         &mut self,
         started: Instant,
         b: Changed,
@@ -191,8 +200,14 @@ impl Tally {
         b.newest.filter(|_| !b.last)
     }
 
-    fn done(self) -> Done {
+    /// Keys changed so far.
+    pub(super) fn changed(&self) -> u64 {
+        self.keys.len() as u64
+    }
+
+    fn done(self, postcondition: Option<(u64, Option<DateTime<Utc>>)>) -> Done {
         Done {
+            postcondition,
             affected: self.keys.len() as u64,
             keys_sha256: self.keys.digest(),
             batches: self.batches,

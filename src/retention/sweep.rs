@@ -5,13 +5,23 @@
 //! ranges: those visit the heap in timestamp order, which on a table whose rows are not stored
 //! in that order is a random read per row, made twice (read the keys, then change the rows).
 
-use sea_orm::{DatabaseConnection, DbErr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use futures_util::{stream, StreamExt};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
 use super::batch::{in_snapshot, read_then_change, snapshot, Changed};
-use super::exec::Plan;
+use super::exec::{Plan, Tally};
+use super::instant;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use crate::datasource::sql::param;
+
+/// Block ranges in flight at once, each on its own connection: while one waits for its
+/// commit to reach the disk, the other reads and changes rows.
+const IN_FLIGHT: usize = 2;
 
 /// Sweep when at least this share (percent) of the table is to be changed: below it, timestamp
 /// ranges touch only the rows over age, a sweep every block.
@@ -64,9 +74,49 @@ pub(super) async fn blocks(
     ))
 }
 
+/// Sweep `ranges` in order, two at a time, until every block is swept or as many rows as were
+/// counted over age (`affected`) are changed: on a table stored in time order, the rest holds
+/// none. A range already begun is always finished and counted, even after another failed:
+/// dropped mid-commit, its rows could be gone without their keys in the digest.
+pub(super) async fn run(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+    ranges: Vec<(u64, u64)>,
+    affected: u64,
+    tally: &mut Tally,
+    progress: &mut impl FnMut(u64),
+) -> Result<(), DbErr> {
+    let stop = AtomicBool::new(false);
+    let stop = &stop;
+    let mut batches = stream::iter(ranges)
+        .map(|r| async move {
+            if stop.load(Ordering::Acquire) {
+                return None;
+            }
+            let started = Instant::now();
+            Some((started, range(db, s, p, r).await))
+        })
+        .buffered(IN_FLIGHT);
+    let mut failed = None;
+    while let Some(next) = batches.next().await {
+        match next {
+            Some((started, Ok(b))) => {
+                tally.add(started, b, progress);
+            }
+            Some((_, Err(e))) => failed = failed.or(Some(e)),
+            None => continue,
+        }
+        if failed.is_some() || tally.changed() >= affected {
+            stop.store(true, Ordering::Release);
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
 /// Read the keys of the rows over age in blocks `[from, to)`, then change them, under one
 /// snapshot (retried if a concurrent writer changed one of them).
-pub(super) async fn range(
+async fn range(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
@@ -81,4 +131,32 @@ pub(super) async fn range(
         read_then_change(txn, s, p, &which, values.clone(), false).await
     })
     .await
+}
+
+/// The post-condition after a sweep: rows over age outside holds, and the oldest timestamp,
+/// in one read of the table in physical order. Through an index, it would visit the heap for
+/// every entry the sweep left dead.
+pub(super) async fn postcondition(
+    db: &DatabaseConnection,
+    s: &Sql,
+    p: &Plan<'_>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let (over_age, values) = s.over_age(p.cutoff, p.held);
+    let txn = db.begin().await?;
+    txn.execute_unprepared(
+        "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; \
+         SET LOCAL enable_bitmapscan = off",
+    )
+    .await?;
+    let sql = format!(
+        "SELECT COALESCE(SUM(CASE WHEN {over_age} THEN 1 ELSE 0 END), 0)::bigint AS n, MIN({}) AS oldest FROM {}",
+        s.ts, s.table
+    );
+    let row = txn.query_one_raw(s.stmt(sql, values)).await?;
+    txn.commit().await?;
+    let Some(row) = row else {
+        return Ok((0, None));
+    };
+    let n: i64 = row.try_get("", "n")?;
+    Ok((n as u64, instant::read(&row, "oldest", s.format)))
 }
