@@ -200,10 +200,6 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
     })
 }
 
-/// Two identical tables of `rows` rows, half of them expired. In time order (the default), row
-/// g was registered g·Δ after the oldest, over 14 days; interleaved, even rows are 10 days old
-/// and odd rows 1 day old.
-
 /// The key's declaration.
 fn key_type(b: DatabaseBackend, args: &PurgeBench) -> &'static str {
     match b {
@@ -212,6 +208,9 @@ fn key_type(b: DatabaseBackend, args: &PurgeBench) -> &'static str {
     }
 }
 
+/// Two identical tables of `rows` rows, half of them expired. In time order (the default), row
+/// g was registered g·Δ after the oldest, over 14 days; interleaved, even rows are 10 days old
+/// and odd rows 1 day old.
 async fn fill(
     ds: &sea_orm::DatabaseConnection,
     args: &PurgeBench,
