@@ -11,6 +11,7 @@ use super::batch::{batch, Changed};
 use super::holds::Held;
 use super::instant;
 use super::keys::KeyList;
+use super::pace;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use super::sweep;
@@ -18,7 +19,7 @@ use crate::datasource::sql::quote;
 use crate::policy::spec::{AnonymizeMethod, RetentionRule};
 use crate::secrets::InstallationKey;
 
-/// Rows per batch: small enough that each transaction stays short on a busy table.
+/// Rows per batch at most: fewer when a batch takes longer than `pace::TARGET`.
 pub const BATCH: u64 = 50_000;
 
 pub struct Plan<'a> {
@@ -162,13 +163,16 @@ pub async fn purge(
         }
     }
     let mut lower: Option<DateTime<Utc>> = None;
+    let mut size = p.batch;
     loop {
         let started = Instant::now();
+        let q = Plan { batch: size, ..*p };
         let b = if hashing {
-            hash_batch(db, &s, p).await?
+            hash_batch(db, &s, &q).await?
         } else {
-            batch(db, &s, p, lower).await?
+            batch(db, &s, &q, lower).await?
         };
+        size = pace::next(size, started.elapsed(), p.batch);
         lower = tally.add(started, b, &mut progress);
         if lower.is_none() {
             return Ok(tally.done(None));

@@ -9,6 +9,7 @@ mod exec;
 pub mod holds;
 pub mod instant;
 mod keys;
+mod pace;
 pub mod report;
 pub mod rule;
 pub mod run;

@@ -5,7 +5,7 @@
 //! ranges: those visit the heap in timestamp order, which on a table whose rows are not stored
 //! in that order is a random read per row, made twice (read the keys, then change the rows).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use super::batch::{in_snapshot, read_then_change, snapshot, Changed};
 use super::exec::{Plan, Tally};
 use super::instant;
+use super::pace;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use crate::datasource::sql::param;
@@ -27,13 +28,26 @@ const IN_FLIGHT: usize = 2;
 /// ranges touch only the rows over age, a sweep every block.
 const SWEEP_FROM_PERCENT: u64 = 10;
 
-/// The block ranges to sweep, or `None` where timestamp ranges are the better way.
+/// A table's blocks to sweep, and how many rows a block holds on average.
+pub(super) struct Blocks {
+    pages: u64,
+    rows: u64,
+}
+
+impl Blocks {
+    /// Blocks holding about `size` rows, at least one.
+    fn step(&self, size: u64) -> u64 {
+        (size * self.pages / self.rows).max(1)
+    }
+}
+
+/// The blocks to sweep, or `None` where timestamp ranges are the better way.
 pub(super) async fn blocks(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
     counts: &Counts,
-) -> Result<Option<Vec<(u64, u64)>>, DbErr> {
+) -> Result<Option<Blocks>, DbErr> {
     if counts.table_rows == 0 || counts.affected * 100 < counts.table_rows * SWEEP_FROM_PERCENT {
         return Ok(None);
     }
@@ -63,32 +77,44 @@ pub(super) async fn blocks(
     // About `batch` rows per range, of which at most all are changed: every transaction stays
     // as short as a timestamp-range batch. A range is at least a block: batches smaller than a
     // block's rows go by timestamp.
-    let step = p.batch * pages / counts.table_rows;
-    if step == 0 {
+    if p.batch * pages / counts.table_rows == 0 {
         return Ok(None);
     }
-    Ok(Some(
-        (0..=pages / step)
-            .map(|i| (i * step, (i + 1) * step))
-            .collect(),
-    ))
+    Ok(Some(Blocks {
+        pages,
+        rows: counts.table_rows,
+    }))
 }
 
-/// Sweep `ranges` in order, two at a time, until every block is swept or as many rows as were
-/// counted over age (`affected`) are changed: on a table stored in time order, the rest holds
-/// none. A range already begun is always finished and counted, even after another failed:
-/// dropped mid-commit, its rows could be gone without their keys in the digest.
+/// Sweep the blocks in order, two ranges at a time, each of about as many rows as the last
+/// batch's time allows (`pace`), until every block is swept or as many rows as were counted
+/// over age (`affected`) are changed: on a table stored in time order, the rest holds none.
+/// A range already begun is always finished and counted, even after another failed: dropped
+/// mid-commit, its rows could be gone without their keys in the digest.
 pub(super) async fn run(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
-    ranges: Vec<(u64, u64)>,
+    blocks: Blocks,
     affected: u64,
     tally: &mut Tally,
     progress: &mut impl FnMut(u64),
 ) -> Result<(), DbErr> {
     let stop = AtomicBool::new(false);
     let stop = &stop;
+    let size = AtomicU64::new(p.batch);
+    let size = &size;
+    let blocks = &blocks;
+    // Each range is cut when its batch is about to start, at the size the last one allows.
+    let mut from = 0;
+    let ranges = std::iter::from_fn(|| {
+        (from <= blocks.pages).then(|| {
+            let to = from + blocks.step(size.load(Ordering::Acquire));
+            let range = (from, to);
+            from = to;
+            range
+        })
+    });
     let mut batches = stream::iter(ranges)
         .map(|r| async move {
             if stop.load(Ordering::Acquire) {
@@ -102,6 +128,8 @@ pub(super) async fn run(
     while let Some(next) = batches.next().await {
         match next {
             Some((started, Ok(b))) => {
+                let next = pace::next(size.load(Ordering::Acquire), started.elapsed(), p.batch);
+                size.store(next, Ordering::Release);
                 tally.add(started, b, progress);
             }
             Some((_, Err(e))) => failed = failed.or(Some(e)),
