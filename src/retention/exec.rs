@@ -163,7 +163,7 @@ pub async fn purge(
         }
     }
     let mut lower: Option<DateTime<Utc>> = None;
-    let mut size = p.batch;
+    let mut size = pace::first(p.batch);
     loop {
         let started = Instant::now();
         let q = Plan { batch: size, ..*p };

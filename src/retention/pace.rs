@@ -12,6 +12,14 @@ pub const TARGET: Duration = Duration::from_millis(100);
 /// outweigh its rows.
 const FLOOR: u64 = 500;
 
+/// The first batch's rows, before any has been timed: small enough to fit the target on a
+/// slow server with wide rows; `next` doubles it while batches stay fast.
+const FIRST: u64 = 10_000;
+
+pub fn first(max: u64) -> u64 {
+    FIRST.min(max)
+}
+
 /// The next batch's rows after one of `size` rows took `took`: scaled towards `TARGET`,
 /// growing at most twofold per batch, never above `max` (the rule's batch size) nor below
 /// `FLOOR` (or `max`, if smaller).
@@ -43,6 +51,12 @@ mod tests {
         assert_eq!(next(40_000, MS(10), 50_000), 50_000);
         // On time: unchanged.
         assert_eq!(next(30_000, TARGET, 50_000), 30_000);
+    }
+
+    #[test]
+    fn the_first_batch_is_small_unless_the_rule_asks_for_smaller() {
+        assert_eq!(first(50_000), FIRST);
+        assert_eq!(first(7), 7);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub(super) async fn run(
 ) -> Result<(), DbErr> {
     let stop = AtomicBool::new(false);
     let stop = &stop;
-    let size = AtomicU64::new(p.batch);
+    let size = AtomicU64::new(pace::first(p.batch));
     let size = &size;
     let blocks = &blocks;
     // Each range is cut when its batch is about to start, at the size the last one allows.
