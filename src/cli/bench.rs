@@ -68,6 +68,12 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
         per(parts[1]),
         per(parts[2])
     );
+    let body = event(0).to_entry(now);
+    let floor = super::bench_floor::rate(&db, &body, single, 1).await?;
+    println!(
+        "  floor, one plain row per transaction, same client and store: {floor:.0}/s; the append runs at {:.2}× it",
+        single_rate / floor
+    );
 
     // One transaction per append from 8 writers at once, as concurrent requests and jobs do.
     let concurrent = 4_000.min(args.entries.saturating_sub(single));
@@ -98,6 +104,11 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     }
     let rate = concurrent as f64 / t.elapsed().as_secs_f64();
     println!("append, one per transaction, 8 writers: {concurrent} in {:.2?} = {rate:.0}/s ({:.2}× the goal)", t.elapsed(), rate / 2000.0);
+    let floor = super::bench_floor::rate(&db, &body, concurrent, 8).await?;
+    println!(
+        "  floor, 8 writers of one plain row per transaction (no shared row, so commits are grouped): {floor:.0}/s; the append runs at {:.2}× it",
+        rate / floor
+    );
 
     // The rest in batches of 1,000 per transaction, as an apply or a job run appends them.
     let t = Instant::now();
