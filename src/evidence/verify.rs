@@ -3,7 +3,10 @@
 
 use base64::Engine;
 use entity::{evidence_checkpoints, evidence_entries, evidence_hashes};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use signed_note::{Note, VerifierList};
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::{self, Hash};
@@ -41,7 +44,7 @@ fn fold(frontier: &[(u8, Hash)]) -> Hash {
     h
 }
 
-pub async fn verify(db: &impl ConnectionTrait, keys: &Keys) -> Result<Summary, VerifyError> {
+pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, VerifyError> {
     let size = tree::size(db).await?;
     let checkpoints = evidence_checkpoints::Entity::find()
         .order_by_asc(evidence_checkpoints::Column::Id)
@@ -71,11 +74,12 @@ pub async fn verify(db: &impl ConnectionTrait, keys: &Keys) -> Result<Summary, V
         roots: expected_roots,
         next_root: 0,
         frontier: Vec::new(),
-        stored: StoredHashes::default(),
+        stored: StoredHashes::new(db.clone()),
         n: 0,
     };
-    // The next batch is read while this one is hashed.
-    let mut batch = fetch(db, 0).await?;
+    // The next batch is read and decoded by a task of its own, on another core, while this one
+    // is hashed.
+    let mut batch = fetch(db.clone(), 0).await?;
     while walk.n < size {
         let Some(&(last, _)) = batch.last() else {
             return bad(format!(
@@ -83,12 +87,9 @@ pub async fn verify(db: &impl ConnectionTrait, keys: &Keys) -> Result<Summary, V
                 walk.n
             ));
         };
-        let (next, done) = tokio::join!(
-            fetch(db, last as u64 + 1),
-            walk.batch(db, std::mem::take(&mut batch))
-        );
-        done?;
-        batch = next?;
+        let next = tokio::spawn(fetch(db.clone(), last as u64 + 1));
+        walk.batch(std::mem::take(&mut batch)).await?;
+        batch = next.await.map_err(joined)??;
     }
     Ok(Summary {
         entries: size,
@@ -100,7 +101,7 @@ type Row = (i64, String);
 
 /// Entries from `from`: index and bytes only (decoding each row's time would cost more than
 /// hashing it; the leaf hash is checked against the tree's own stored copy).
-async fn fetch(db: &impl ConnectionTrait, from: u64) -> Result<Vec<Row>, VerifyError> {
+async fn fetch(db: DatabaseConnection, from: u64) -> Result<Vec<Row>, VerifyError> {
     Ok(evidence_entries::Entity::find()
         .select_only()
         .columns([
@@ -111,8 +112,13 @@ async fn fetch(db: &impl ConnectionTrait, from: u64) -> Result<Vec<Row>, VerifyE
         .order_by_asc(evidence_entries::Column::Idx)
         .limit(BATCH)
         .into_tuple()
-        .all(db)
+        .all(&db)
         .await?)
+}
+
+/// A reading task that panicked or was cancelled: reported, not propagated as a panic.
+fn joined(e: tokio::task::JoinError) -> VerifyError {
+    VerifyError::Bad(format!("reading the log failed: {e}"))
 }
 
 /// The tree rebuilt leaf by leaf: its right edge, the stored hashes it must match, and the
@@ -126,11 +132,7 @@ struct Walk {
 }
 
 impl Walk {
-    async fn batch(
-        &mut self,
-        db: &impl ConnectionTrait,
-        rows: Vec<Row>,
-    ) -> Result<(), VerifyError> {
+    async fn batch(&mut self, rows: Vec<Row>) -> Result<(), VerifyError> {
         for (idx, body) in rows {
             let n = self.n;
             if idx as u64 != n {
@@ -140,14 +142,14 @@ impl Walk {
             }
             let leaf = tlog::record_hash(body.as_bytes());
             self.stored
-                .expect(db, tlog::stored_hash_index(0, n), leaf, n)
+                .expect(tlog::stored_hash_index(0, n), leaf, n)
                 .await?;
             let mut node = (0u8, leaf);
             while self.frontier.last().is_some_and(|top| top.0 == node.0) {
                 let (level, left) = self.frontier.pop().unwrap_or(node);
                 node = (level + 1, tlog::node_hash(left, node.1));
                 self.stored
-                    .expect(db, tlog::stored_hash_index(node.0, n >> node.0), node.1, n)
+                    .expect(tlog::stored_hash_index(node.0, n >> node.0), node.1, n)
                     .await?;
             }
             self.frontier.push(node);
@@ -199,29 +201,43 @@ fn check_note(c: &evidence_checkpoints::Model, keys: &Keys) -> Result<(u64, Hash
     Ok((cp.size(), *cp.hash()))
 }
 
-/// Stored hashes read in index order, in batches, compared with recomputed ones.
-#[derive(Default)]
+/// A stored hash, or `None` where the store holds something that is not 32 bytes.
+type StoredHash = Option<[u8; 32]>;
+
+fn stored(bytes: &[u8]) -> StoredHash {
+    bytes.try_into().ok()
+}
+
+/// Stored hashes read in index order, in batches, compared with recomputed ones. The next
+/// batch is read by a task of its own while this one is compared.
 struct StoredHashes {
-    buf: std::collections::VecDeque<(i64, Vec<u8>)>,
-    next: i64,
+    db: DatabaseConnection,
+    buf: std::collections::VecDeque<(i64, StoredHash)>,
+    next: Option<tokio::task::JoinHandle<Result<Vec<(i64, StoredHash)>, VerifyError>>>,
 }
 
 impl StoredHashes {
-    async fn expect(
-        &mut self,
-        db: &impl ConnectionTrait,
-        index: u64,
-        hash: Hash,
-        entry: u64,
-    ) -> Result<(), VerifyError> {
+    fn new(db: DatabaseConnection) -> Self {
+        let next = Some(tokio::spawn(Self::fill(db.clone(), 0)));
+        StoredHashes {
+            db,
+            buf: Default::default(),
+            next,
+        }
+    }
+
+    async fn expect(&mut self, index: u64, hash: Hash, entry: u64) -> Result<(), VerifyError> {
         if self.buf.is_empty() {
-            self.fill(db).await?;
+            if let Some(next) = self.next.take() {
+                let rows = next.await.map_err(joined)??;
+                if let Some(&(last, _)) = rows.last() {
+                    self.next = Some(tokio::spawn(Self::fill(self.db.clone(), last + 1)));
+                }
+                self.buf.extend(rows);
+            }
         }
         match self.buf.pop_front() {
-            Some((idx, h)) if idx as u64 == index && h[..] == hash.0[..] => {
-                self.next = idx + 1;
-                Ok(())
-            }
+            Some((idx, h)) if idx as u64 == index && h == Some(hash.0) => Ok(()),
             Some((idx, _)) if idx as u64 == index && index == tlog::stored_hash_index(0, entry) => {
                 bad(format!(
                     "entry {entry}: its bytes do not match its stored leaf hash"
@@ -238,54 +254,63 @@ impl StoredHashes {
 
     /// The next batch as one aggregated row (count, first and last index, every hash in hex):
     /// one row instead of thousands. A batch with a gap is read row by row, to name it.
-    async fn fill(&mut self, db: &impl ConnectionTrait) -> Result<(), VerifyError> {
+    async fn fill(
+        db: DatabaseConnection,
+        from: i64,
+    ) -> Result<Vec<(i64, StoredHash)>, VerifyError> {
         let b = db.get_database_backend();
         let (agg, p) = match b {
-            sea_orm::DatabaseBackend::Postgres => {
-                ("string_agg(encode(hash, 'hex'), '' ORDER BY idx)", "$1")
-            }
-            _ => ("group_concat(hex(hash), '' ORDER BY idx)", "?"),
+            // Bytes as they are on PostgreSQL; SQLite's group_concat makes text, so hex.
+            sea_orm::DatabaseBackend::Postgres => (
+                "COALESCE(string_agg(hash, ''::bytea ORDER BY idx), ''::bytea)",
+                "$1",
+            ),
+            _ => (
+                "COALESCE(group_concat(hex(hash), '' ORDER BY idx), '')",
+                "?",
+            ),
         };
         let sql = format!(
-            "SELECT COUNT(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi, COALESCE({agg}, '') AS h FROM (SELECT idx, hash FROM evidence_hashes WHERE idx >= {p} ORDER BY idx LIMIT {}) s",
+            "SELECT COUNT(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi, {agg} AS h FROM (SELECT idx, hash FROM evidence_hashes WHERE idx >= {p} ORDER BY idx LIMIT {}) s",
             BATCH * 2
         );
         let row = db
             .query_one_raw(sea_orm::Statement::from_sql_and_values(
                 b,
                 sql,
-                [self.next.into()],
+                [from.into()],
             ))
             .await?;
-        let Some(row) = row else { return Ok(()) };
+        let Some(row) = row else {
+            return Ok(Vec::new());
+        };
         let (n, lo, hi): (i64, Option<i64>, Option<i64>) = (
             row.try_get("", "n")?,
             row.try_get("", "lo")?,
             row.try_get("", "hi")?,
         );
         let (Some(lo), Some(hi)) = (lo, hi) else {
-            return Ok(());
+            return Ok(Vec::new());
         };
-        let hex_all: String = row.try_get("", "h")?;
-        match hex::decode(&hex_all) {
-            Ok(bytes) if hi - lo + 1 == n && bytes.len() as i64 == n * 32 => {
-                self.buf.extend(
-                    bytes
-                        .chunks(32)
-                        .enumerate()
-                        .map(|(i, h)| (lo + i as i64, h.to_vec())),
-                );
-            }
+        let all = match b {
+            sea_orm::DatabaseBackend::Postgres => row.try_get::<Vec<u8>>("", "h")?,
+            _ => hex::decode(row.try_get::<String>("", "h")?).unwrap_or_default(),
+        };
+        match all {
+            bytes if hi - lo + 1 == n && bytes.len() as i64 == n * 32 => Ok(bytes
+                .chunks_exact(32)
+                .enumerate()
+                .map(|(i, h)| (lo + i as i64, stored(h)))
+                .collect()),
             _ => {
                 let rows = evidence_hashes::Entity::find()
-                    .filter(evidence_hashes::Column::Idx.gte(self.next))
+                    .filter(evidence_hashes::Column::Idx.gte(from))
                     .order_by_asc(evidence_hashes::Column::Idx)
                     .limit(BATCH * 2)
-                    .all(db)
+                    .all(&db)
                     .await?;
-                self.buf.extend(rows.into_iter().map(|r| (r.idx, r.hash)));
+                Ok(rows.into_iter().map(|r| (r.idx, stored(&r.hash))).collect())
             }
         }
-        Ok(())
     }
 }
