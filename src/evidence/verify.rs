@@ -204,6 +204,9 @@ fn check_note(c: &evidence_checkpoints::Model, keys: &Keys) -> Result<(u64, Hash
 /// A stored hash, or `None` where the store holds something that is not 32 bytes.
 type StoredHash = Option<[u8; 32]>;
 
+/// Stored hashes by index, in index order.
+type HashBatch = Vec<(i64, StoredHash)>;
+
 fn stored(bytes: &[u8]) -> StoredHash {
     bytes.try_into().ok()
 }
@@ -213,7 +216,7 @@ fn stored(bytes: &[u8]) -> StoredHash {
 struct StoredHashes {
     db: DatabaseConnection,
     buf: std::collections::VecDeque<(i64, StoredHash)>,
-    next: Option<tokio::task::JoinHandle<Result<Vec<(i64, StoredHash)>, VerifyError>>>,
+    next: Option<tokio::task::JoinHandle<Result<HashBatch, VerifyError>>>,
 }
 
 impl StoredHashes {
@@ -254,10 +257,7 @@ impl StoredHashes {
 
     /// The next batch as one aggregated row (count, first and last index, every hash in hex):
     /// one row instead of thousands. A batch with a gap is read row by row, to name it.
-    async fn fill(
-        db: DatabaseConnection,
-        from: i64,
-    ) -> Result<Vec<(i64, StoredHash)>, VerifyError> {
+    async fn fill(db: DatabaseConnection, from: i64) -> Result<HashBatch, VerifyError> {
         let b = db.get_database_backend();
         let (agg, p) = match b {
             // Bytes as they are on PostgreSQL; SQLite's group_concat makes text, so hex.
