@@ -152,12 +152,12 @@ pub async fn purge(
         (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
         _ => None,
     };
-    if let Some(ranges) = sweep {
+    if let Some(blocks) = sweep {
         sweep::run(
             db,
             &s,
             p,
-            ranges,
+            blocks,
             counts.affected,
             &mut tally,
             &mut progress,
