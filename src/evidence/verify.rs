@@ -260,13 +260,14 @@ impl StoredHashes {
     async fn fill(db: DatabaseConnection, from: i64) -> Result<HashBatch, VerifyError> {
         let b = db.get_database_backend();
         let (agg, p) = match b {
-            // Bytes as they are on PostgreSQL; SQLite's group_concat makes text, so hex.
+            // The hashes' bytes end to end. SQLite's group_concat keeps a blob's bytes but types
+            // the result text: it is cast back.
             sea_orm::DatabaseBackend::Postgres => (
                 "COALESCE(string_agg(hash, ''::bytea ORDER BY idx), ''::bytea)",
                 "$1",
             ),
             _ => (
-                "COALESCE(group_concat(hex(hash), '' ORDER BY idx), '')",
+                "CAST(COALESCE(group_concat(hash, '' ORDER BY idx), '') AS BLOB)",
                 "?",
             ),
         };
@@ -292,11 +293,7 @@ impl StoredHashes {
         let (Some(lo), Some(hi)) = (lo, hi) else {
             return Ok(Vec::new());
         };
-        let all = match b {
-            sea_orm::DatabaseBackend::Postgres => row.try_get::<Vec<u8>>("", "h")?,
-            _ => hex::decode(row.try_get::<String>("", "h")?).unwrap_or_default(),
-        };
-        match all {
+        match row.try_get::<Vec<u8>>("", "h")? {
             bytes if hi - lo + 1 == n && bytes.len() as i64 == n * 32 => Ok(bytes
                 .chunks_exact(32)
                 .enumerate()
