@@ -132,43 +132,60 @@ pub(super) async fn over_age(
 /// after such a sweep for any row it missed, each batch takes the oldest `batch` rows from a
 /// lower timestamp bound that moves up, so no batch rescans the index entries its predecessors
 /// left dead.
+///
+/// A purge that fails part way still reports what its committed batches changed: a run's
+/// evidence must name the rows it did delete, not the rows it meant to.
 pub async fn purge(
     db: &DatabaseConnection,
     p: &Plan<'_>,
     counts: &Counts,
+    progress: impl FnMut(u64),
+) -> Result<Done, Failed> {
+    let mut tally = Tally::default();
+    match batches(db, p, counts, &mut tally, progress).await {
+        Ok(postcondition) => Ok(tally.done(postcondition)),
+        Err(error) => Err(Failed {
+            done: tally.done(None),
+            error,
+        }),
+    }
+}
+
+/// A purge that stopped on `error` after changing what `done` counts.
+pub struct Failed {
+    pub done: Done,
+    pub error: DbErr,
+}
+
+/// The batches of `purge`, counted into `tally`; the post-condition if a sweep checked it.
+async fn batches(
+    db: &DatabaseConnection,
+    p: &Plan<'_>,
+    counts: &Counts,
+    tally: &mut Tally,
     mut progress: impl FnMut(u64),
-) -> Result<Done, DbErr> {
+) -> Result<Option<(u64, Option<DateTime<Utc>>)>, DbErr> {
     let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
     let hashing = p
         .rule
         .anonymize
         .as_ref()
         .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
-    let mut tally = Tally::default();
     if p.held.whole_rule {
-        return Ok(tally.done(None));
+        return Ok(None);
     }
     let sweep = match (hashing, s.backend) {
         (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
         _ => None,
     };
     if let Some(blocks) = sweep {
-        sweep::run(
-            db,
-            &s,
-            p,
-            blocks,
-            counts.affected,
-            &mut tally,
-            &mut progress,
-        )
-        .await?;
+        sweep::run(db, &s, p, blocks, counts.affected, tally, &mut progress).await?;
         // A row the sweep missed (moved or written behind it) is looked for outside any write
         // transaction, by reading the table in order: an index would lead to every entry the
         // sweep left dead, each a visit to the heap.
         let checked = sweep::postcondition(db, &s, p).await?;
         if checked.0 == 0 {
-            return Ok(tally.done(Some(checked)));
+            return Ok(Some(checked));
         }
     }
     let mut lower: Option<DateTime<Utc>> = None;
@@ -184,7 +201,7 @@ pub async fn purge(
         size = pace::next(size, started.elapsed(), p.batch);
         lower = tally.add(started, b, &mut progress);
         if lower.is_none() {
-            return Ok(tally.done(None));
+            return Ok(None);
         }
     }
 }

@@ -204,13 +204,17 @@ async fn execute_into(
             return Ok(());
         }
     }
-    let done = exec::purge(&ds, &plan, &report.counts, progress)
-        .await
-        .map_err(|e| format!("purging: {e}"))?;
-    report.counts.affected = done.affected;
-    report.keys_sha256 = Some(done.keys_sha256);
-    report.batches = done.batches;
-    report.longest_batch_ms = done.longest_batch_ms;
+    let done = match exec::purge(&ds, &plan, &report.counts, progress).await {
+        Ok(done) => done,
+        Err(exec::Failed { done, error }) => {
+            record(report, &done);
+            return Err(format!(
+                "purging: {error} (after {} rows changed in {} batches, which stay changed)",
+                done.affected, done.batches
+            ));
+        }
+    };
+    record(report, &done);
     let (remaining, oldest) = match done.postcondition {
         Some(checked) => checked,
         None => exec::postcondition(&ds, &plan)
@@ -225,6 +229,15 @@ async fn execute_into(
         Outcome::PostconditionFailed
     };
     Ok(())
+}
+
+/// What a purge changed, into its run's report: on failure too, so the evidence names what
+/// was deleted before it.
+fn record(report: &mut RunReport, done: &exec::Done) {
+    report.counts.affected = done.affected;
+    report.keys_sha256 = Some(done.keys_sha256.clone());
+    report.batches = done.batches;
+    report.longest_batch_ms = done.longest_batch_ms;
 }
 
 /// Why a run must wait for approval, if it must: a misconfigured rule must not wipe a table.

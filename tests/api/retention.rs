@@ -411,6 +411,58 @@ async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps(
     }
 }
 
+#[tokio::test]
+async fn a_purge_failing_part_way_records_what_its_committed_batches_deleted() {
+    for kind in kinds() {
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        // Row 130 is referenced: the batch holding it (the second of 7: ids 133..=127) fails.
+        ds.db
+            .execute_unprepared(
+                "CREATE TABLE attendance (participant_id BIGINT, \
+                 FOREIGN KEY (participant_id) REFERENCES participants (id))",
+            )
+            .await
+            .unwrap();
+        ds.db
+            .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
+            .await
+            .unwrap();
+        let opts = RunOptions {
+            batch: 7,
+            approved_by: Some("test".into()),
+            ..RunOptions::manual(false)
+        };
+        let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Failed, "{kind:?}: {report:?}");
+        let error = report.error.clone().unwrap_or_default();
+        assert!(
+            error.contains("after 7 rows changed in 1 batches"),
+            "{kind:?}: {error}"
+        );
+        // The first batch (the 7 oldest) stays deleted, and the run says so.
+        assert_eq!(ds.ids().await, (1..=133).collect::<Vec<i64>>(), "{kind:?}");
+        assert_eq!(report.counts.affected, 7, "{kind:?}");
+        let keys: String = (134..=140).map(|i| format!("{i}\n")).collect();
+        let digest = hex::encode(Sha256::digest(keys.as_bytes()));
+        assert_eq!(
+            report.keys_sha256.as_deref(),
+            Some(digest.as_str()),
+            "{kind:?}"
+        );
+        let index = report.evidence_index.expect("evidence entry");
+        let entry = gallra::evidence::entry(&app.db, index)
+            .await
+            .unwrap()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+        assert_eq!(
+            (&v["outcome"], &v["affected"], &v["keys_sha256"]),
+            (&json!("failed"), &json!(7), &json!(digest)),
+            "{kind:?}: {entry}"
+        );
+    }
+}
+
 /// The seed policies with the purge rule turned into `action` (anonymize), and its datasource.
 async fn anonymizing(kind: Kind, action: &str) -> (tempfile::TempDir, Fixture) {
     let policies = tempfile::tempdir().unwrap();
