@@ -7,6 +7,7 @@ mod frontier;
 mod hint;
 mod keys;
 mod signing;
+mod stored;
 pub mod tree;
 pub mod verify;
 

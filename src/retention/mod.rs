@@ -6,6 +6,7 @@ pub mod approval;
 mod batch;
 pub mod breach;
 mod exec;
+mod guard;
 pub mod holds;
 pub mod instant;
 mod keys;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
+use super::guard::guard;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
 use crate::evidence::{self, Event};
@@ -238,30 +239,6 @@ fn record(report: &mut RunReport, done: &exec::Done) {
     report.keys_sha256 = Some(done.keys_sha256.clone());
     report.batches = done.batches;
     report.longest_batch_ms = done.longest_batch_ms;
-}
-
-/// Why a run must wait for approval, if it must: a misconfigured rule must not wipe a table.
-fn guard(rule: &Rule, c: &Counts) -> Option<String> {
-    if let Some(max) = &rule.spec.max_rows {
-        if c.affected > *max.get_ref() as u64 {
-            return Some(format!(
-                "would affect {} rows, more than max_rows = {}",
-                c.affected,
-                max.get_ref()
-            ));
-        }
-    }
-    if let Some(pct) = &rule.spec.max_percent {
-        if c.table_rows > 0 && c.affected * 100 > *pct.get_ref() as u64 * c.table_rows {
-            return Some(format!(
-                "would affect {} of {} rows, more than max_percent = {}%",
-                c.affected,
-                c.table_rows,
-                pct.get_ref()
-            ));
-        }
-    }
-    None
 }
 
 /// Record the outcome on the run's row and, for a real run, its evidence, in one transaction.
