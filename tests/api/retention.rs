@@ -463,6 +463,56 @@ async fn a_purge_failing_part_way_records_what_its_committed_batches_deleted() {
     }
 }
 
+#[tokio::test]
+async fn a_batch_whose_row_a_concurrent_writer_changes_is_retried_on_postgresql() {
+    if !kinds().contains(&Kind::Postgres) {
+        return;
+    }
+    let (app, ds, _p) = scenario(Kind::Postgres, TimestampFormat::Sql, &fourteen_days(now())).await;
+    // Another writer changes expired row 140 and holds it: the batch reads its keys, then its
+    // DELETE waits for the writer, whose commit leaves the batch's snapshot stale (SQLSTATE
+    // 40001). The batch must be retried on a fresh snapshot, not fail the run.
+    let writer = sea_orm::Database::connect(&ds.url).await.unwrap();
+    let txn = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+    txn.execute_unprepared("UPDATE participants SET name = 'changed' WHERE id = 140")
+        .await
+        .unwrap();
+    let release = async {
+        // The writer commits only once the purge waits for its lock.
+        for _ in 0..1_000 {
+            let waiting = writer
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap();
+            if waiting > 0 {
+                txn.commit().await.unwrap();
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        false
+    };
+    let purge = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {});
+    let (report, waited) = tokio::join!(purge, release);
+    assert!(waited, "the purge never waited for the writer's lock");
+    let report = report.unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.counts.affected, 70);
+    assert_eq!(ds.ids().await, (1..=70).collect::<Vec<i64>>());
+    let keys: String = (71..=140).map(|i| format!("{i}\n")).collect();
+    assert_eq!(
+        report.keys_sha256.as_deref(),
+        Some(hex::encode(Sha256::digest(keys.as_bytes())).as_str())
+    );
+}
+
 /// The seed policies with the purge rule turned into `action` (anonymize), and its datasource.
 async fn anonymizing(kind: Kind, action: &str) -> (tempfile::TempDir, Fixture) {
     let policies = tempfile::tempdir().unwrap();
