@@ -28,6 +28,12 @@ pub enum Event {
     /// A retention run: counts, a digest of the affected keys, never a key.
     RetentionRun {
         run_id: i32,
+        /// 1 for a run's first attempt; retries of a failed or interrupted run count up.
+        attempt: i32,
+        /// The attempt before was cut off by a crash: whatever its committed batches changed is
+        /// in no digest. Absent when false.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        after_interrupted: bool,
         rule: String,
         rule_hash: String,
         trigger: String,

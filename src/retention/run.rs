@@ -42,6 +42,9 @@ pub struct RunOptions {
     pub scheduled_for: Option<DateTime<Utc>>,
     pub late: bool,
     pub attempt: i32,
+    /// The attempt before this one was cut off (a crash) and recorded nothing: rows it changed
+    /// are in no run's digest, and this run's evidence says so.
+    pub after_interrupted: bool,
     /// Set when a DPO approved a guarded run: the guard is passed.
     pub approved_by: Option<String>,
     pub batch: u64,
@@ -55,6 +58,7 @@ impl RunOptions {
             scheduled_for: None,
             late: false,
             attempt: 1,
+            after_interrupted: false,
             approved_by: None,
             batch: BATCH,
         }
@@ -253,6 +257,8 @@ async fn finish(
     if !opts.dry_run {
         let event = Event::RetentionRun {
             run_id: report.run_id,
+            attempt: opts.attempt,
+            after_interrupted: opts.after_interrupted,
             rule: rule.id().to_owned(),
             rule_hash: rule.hash.clone(),
             trigger: opts.trigger.as_str().to_owned(),

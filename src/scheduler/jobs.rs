@@ -104,6 +104,7 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             scheduled_for: run.scheduled_for,
             late: true,
             attempt: run.attempt + 1,
+            after_interrupted: run.outcome == "running",
             ..RunOptions::manual(false)
         };
         reports.push(run_claimed(state, &r, &opts, run.id, |_| {}).await?);

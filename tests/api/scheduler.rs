@@ -181,6 +181,17 @@ async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
         "the same occurrence, not a new one"
     );
     assert_eq!(ds.ids().await.len(), 70);
+    // Its evidence says the attempt before was cut off: what that one deleted is in no digest.
+    let entry = gallra::evidence::entry(&app.db, run.evidence_index.unwrap() as u64)
+        .await
+        .unwrap()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    assert_eq!(
+        (&v["attempt"], &v["after_interrupted"]),
+        (&serde_json::json!(2), &serde_json::json!(true)),
+        "{entry}"
+    );
 }
 
 #[tokio::test]
