@@ -78,31 +78,12 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     // One transaction per append from 8 writers at once, as concurrent requests and jobs do.
     let concurrent = 4_000.min(args.entries.saturating_sub(single));
     let t = Instant::now();
-    let writers: Vec<_> = (0..8u64)
-        .map(|w| {
-            let db = db.clone();
-            tokio::spawn(async move {
-                for i in (w..concurrent).step_by(8) {
-                    let txn = crate::db::begin_write(&db).await?;
-                    evidence::append(
-                        &txn,
-                        &Event::TokenCreated {
-                            token_id: i as i32,
-                            role: "auditor".into(),
-                        },
-                        now,
-                    )
-                    .await?;
-                    txn.commit().await?;
-                }
-                anyhow::Ok(())
-            })
+    let rate =
+        super::bench_floor::one_per_transaction(&db, concurrent, 8, move |txn, i| async move {
+            evidence::append(&txn, &event(i), now).await?;
+            Ok(txn)
         })
-        .collect();
-    for w in writers {
-        w.await??;
-    }
-    let rate = concurrent as f64 / t.elapsed().as_secs_f64();
+        .await?;
     println!("append, one per transaction, 8 writers: {concurrent} in {:.2?} = {rate:.0}/s ({:.2}× the goal)", t.elapsed(), rate / 2000.0);
     let floor = super::bench_floor::rate(&db, &body, concurrent, 8).await?;
     println!(

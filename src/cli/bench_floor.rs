@@ -1,10 +1,14 @@
 //! The floor under the evidence bench: transactions of the same shape (BEGIN, one write,
 //! COMMIT) through the same client and store, writing one plain row that no other transaction
-//! contends for. No ledger can append one event per transaction faster than this.
+//! contends for. No ledger can append one event per transaction faster than this. Both run
+//! through `one_per_transaction`.
 
+use std::future::Future;
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
+};
 
 /// Transactions per second of `n` one-row transactions from `writers` tasks at once, each
 /// row holding `body`.
@@ -26,20 +30,44 @@ pub async fn rate(
         ),
     };
     db.execute_unprepared(create).await?;
+    let body = std::sync::Arc::new(body.to_owned());
+    let rate = one_per_transaction(db, n, writers, move |txn, _| {
+        let body = body.clone();
+        async move {
+            txn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                insert,
+                [body.as_str().into()],
+            ))
+            .await?;
+            Ok(txn)
+        }
+    })
+    .await?;
+    db.execute_unprepared("DROP TABLE bench_floor").await?;
+    Ok(rate)
+}
+
+/// Transactions per second of `n` transactions from `writers` tasks at once, transaction `i`
+/// doing `write(txn, i)` between its BEGIN and its COMMIT.
+pub async fn one_per_transaction<F, Fut>(
+    db: &DatabaseConnection,
+    n: u64,
+    writers: u64,
+    write: F,
+) -> anyhow::Result<f64>
+where
+    F: Fn(DatabaseTransaction, u64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = anyhow::Result<DatabaseTransaction>> + Send,
+{
     let t = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
-            let (db, body) = (db.clone(), body.to_owned());
+            let (db, write) = (db.clone(), write.clone());
             tokio::spawn(async move {
-                for _ in (w..n).step_by(writers as usize) {
+                for i in (w..n).step_by(writers as usize) {
                     let txn = crate::db::begin_write(&db).await?;
-                    txn.execute_raw(Statement::from_sql_and_values(
-                        backend,
-                        insert,
-                        [body.clone().into()],
-                    ))
-                    .await?;
-                    txn.commit().await?;
+                    write(txn, i).await?.commit().await?;
                 }
                 anyhow::Ok(())
             })
@@ -48,7 +76,5 @@ pub async fn rate(
     for task in tasks {
         task.await??;
     }
-    let rate = n as f64 / t.elapsed().as_secs_f64();
-    db.execute_unprepared("DROP TABLE bench_floor").await?;
-    Ok(rate)
+    Ok(n as f64 / t.elapsed().as_secs_f64())
 }
