@@ -44,6 +44,15 @@ pub async fn scenario(
     (app, ds, policies)
 }
 
+/// A manual run in batches of 7 rows, past any guard.
+fn batches_of_seven() -> RunOptions {
+    RunOptions {
+        batch: 7,
+        approved_by: Some("test".into()),
+        ..RunOptions::manual(false)
+    }
+}
+
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
 }
@@ -391,12 +400,9 @@ async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps(
         let mut rows = fourteen_days(now());
         rows.extend((1001..=1025).map(|id| (id, now() - chrono::TimeDelta::days(9))));
         let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &rows).await;
-        let opts = RunOptions {
-            batch: 7,
-            approved_by: Some("test".into()),
-            ..RunOptions::manual(false)
-        };
-        let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        let report = run_rule(&app.state, RULE, batches_of_seven(), |_| {})
+            .await
+            .unwrap();
         assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
         assert_eq!(report.counts.affected, 95, "{kind:?}");
         assert!(report.batches >= 10, "{kind:?}: {} batches", report.batches);
@@ -427,12 +433,9 @@ async fn a_purge_failing_part_way_records_what_its_committed_batches_deleted() {
             .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
             .await
             .unwrap();
-        let opts = RunOptions {
-            batch: 7,
-            approved_by: Some("test".into()),
-            ..RunOptions::manual(false)
-        };
-        let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        let report = run_rule(&app.state, RULE, batches_of_seven(), |_| {})
+            .await
+            .unwrap();
         assert_eq!(report.outcome, Outcome::Failed, "{kind:?}: {report:?}");
         let error = report.error.clone().unwrap_or_default();
         assert!(
@@ -510,6 +513,54 @@ async fn a_batch_whose_row_a_concurrent_writer_changes_is_retried_on_postgresql(
     assert_eq!(
         report.keys_sha256.as_deref(),
         Some(hex::encode(Sha256::digest(keys.as_bytes())).as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_end() {
+    if !kinds().contains(&Kind::Postgres) {
+        return;
+    }
+    // 2,000 rows written oldest first, the older half expired: the expired rows fill the first
+    // half of the table's blocks.
+    let rows: Vec<(i64, chrono::DateTime<chrono::Utc>)> = (1..=2_000)
+        .map(|id| {
+            let age = 10_080 + (1_000 - id) * 10 + 5;
+            (id, now() - chrono::TimeDelta::minutes(age))
+        })
+        .collect();
+    let (app, ds, _p) = scenario(Kind::Postgres, TimestampFormat::Sql, &rows).await;
+    let pages: i64 = ds
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_relation_size('participants') / current_setting('block_size')::bigint AS n",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap();
+    // Ranges of about 100 rows: many of them, swept two at a time.
+    let opts = RunOptions {
+        batch: 100,
+        ..batches_of_seven()
+    };
+    let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.counts.affected, 1_000);
+    assert_eq!(ds.ids().await, (1_001..=2_000).collect::<Vec<i64>>());
+    let text: String = (1..=1_000).map(|i| format!("{i}\n")).collect();
+    assert_eq!(
+        report.keys_sha256.as_deref(),
+        Some(hex::encode(Sha256::digest(text.as_bytes())).as_str())
+    );
+    let step = (100 * pages / 2_000).max(1);
+    let whole_sweep = (pages / step + 1) as u64;
+    assert!(
+        report.batches > 2 && report.batches <= whole_sweep / 2 + 2,
+        "{} batches; a whole sweep is {whole_sweep}",
+        report.batches
     );
 }
 
