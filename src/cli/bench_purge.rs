@@ -1,6 +1,8 @@
 //! `gallra bench purge`: gallra's purge (batched, with post-condition and evidence) against one
 //! raw `DELETE … WHERE ts < cutoff` on an identical copy, in the same run; prints the ratio,
-//! the longest batch transaction and the peak memory of the purge.
+//! the longest batch transaction and the peak memory of the purge. Two more copies measure the
+//! floor under any purge that must name the keys it deleted: read them all, then the raw DELETE;
+//! or the raw DELETE returning them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,7 +13,7 @@ use clap::Args;
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
 
 use crate::clock::{Clock, FixedClock, SystemClock};
-use crate::datasource::sql::{instant, param};
+use crate::datasource::sql::{instant, key_as_text, param};
 use crate::policy::spec::TimestampFormat;
 use crate::retention::{run_rule, RunOptions};
 use crate::settings::Settings;
@@ -82,6 +84,10 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
             r.raw_rows, r.raw, r.affected, r.ours, r.batches, r.longest_ms, r.outcome,
             r.peak_kb as f64 / 1024.0, r.ratio()
         );
+        println!(
+            "  floor: every expired key read in one statement, then the raw DELETE, in {:.2?}; the raw DELETE returning every key, in {:.2?}; the faster = {:.2}× the raw DELETE; gallra's purge = {:.2}× it",
+            r.floor.0, r.floor.1, r.floor_ratio(), r.ours.as_secs_f64() / r.floor().as_secs_f64()
+        );
         ratios.push(r);
     }
     ratios.sort_by(|a, b| a.ratio().total_cmp(&b.ratio()));
@@ -92,6 +98,14 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         median.ratio(),
         ratios[0].ratio(),
         ratios[ratios.len() - 1].ratio()
+    );
+    let mut floors: Vec<f64> = ratios.iter().map(Round::floor_ratio).collect();
+    floors.sort_by(f64::total_cmp);
+    println!(
+        "median floor (the faster of: read the keys, then the raw DELETE; the raw DELETE returning the keys) / raw DELETE: {:.2}×; range {:.2}–{:.2}× — a purge that records its keys' digest does at least this much",
+        floors[floors.len() / 2],
+        floors[0],
+        floors[floors.len() - 1]
     );
     println!(
         "longest transaction: {} ms (goal ≤ 250 ms); peak memory added: {:.1} MB (goal ≤ 64 MB)",
@@ -105,6 +119,9 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
 struct Round {
     raw_rows: u64,
     raw: std::time::Duration,
+    /// Reading every expired key then the raw DELETE (third copy); the raw DELETE returning
+    /// every key (fourth copy).
+    floor: (std::time::Duration, std::time::Duration),
     affected: u64,
     ours: std::time::Duration,
     batches: u64,
@@ -117,10 +134,18 @@ impl Round {
     fn ratio(&self) -> f64 {
         self.ours.as_secs_f64() / self.raw.as_secs_f64()
     }
+
+    fn floor(&self) -> std::time::Duration {
+        self.floor.0.min(self.floor.1)
+    }
+
+    fn floor_ratio(&self) -> f64 {
+        self.floor().as_secs_f64() / self.raw.as_secs_f64()
+    }
 }
 
-/// Fill both tables afresh, time the raw DELETE on one, then gallra's purge on the other,
-/// with a store of its own.
+/// Fill the four tables afresh, time the raw DELETE on one, the floors on two more, then
+/// gallra's purge on the first, with a store of its own.
 async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
     let dir =
         std::env::temp_dir().join(format!("gallra-bench-purge-{}-{round}", std::process::id()));
@@ -140,7 +165,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
     let t = Instant::now();
     fill(&ds, args, now).await?;
     println!(
-        "filled bench_a and bench_b with {} rows each ({}; key {}) in {:.1?}",
+        "filled bench_a, bench_b, bench_c and bench_d with {} rows each ({}; key {}) in {:.1?}",
         args.rows,
         if args.interleaved {
             "expired rows interleaved with fresh ones"
@@ -163,6 +188,10 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         ))
         .await?;
     let raw_time = t.elapsed();
+    let floor = (
+        read_then_delete(&ds, cutoff).await?,
+        delete_returning(&ds, cutoff).await?,
+    );
 
     let settings = Settings {
         database_url: format!("sqlite://{}/gallra.db?mode=rwc", dir.display()),
@@ -191,6 +220,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
     Ok(Round {
         raw_rows: raw.rows_affected(),
         raw: raw_time,
+        floor,
         affected: report.counts.affected,
         ours,
         batches: report.batches,
@@ -198,6 +228,78 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         outcome: report.outcome.as_str(),
         peak_kb,
     })
+}
+
+/// The floors: the least a purge that records which keys it deleted must do. They count
+/// nothing, check nothing, write no evidence and ignore the 250 ms limit on a transaction.
+///
+/// This one, on `bench_c`: read every expired key (as one aggregated text, as gallra reads a
+/// batch's), then the raw DELETE.
+async fn read_then_delete(
+    ds: &sea_orm::DatabaseConnection,
+    cutoff: chrono::DateTime<Utc>,
+) -> anyhow::Result<std::time::Duration> {
+    let b = ds.get_database_backend();
+    let key = key_as_text(b, "id");
+    let joined = match b {
+        DatabaseBackend::Postgres => format!("string_agg({key}, chr(31))"),
+        _ => format!("group_concat({key}, char(31))"),
+    };
+    let which = format!("registered_at < {}", param(b, 1));
+    let value = || [instant(b, TimestampFormat::Sql, cutoff)];
+    let t = Instant::now();
+    let read = format!("SELECT COALESCE({joined}, '') AS ks FROM bench_c WHERE {which}");
+    let row = ds
+        .query_one_raw(Statement::from_sql_and_values(b, read, value()))
+        .await?;
+    let keys: String = row.map_or(Ok(String::new()), |r| r.try_get("", "ks"))?;
+    let sql = format!("DELETE FROM bench_c WHERE {which}");
+    let deleted = ds
+        .execute_raw(Statement::from_sql_and_values(b, sql, value()))
+        .await?;
+    let took = t.elapsed();
+    let read = keys.split('\u{1f}').filter(|k| !k.is_empty()).count() as u64;
+    anyhow::ensure!(
+        read == deleted.rows_affected(),
+        "the floor read {read} keys but deleted {} rows",
+        deleted.rows_affected()
+    );
+    Ok(took)
+}
+
+/// The other floor, on `bench_d`: the raw DELETE returning every key (aggregated on PostgreSQL,
+/// which can DELETE in a WITH; row by row on SQLite).
+async fn delete_returning(
+    ds: &sea_orm::DatabaseConnection,
+    cutoff: chrono::DateTime<Utc>,
+) -> anyhow::Result<std::time::Duration> {
+    let b = ds.get_database_backend();
+    let key = key_as_text(b, "id");
+    let delete = format!(
+        "DELETE FROM bench_d WHERE registered_at < {} RETURNING {key} AS k",
+        param(b, 1)
+    );
+    let value = [instant(b, TimestampFormat::Sql, cutoff)];
+    let t = Instant::now();
+    let keys = if b == DatabaseBackend::Postgres {
+        let sql = format!("WITH d AS ({delete}) SELECT COUNT(*) AS n, COALESCE(string_agg(k, chr(31)), '') AS ks FROM d");
+        let row = ds
+            .query_one_raw(Statement::from_sql_and_values(b, sql, value))
+            .await?;
+        row.map_or(Ok(0), |r| r.try_get::<i64>("", "n"))? as usize
+    } else {
+        let rows = ds
+            .query_all_raw(Statement::from_sql_and_values(b, delete, value))
+            .await?;
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get("", "k"))
+            .collect::<Result<_, _>>()?;
+        keys.len()
+    };
+    let took = t.elapsed();
+    anyhow::ensure!(keys > 0, "the DELETE returning keys deleted nothing");
+    Ok(took)
 }
 
 /// The key's declaration.
@@ -208,7 +310,7 @@ fn key_type(b: DatabaseBackend, args: &PurgeBench) -> &'static str {
     }
 }
 
-/// Two identical tables of `rows` rows, half of them expired. In time order (the default), row
+/// Four identical tables of `rows` rows, half of them expired. In time order (the default), row
 /// g was registered g·Δ after the oldest, over 14 days; interleaved, even rows are 10 days old
 /// and odd rows 1 day old.
 async fn fill(
@@ -244,7 +346,7 @@ async fn fill(
     } else {
         ("TEXT", format!("(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {rows}) SELECT g FROM s)"))
     };
-    for t in ["bench_a", "bench_b"] {
+    for t in TABLES {
         ds.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
             .await?;
         ds.execute_unprepared(&format!(
@@ -259,13 +361,16 @@ async fn fill(
     if pg {
         // One statement each: VACUUM cannot run in the implicit transaction of a multi-statement
         // string.
-        for t in ["bench_a", "bench_b"] {
+        for t in TABLES {
             ds.execute_unprepared(&format!("VACUUM ANALYZE {t}"))
                 .await?;
         }
     }
     Ok(())
 }
+
+/// gallra's purge runs on the first, the raw DELETE on the second, the floors on the others.
+const TABLES: [&str; 4] = ["bench_a", "bench_b", "bench_c", "bench_d"];
 
 /// Reset the peak-RSS mark (Linux) and return the current RSS in kB.
 fn peak_rss_reset() -> u64 {
