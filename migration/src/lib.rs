@@ -7,6 +7,7 @@ mod m20261123_000002_api_tokens;
 mod m20261123_000003_evidence;
 mod m20261123_000004_retention;
 mod m20261123_000005_reviews;
+mod m20261123_000006_register_listing;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_evidence::Migration),
             Box::new(m20261123_000004_retention::Migration),
             Box::new(m20261123_000005_reviews::Migration),
+            Box::new(m20261123_000006_register_listing::Migration),
         ]
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use entity::{instructions, register_entries, register_versions, service_terms};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -84,38 +84,80 @@ fn filtered(f: &ServiceFilter) -> Select<register_entries::Entity> {
     select
 }
 
+/// A list row: id, key, name, current version, content hash, updated at.
+type SummaryRow = (
+    i32,
+    String,
+    String,
+    i32,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
 pub async fn list_services(
     db: &impl ConnectionTrait,
     f: &ServiceFilter,
     limit: u64,
     offset: u64,
 ) -> Result<ServicePage, sea_orm::DbErr> {
-    let total = filtered(f).count(db).await?;
-    let entries = filtered(f)
-        .order_by_asc(register_entries::Column::Key)
+    use register_entries::Column as C;
+    // Only the summary's columns: a record's body and search text are most of its row.
+    let total = filtered(f)
+        .select_only()
+        .column_as(C::Id.count(), "n")
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0) as u64;
+    // The page's ids first, from the listing index alone; then only those rows are read (an
+    // OFFSET over whole rows reads every row it skips).
+    let page = filtered(f)
+        .select_only()
+        .column(C::Id)
+        .order_by_asc(C::Key)
         .limit(limit)
         .offset(offset)
+        .into_query();
+    let entries: Vec<SummaryRow> = register_entries::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Key,
+            C::Name,
+            C::CurrentVersion,
+            C::ContentHash,
+            C::UpdatedAt,
+        ])
+        .filter(C::Id.in_subquery(page))
+        .order_by_asc(C::Key)
+        .into_tuple()
         .all(db)
         .await?;
-    let ids: Vec<i32> = entries.iter().map(|e| e.id).collect();
-    let mut terms: HashMap<i32, Vec<service_terms::Model>> = HashMap::new();
+    let ids: Vec<i32> = entries.iter().map(|e| e.0).collect();
+    // As plain tuples: a summary shows some of each entry's terms.
+    let mut terms: HashMap<i32, Vec<(String, String)>> = HashMap::new();
     if !ids.is_empty() {
-        for t in service_terms::Entity::find()
-            .filter(service_terms::Column::EntryId.is_in(ids))
+        use service_terms::Column as T;
+        let rows: Vec<(i32, String, String)> = service_terms::Entity::find()
+            .select_only()
+            .columns([T::EntryId, T::Term, T::Value])
+            .filter(T::EntryId.is_in(ids))
+            .order_by_asc(T::Id)
+            .into_tuple()
             .all(db)
-            .await?
-        {
-            terms.entry(t.entry_id).or_default().push(t);
+            .await?;
+        for (entry, term, value) in rows {
+            terms.entry(entry).or_default().push((term, value));
         }
     }
     let items = entries
         .into_iter()
-        .map(|e| {
-            let ts = terms.remove(&e.id).unwrap_or_default();
+        .map(|(id, key, name, version, content_hash, updated_at)| {
+            let ts = terms.remove(&id).unwrap_or_default();
             let of = |kind: &str| {
                 ts.iter()
-                    .filter(|t| t.term == kind)
-                    .map(|t| t.value.clone())
+                    .filter(|t| t.0 == kind)
+                    .map(|t| t.1.clone())
                     .collect::<Vec<_>>()
             };
             ServiceSummary {
@@ -123,11 +165,11 @@ pub async fn list_services(
                 subjects: of("subject"),
                 controllers: of("controller"),
                 special_categories: of("special"),
-                id: e.key,
-                name: e.name,
-                version: e.current_version,
-                content_hash: e.content_hash,
-                updated_at: e.updated_at,
+                id: key,
+                name,
+                version,
+                content_hash,
+                updated_at,
             }
         })
         .collect();
