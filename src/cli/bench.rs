@@ -14,6 +14,8 @@ pub enum BenchCommand {
     Evidence(EvidenceBench),
     /// Measure a purge against one raw DELETE (DESIGN §10: ≤ 1.3×, every transaction ≤ 250 ms, ≤ 64 MB).
     Purge(super::bench_purge::PurgeBench),
+    /// Measure the API and the start (DESIGN §10: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
+    Api(super::bench_api::ApiBench),
 }
 
 #[derive(Debug, Args)]
@@ -30,6 +32,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     let args = match c {
         BenchCommand::Evidence(args) => args,
         BenchCommand::Purge(args) => return super::bench_purge::run(args).await,
+        BenchCommand::Api(args) => return super::bench_api::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args

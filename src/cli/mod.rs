@@ -1,6 +1,7 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
 mod bench;
+mod bench_api;
 mod bench_floor;
 mod bench_purge;
 mod evidence;
