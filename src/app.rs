@@ -87,6 +87,7 @@ pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result
         datasources: Datasources::with_urls(settings.datasource_urls.clone()),
         installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
         webhook: settings.webhook.clone(),
+        listing: Default::default(),
     })
 }
 

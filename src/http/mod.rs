@@ -37,6 +37,8 @@ pub struct AppState {
     pub datasources: crate::datasource::Datasources,
     pub installation_key: crate::secrets::InstallationKey,
     pub webhook: Option<crate::settings::Webhook>,
+    /// The register list's snapshot of this store.
+    pub listing: crate::register::listing::Listing,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

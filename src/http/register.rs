@@ -39,7 +39,9 @@ pub async fn list_services(
         )));
     }
     Ok(Json(
-        query::list_services(&s.db, &f, limit, f.offset.unwrap_or(0)).await?,
+        s.listing
+            .page(&s.db, &f, limit, f.offset.unwrap_or(0))
+            .await?,
     ))
 }
 

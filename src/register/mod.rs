@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod canonical;
+pub mod listing;
 pub mod query;
 pub mod record;
 mod service_view;

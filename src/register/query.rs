@@ -1,19 +1,16 @@
-//! Reading the register: the filtered list, one record, its versions, and the instructions.
+//! Reading the register: the list's filters, one record, its versions, and the instructions.
+//! The list itself is served by `listing`.
 
 use std::collections::HashMap;
 
-use entity::{instructions, register_entries, register_versions, service_terms};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Select,
-};
+use entity::{instructions, register_entries, register_versions};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::record::{service_from_body, ORGANISATION, SERVICE};
 use super::service_view::{self, StoredService};
-use super::views::{Enforcement, ServicePage, ServiceSummary, ServiceView};
+use super::views::{Enforcement, ServiceView};
 use crate::policy::spec::Organisation;
 
 /// Filters of `GET /api/v1/services`; each narrows the list, all must hold.
@@ -36,149 +33,6 @@ pub struct ServiceFilter {
     pub limit: Option<u64>,
     /// Rows to skip (default 0).
     pub offset: Option<u64>,
-}
-
-fn with_term(
-    select: Select<register_entries::Entity>,
-    term: &str,
-    value: &str,
-) -> Select<register_entries::Entity> {
-    let mut sub = Query::select();
-    sub.column(service_terms::Column::EntryId)
-        .from(service_terms::Entity)
-        .and_where(service_terms::Column::Term.eq(term));
-    if !value.is_empty() {
-        sub.and_where(service_terms::Column::Value.eq(value));
-    }
-    select.filter(register_entries::Column::Id.in_subquery(sub.to_owned()))
-}
-
-fn filtered(f: &ServiceFilter) -> Select<register_entries::Entity> {
-    let mut select = register_entries::Entity::find()
-        .filter(register_entries::Column::Kind.eq(SERVICE))
-        .filter(register_entries::Column::RetiredAt.is_null());
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let like = LikeExpr::new(format!("%{escaped}%")).escape('\\');
-        select = select.filter(Expr::col(register_entries::Column::SearchText).like(like));
-    }
-    for (term, value) in [
-        ("data_type", &f.data_type),
-        ("subject", &f.subject),
-        ("controller", &f.controller),
-    ] {
-        if let Some(v) = value {
-            select = with_term(select, term, v);
-        }
-    }
-    if let Some(v) = &f.sub_processor {
-        select = with_term(select, "sub_processor", &v.to_lowercase());
-    }
-    if f.special_category == Some(true) {
-        select = with_term(select, "special", "");
-    }
-    select
-}
-
-/// A list row: id, key, name, current version, content hash, updated at.
-type SummaryRow = (
-    i32,
-    String,
-    String,
-    i32,
-    String,
-    chrono::DateTime<chrono::Utc>,
-);
-
-pub async fn list_services(
-    db: &impl ConnectionTrait,
-    f: &ServiceFilter,
-    limit: u64,
-    offset: u64,
-) -> Result<ServicePage, sea_orm::DbErr> {
-    use register_entries::Column as C;
-    // Only the summary's columns: a record's body and search text are most of its row.
-    let total = filtered(f)
-        .select_only()
-        .column_as(C::Id.count(), "n")
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0) as u64;
-    // The page's ids first, from the listing index alone; then only those rows are read (an
-    // OFFSET over whole rows reads every row it skips).
-    let page = filtered(f)
-        .select_only()
-        .column(C::Id)
-        .order_by_asc(C::Key)
-        .limit(limit)
-        .offset(offset)
-        .into_query();
-    let entries: Vec<SummaryRow> = register_entries::Entity::find()
-        .select_only()
-        .columns([
-            C::Id,
-            C::Key,
-            C::Name,
-            C::CurrentVersion,
-            C::ContentHash,
-            C::UpdatedAt,
-        ])
-        .filter(C::Id.in_subquery(page))
-        .order_by_asc(C::Key)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let ids: Vec<i32> = entries.iter().map(|e| e.0).collect();
-    // As plain tuples: a summary shows some of each entry's terms.
-    let mut terms: HashMap<i32, Vec<(String, String)>> = HashMap::new();
-    if !ids.is_empty() {
-        use service_terms::Column as T;
-        let rows: Vec<(i32, String, String)> = service_terms::Entity::find()
-            .select_only()
-            .columns([T::EntryId, T::Term, T::Value])
-            .filter(T::EntryId.is_in(ids))
-            .order_by_asc(T::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (entry, term, value) in rows {
-            terms.entry(entry).or_default().push((term, value));
-        }
-    }
-    let items = entries
-        .into_iter()
-        .map(|(id, key, name, version, content_hash, updated_at)| {
-            let ts = terms.remove(&id).unwrap_or_default();
-            let of = |kind: &str| {
-                ts.iter()
-                    .filter(|t| t.0 == kind)
-                    .map(|t| t.1.clone())
-                    .collect::<Vec<_>>()
-            };
-            ServiceSummary {
-                data_types: of("data_type"),
-                subjects: of("subject"),
-                controllers: of("controller"),
-                special_categories: of("special"),
-                id: key,
-                name,
-                version,
-                content_hash,
-                updated_at,
-            }
-        })
-        .collect();
-    Ok(ServicePage {
-        items,
-        total,
-        limit,
-        offset,
-    })
 }
 
 async fn entry(

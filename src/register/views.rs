@@ -11,7 +11,7 @@ use crate::policy::spec::{
 };
 
 /// A row of the register list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ServiceSummary {
     pub id: String,
     pub name: String,

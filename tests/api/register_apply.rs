@@ -86,6 +86,13 @@ async fn a_removed_service_is_retired_with_its_history_kept() {
     let tmp = tempfile::tempdir().unwrap();
     copy_policies(&seed_policies(), tmp.path());
     let app = TestApp::spawn_with(Some(tmp.path())).await;
+    // Listed before: the list's snapshot must notice the apply below, made outside the API.
+    let before = app.get_json("/api/v1/services?limit=500").await;
+    assert!(before["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == "e-klient"));
     std::fs::remove_file(tmp.path().join("e-klient.toml")).unwrap();
     let report = apply_dir(
         &app.db,

@@ -1,0 +1,230 @@
+//! The register list served from a snapshot of the live services, rebuilt when the evidence
+//! log has grown since it was taken.
+//!
+//! The register changes only by `apply`, and every change an apply makes appends evidence in
+//! the same transaction; the log's head row is updated under its lock, in commit order. So a
+//! snapshot taken at a log size stays right until that size changes, whichever process changes
+//! it, and a list request reads one row of the store instead of a page, its count and its terms.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use entity::{register_entries, service_terms};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::query::ServiceFilter;
+use super::record::SERVICE;
+use super::views::{ServicePage, ServiceSummary};
+
+/// The snapshot of one store, shared by the handlers of one application.
+#[derive(Clone, Default)]
+pub struct Listing {
+    snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    /// Held while a snapshot is read: requests that find it stale together wait for one read
+    /// instead of each making their own.
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Every live service in key order, with what the filters look at.
+struct Snapshot {
+    /// The evidence log's size when it was read.
+    log_size: i64,
+    services: Vec<Listed>,
+}
+
+struct Listed {
+    summary: ServiceSummary,
+    /// Lower-cased text of the whole record, for `q`.
+    search_text: String,
+    /// Every (term, value) of the record, for the other filters.
+    terms: Vec<(String, String)>,
+}
+
+impl Listing {
+    /// One page of the live services `f` selects, in key order, and how many it selects.
+    pub async fn page(
+        &self,
+        db: &impl ConnectionTrait,
+        f: &ServiceFilter,
+        limit: u64,
+        offset: u64,
+    ) -> Result<ServicePage, sea_orm::DbErr> {
+        let snapshot = self.current(db).await?;
+        let filter = Filter::new(f);
+        let mut total = 0;
+        let mut items = Vec::new();
+        for s in snapshot.services.iter().filter(|s| filter.selects(s)) {
+            if total >= offset && (items.len() as u64) < limit {
+                items.push(s.summary.clone());
+            }
+            total += 1;
+        }
+        Ok(ServicePage {
+            items,
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    /// The snapshot at the log's current size, read again if the log has grown.
+    async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, sea_orm::DbErr> {
+        let log_size = log_size(db).await?;
+        let fresh_enough = |s: &Arc<Snapshot>| s.log_size >= log_size;
+        if let Some(s) = self.read().filter(fresh_enough) {
+            return Ok(s);
+        }
+        let _reading = self.reading.lock().await;
+        if let Some(s) = self.read().filter(fresh_enough) {
+            return Ok(s);
+        }
+        // The size is read before the services: a change committed between the two is in the
+        // snapshot but not in its size, so it is read again next time, never missed.
+        let fresh = Arc::new(Snapshot {
+            log_size,
+            services: services(db).await?,
+        });
+        if let Ok(mut slot) = self.snapshot.write() {
+            *slot = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    fn read(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+}
+
+async fn log_size(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT size FROM evidence_head WHERE id = 1",
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("", "size")?,
+        None => 0,
+    })
+}
+
+/// Every live service with its terms, in key order.
+async fn services(db: &impl ConnectionTrait) -> Result<Vec<Listed>, sea_orm::DbErr> {
+    use register_entries::Column as C;
+    type Row = (
+        i32,
+        String,
+        String,
+        i32,
+        String,
+        chrono::DateTime<chrono::Utc>,
+        String,
+    );
+    let rows: Vec<Row> = register_entries::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Key,
+            C::Name,
+            C::CurrentVersion,
+            C::ContentHash,
+            C::UpdatedAt,
+            C::SearchText,
+        ])
+        .filter(C::Kind.eq(SERVICE))
+        .filter(C::RetiredAt.is_null())
+        .order_by_asc(C::Key)
+        .into_tuple()
+        .all(db)
+        .await?;
+    use service_terms::Column as T;
+    let mut terms: HashMap<i32, Vec<(String, String)>> = HashMap::new();
+    let all: Vec<(i32, String, String)> = service_terms::Entity::find()
+        .select_only()
+        .columns([T::EntryId, T::Term, T::Value])
+        .order_by_asc(T::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (entry, term, value) in all {
+        terms.entry(entry).or_default().push((term, value));
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, key, name, version, content_hash, updated_at, search_text)| {
+                let terms = terms.remove(&id).unwrap_or_default();
+                let of = |kind: &str| {
+                    terms
+                        .iter()
+                        .filter(|t| t.0 == kind)
+                        .map(|t| t.1.clone())
+                        .collect::<Vec<_>>()
+                };
+                Listed {
+                    summary: ServiceSummary {
+                        data_types: of("data_type"),
+                        subjects: of("subject"),
+                        controllers: of("controller"),
+                        special_categories: of("special"),
+                        id: key,
+                        name,
+                        version,
+                        content_hash,
+                        updated_at,
+                    },
+                    search_text,
+                    terms,
+                }
+            },
+        )
+        .collect())
+}
+
+/// A `ServiceFilter` made ready to test services: all its parts must hold.
+struct Filter {
+    /// Lower-cased free text.
+    q: Option<String>,
+    /// (term, value) pairs a service must have; an empty value, any value of that term.
+    terms: Vec<(&'static str, String)>,
+}
+
+impl Filter {
+    fn new(f: &ServiceFilter) -> Self {
+        let mut terms = Vec::new();
+        for (term, value) in [
+            ("data_type", &f.data_type),
+            ("subject", &f.subject),
+            ("controller", &f.controller),
+        ] {
+            if let Some(v) = value {
+                terms.push((term, v.clone()));
+            }
+        }
+        if let Some(v) = &f.sub_processor {
+            terms.push(("sub_processor", v.to_lowercase()));
+        }
+        if f.special_category == Some(true) {
+            terms.push(("special", String::new()));
+        }
+        Filter {
+            q: f.q
+                .as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_lowercase),
+            terms,
+        }
+    }
+
+    fn selects(&self, s: &Listed) -> bool {
+        self.q.as_ref().is_none_or(|q| s.search_text.contains(q))
+            && self.terms.iter().all(|(term, value)| {
+                s.terms
+                    .iter()
+                    .any(|(t, v)| t == term && (value.is_empty() || v == value))
+            })
+    }
+}
