@@ -53,6 +53,14 @@ fn batches_of_seven() -> RunOptions {
     }
 }
 
+/// A run's digest of these keys: SHA-256 over each key and a newline, in key order.
+fn digest_of(keys: impl IntoIterator<Item = i64>) -> String {
+    let mut keys: Vec<i64> = keys.into_iter().collect();
+    keys.sort();
+    let text: String = keys.iter().map(|k| format!("{k}\n")).collect();
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
 }
@@ -94,10 +102,9 @@ async fn purge_removes_only_expired_rows_proves_it_and_logs_evidence() {
             // Fewer rows than a batch: one batch, whichever way the backend goes (on PostgreSQL
             // a block sweep, which leaves the timestamp loop nothing to do).
             assert_eq!(report.batches, 1, "{kind:?} {format:?}");
-            let keys: String = (71..=140).map(|i| format!("{i}\n")).collect();
             assert_eq!(
                 report.keys_sha256.as_deref(),
-                Some(hex::encode(Sha256::digest(keys.as_bytes())).as_str())
+                Some(digest_of(71..=140).as_str())
             );
             let oldest = report.oldest_remaining.expect("oldest remaining");
             assert!(
@@ -407,12 +414,9 @@ async fn small_batches_purge_exactly_the_same_rows_even_across_equal_timestamps(
         assert_eq!(report.counts.affected, 95, "{kind:?}");
         assert!(report.batches >= 10, "{kind:?}: {} batches", report.batches);
         assert_eq!(ds.ids().await, (1..=70).collect::<Vec<i64>>(), "{kind:?}");
-        let mut keys: Vec<i64> = (71..=140).chain(1001..=1025).collect();
-        keys.sort();
-        let text: String = keys.iter().map(|i| format!("{i}\n")).collect();
         assert_eq!(
             report.keys_sha256.as_deref(),
-            Some(hex::encode(Sha256::digest(text.as_bytes())).as_str())
+            Some(digest_of((71..=140).chain(1001..=1025)).as_str())
         );
     }
 }
@@ -445,8 +449,7 @@ async fn a_purge_failing_part_way_records_what_its_committed_batches_deleted() {
         // The first batch (the 7 oldest) stays deleted, and the run says so.
         assert_eq!(ds.ids().await, (1..=133).collect::<Vec<i64>>(), "{kind:?}");
         assert_eq!(report.counts.affected, 7, "{kind:?}");
-        let keys: String = (134..=140).map(|i| format!("{i}\n")).collect();
-        let digest = hex::encode(Sha256::digest(keys.as_bytes()));
+        let digest = digest_of(134..=140);
         assert_eq!(
             report.keys_sha256.as_deref(),
             Some(digest.as_str()),
@@ -509,10 +512,9 @@ async fn a_batch_whose_row_a_concurrent_writer_changes_is_retried_on_postgresql(
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.counts.affected, 70);
     assert_eq!(ds.ids().await, (1..=70).collect::<Vec<i64>>());
-    let keys: String = (71..=140).map(|i| format!("{i}\n")).collect();
     assert_eq!(
         report.keys_sha256.as_deref(),
-        Some(hex::encode(Sha256::digest(keys.as_bytes())).as_str())
+        Some(digest_of(71..=140).as_str())
     );
 }
 
@@ -550,10 +552,9 @@ async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_en
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.counts.affected, 1_000);
     assert_eq!(ds.ids().await, (1_001..=2_000).collect::<Vec<i64>>());
-    let text: String = (1..=1_000).map(|i| format!("{i}\n")).collect();
     assert_eq!(
         report.keys_sha256.as_deref(),
-        Some(hex::encode(Sha256::digest(text.as_bytes())).as_str())
+        Some(digest_of(1..=1_000).as_str())
     );
     let step = (100 * pages / 2_000).max(1);
     let whole_sweep = (pages / step + 1) as u64;
