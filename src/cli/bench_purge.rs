@@ -13,7 +13,7 @@ use clap::Args;
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
 
 use crate::clock::{Clock, FixedClock, SystemClock};
-use crate::datasource::sql::{instant, key_as_text, param};
+use crate::datasource::sql::{instant, param};
 use crate::policy::spec::TimestampFormat;
 use crate::retention::{run_rule, RunOptions};
 use crate::settings::Settings;
@@ -189,8 +189,8 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         .await?;
     let raw_time = t.elapsed();
     let floor = (
-        read_then_delete(&ds, cutoff).await?,
-        delete_returning(&ds, cutoff).await?,
+        super::bench_purge_floor::read_then_delete(&ds, cutoff).await?,
+        super::bench_purge_floor::delete_returning(&ds, cutoff).await?,
     );
 
     let settings = Settings {
@@ -228,78 +228,6 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         outcome: report.outcome.as_str(),
         peak_kb,
     })
-}
-
-/// The floors: the least a purge that records which keys it deleted must do. They count
-/// nothing, check nothing, write no evidence and ignore the 250 ms limit on a transaction.
-///
-/// This one, on `bench_c`: read every expired key (as one aggregated text, as gallra reads a
-/// batch's), then the raw DELETE.
-async fn read_then_delete(
-    ds: &sea_orm::DatabaseConnection,
-    cutoff: chrono::DateTime<Utc>,
-) -> anyhow::Result<std::time::Duration> {
-    let b = ds.get_database_backend();
-    let key = key_as_text(b, "id");
-    let joined = match b {
-        DatabaseBackend::Postgres => format!("string_agg({key}, chr(31))"),
-        _ => format!("group_concat({key}, char(31))"),
-    };
-    let which = format!("registered_at < {}", param(b, 1));
-    let value = || [instant(b, TimestampFormat::Sql, cutoff)];
-    let t = Instant::now();
-    let read = format!("SELECT COALESCE({joined}, '') AS ks FROM bench_c WHERE {which}");
-    let row = ds
-        .query_one_raw(Statement::from_sql_and_values(b, read, value()))
-        .await?;
-    let keys: String = row.map_or(Ok(String::new()), |r| r.try_get("", "ks"))?;
-    let sql = format!("DELETE FROM bench_c WHERE {which}");
-    let deleted = ds
-        .execute_raw(Statement::from_sql_and_values(b, sql, value()))
-        .await?;
-    let took = t.elapsed();
-    let read = keys.split('\u{1f}').filter(|k| !k.is_empty()).count() as u64;
-    anyhow::ensure!(
-        read == deleted.rows_affected(),
-        "the floor read {read} keys but deleted {} rows",
-        deleted.rows_affected()
-    );
-    Ok(took)
-}
-
-/// The other floor, on `bench_d`: the raw DELETE returning every key (aggregated on PostgreSQL,
-/// which can DELETE in a WITH; row by row on SQLite).
-async fn delete_returning(
-    ds: &sea_orm::DatabaseConnection,
-    cutoff: chrono::DateTime<Utc>,
-) -> anyhow::Result<std::time::Duration> {
-    let b = ds.get_database_backend();
-    let key = key_as_text(b, "id");
-    let delete = format!(
-        "DELETE FROM bench_d WHERE registered_at < {} RETURNING {key} AS k",
-        param(b, 1)
-    );
-    let value = [instant(b, TimestampFormat::Sql, cutoff)];
-    let t = Instant::now();
-    let keys = if b == DatabaseBackend::Postgres {
-        let sql = format!("WITH d AS ({delete}) SELECT COUNT(*) AS n, COALESCE(string_agg(k, chr(31)), '') AS ks FROM d");
-        let row = ds
-            .query_one_raw(Statement::from_sql_and_values(b, sql, value))
-            .await?;
-        row.map_or(Ok(0), |r| r.try_get::<i64>("", "n"))? as usize
-    } else {
-        let rows = ds
-            .query_all_raw(Statement::from_sql_and_values(b, delete, value))
-            .await?;
-        let keys: Vec<String> = rows
-            .iter()
-            .map(|r| r.try_get("", "k"))
-            .collect::<Result<_, _>>()?;
-        keys.len()
-    };
-    let took = t.elapsed();
-    anyhow::ensure!(keys > 0, "the DELETE returning keys deleted nothing");
-    Ok(took)
 }
 
 /// The key's declaration.

@@ -4,6 +4,7 @@ mod bench;
 mod bench_api;
 mod bench_floor;
 mod bench_purge;
+mod bench_purge_floor;
 mod evidence;
 mod policies;
 mod retention;

@@ -34,6 +34,15 @@ pub fn key_as_text(backend: DatabaseBackend, quoted_key: &str) -> String {
     }
 }
 
+/// Every value of a text expression in one string, separated by U+001F ('' when there are
+/// none): a batch's keys come back as one row, not thousands.
+pub fn joined_text(backend: DatabaseBackend, text: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("COALESCE(string_agg({text}, chr(31)), '')"),
+        _ => format!("COALESCE(group_concat({text}, char(31)), '')"),
+    }
+}
+
 /// An instant as the rule's timestamp column stores it, for comparisons with bound values.
 pub fn instant(backend: DatabaseBackend, format: TimestampFormat, at: DateTime<Utc>) -> Value {
     match format {

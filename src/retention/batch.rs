@@ -10,7 +10,7 @@ use super::exec::Plan;
 use super::instant;
 use super::keys::KeyList;
 use super::statements::Sql;
-use crate::datasource::sql::{key_as_text, param, quote};
+use crate::datasource::sql::{joined_text, key_as_text, param, quote};
 use crate::policy::spec::{RetentionAction, TimestampFormat};
 
 /// What one batch changed.
@@ -75,13 +75,9 @@ pub(super) async fn read_then_change(
     values: Vec<Value>,
     last: bool,
 ) -> Result<Changed, DbErr> {
-    let key = key_as_text(s.backend, &s.key);
-    let joined = match s.backend {
-        DatabaseBackend::Postgres => format!("string_agg({key}, chr(31))"),
-        _ => format!("group_concat({key}, char(31))"),
-    };
+    let joined = joined_text(s.backend, &key_as_text(s.backend, &s.key));
     let keys = format!(
-        "SELECT COALESCE({joined}, '') AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
+        "SELECT {joined} AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
         s.table,
         ts = s.ts
     );

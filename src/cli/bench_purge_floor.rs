@@ -1,0 +1,79 @@
+//! The floors under `gallra bench purge`: the least a purge that records which keys it deleted
+//! must do, each on a copy of its own. They count nothing, check nothing, write no evidence and
+//! ignore the 250 ms limit on a transaction.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+
+use crate::datasource::sql::{instant, joined_text, key_as_text, param};
+use crate::policy::spec::TimestampFormat;
+
+/// Read every expired key of `bench_c` (as one aggregated text, as gallra reads a batch's),
+/// then the raw DELETE.
+pub async fn read_then_delete(
+    ds: &DatabaseConnection,
+    cutoff: DateTime<Utc>,
+) -> anyhow::Result<Duration> {
+    let b = ds.get_database_backend();
+    let joined = joined_text(b, &key_as_text(b, "id"));
+    let which = format!("registered_at < {}", param(b, 1));
+    let value = || [instant(b, TimestampFormat::Sql, cutoff)];
+    let t = Instant::now();
+    let read = format!("SELECT {joined} AS ks FROM bench_c WHERE {which}");
+    let row = ds
+        .query_one_raw(Statement::from_sql_and_values(b, read, value()))
+        .await?;
+    let keys: String = row.map_or(Ok(String::new()), |r| r.try_get("", "ks"))?;
+    let sql = format!("DELETE FROM bench_c WHERE {which}");
+    let deleted = ds
+        .execute_raw(Statement::from_sql_and_values(b, sql, value()))
+        .await?;
+    let took = t.elapsed();
+    let read = keys.split('\u{1f}').filter(|k| !k.is_empty()).count() as u64;
+    anyhow::ensure!(
+        read == deleted.rows_affected(),
+        "the floor read {read} keys but deleted {} rows",
+        deleted.rows_affected()
+    );
+    Ok(took)
+}
+
+/// The raw DELETE of `bench_d`'s expired rows returning every key (aggregated on PostgreSQL,
+/// which can DELETE in a WITH; row by row on SQLite).
+pub async fn delete_returning(
+    ds: &DatabaseConnection,
+    cutoff: DateTime<Utc>,
+) -> anyhow::Result<Duration> {
+    let b = ds.get_database_backend();
+    let key = key_as_text(b, "id");
+    let delete = format!(
+        "DELETE FROM bench_d WHERE registered_at < {} RETURNING {key} AS k",
+        param(b, 1)
+    );
+    let value = [instant(b, TimestampFormat::Sql, cutoff)];
+    let t = Instant::now();
+    let keys = if b == DatabaseBackend::Postgres {
+        let sql = format!(
+            "WITH d AS ({delete}) SELECT COUNT(*) AS n, {} AS ks FROM d",
+            joined_text(b, "k")
+        );
+        let row = ds
+            .query_one_raw(Statement::from_sql_and_values(b, sql, value))
+            .await?;
+        row.map_or(Ok(0), |r| r.try_get::<i64>("", "n"))? as usize
+    } else {
+        let rows = ds
+            .query_all_raw(Statement::from_sql_and_values(b, delete, value))
+            .await?;
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get("", "k"))
+            .collect::<Result<_, _>>()?;
+        keys.len()
+    };
+    let took = t.elapsed();
+    anyhow::ensure!(keys > 0, "the DELETE returning keys deleted nothing");
+    Ok(took)
+}
