@@ -63,7 +63,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
-        tokio::spawn(hourly_checkpoints(self.state.clone()));
+        tokio::spawn(background_checkpoints(self.state.clone()));
         let _scheduler = if self.scheduler {
             Some(crate::scheduler::start(self.state.clone()).await?)
         } else {
@@ -108,25 +108,38 @@ pub async fn apply_dir(
             apply::apply(db, &set, author, now).await?
         }
     };
-    if !report.changes.is_empty() {
-        // The versions are committed; a failed signature is caught up by the next checkpoint.
-        if let Err(e) = sign_checkpoint(db, keys, now).await {
-            tracing::error!(error = %e, "signing a checkpoint after apply failed");
-        }
+    // The versions are committed. Their events, and any a stopped process left queued, go into
+    // the tree now; a failure here is caught up by the next integration.
+    if let Err(e) = sign_checkpoint(db, keys, now).await {
+        tracing::error!(error = %e, "signing a checkpoint after apply failed");
     }
     Ok(report)
 }
 
-/// Sign a checkpoint at least hourly while the log grew (appends by other replicas included).
-async fn hourly_checkpoints(state: AppState) {
-    let hour = std::time::Duration::from_secs(3600);
-    // Start-up already signed after its apply; the first tick is an hour from now.
-    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+/// Sign a checkpoint at least hourly while the log grew (appends by other replicas included),
+/// and each minute put in the tree any event left queued (by a process that stopped between
+/// its commit and the integration after it) and sign for it.
+async fn background_checkpoints(state: AppState) {
+    let minute = std::time::Duration::from_secs(60);
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks = 0u32;
     loop {
         every.tick().await;
+        ticks += 1;
+        let hourly = ticks % 60 == 0;
+        let queued = match crate::evidence::pending(&state.db).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the evidence queue failed");
+                continue;
+            }
+        };
+        if !hourly && queued == 0 {
+            continue;
+        }
         if let Err(e) = sign_checkpoint(&state.db, &state.keys, state.clock.now()).await {
-            tracing::error!(error = %e, "hourly checkpoint failed");
+            tracing::error!(error = %e, queued, "checkpoint failed");
         }
     }
 }

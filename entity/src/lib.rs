@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod evidence_checkpoints;
 pub mod evidence_entries;
 pub mod evidence_hashes;
+pub mod evidence_queue;
 pub mod instructions;
 pub mod legal_holds;
 pub mod prelude;

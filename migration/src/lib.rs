@@ -8,6 +8,7 @@ mod m20261123_000003_evidence;
 mod m20261123_000004_retention;
 mod m20261123_000005_reviews;
 mod m20261123_000006_register_listing;
+mod m20261129_000007_evidence_queue;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_retention::Migration),
             Box::new(m20261123_000005_reviews::Migration),
             Box::new(m20261123_000006_register_listing::Migration),
+            Box::new(m20261129_000007_evidence_queue::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::evidence_checkpoints;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryOrder, Statement,
+    QueryOrder,
 };
 use signed_note::Note;
 use tlog_tiles::checkpoint::Checkpoint;
@@ -24,20 +24,18 @@ pub async fn latest_checkpoint(
         .await
 }
 
-/// Sign a checkpoint of the current tree if it grew since the last one; returns the note.
+/// Put the queued events in the tree, then sign a checkpoint of it if it grew since the last
+/// one; returns the note.
 pub async fn sign_checkpoint(
     db: &DatabaseConnection,
     keys: &Keys,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    // Holding the head row's lock orders signers (and appends) across replicas: checkpoints are
-    // stored in increasing size, each checked against the one before.
+    // Holding the head row's lock orders signers (and the tree's growth) across replicas:
+    // checkpoints are stored in increasing size, each checked against the one before. The
+    // queued events go into the tree first, so the checkpoint covers every committed event.
     let txn = crate::db::begin_write(db).await?;
-    txn.execute_raw(Statement::from_string(
-        txn.get_database_backend(),
-        "UPDATE evidence_head SET size = size WHERE id = 1",
-    ))
-    .await?;
+    super::queue::integrate_locked(&txn).await?;
     let signed = sign_locked(&txn, keys, now).await?;
     txn.commit().await?;
     Ok(signed)
@@ -87,8 +85,9 @@ async fn sign_locked(
     Ok(Some(text))
 }
 
-/// Commit a transaction that appended evidence, then sign a checkpoint covering it. A failed
-/// signature does not undo the committed change: the next signing (at the latest hourly) covers it.
+/// Commit a transaction that recorded evidence, then put its events in the tree and sign a
+/// checkpoint covering them. A failure after the commit does not undo the change: its events
+/// stay queued, and the next integration (at the latest a minute later) takes them.
 pub async fn commit_and_sign(
     txn: sea_orm::DatabaseTransaction,
     db: &DatabaseConnection,
@@ -97,7 +96,7 @@ pub async fn commit_and_sign(
 ) -> Result<(), sea_orm::DbErr> {
     txn.commit().await?;
     if let Err(e) = sign_checkpoint(db, keys, now).await {
-        tracing::error!(error = %e, "signing a checkpoint failed; the next one will cover these entries");
+        tracing::error!(error = %e, "adding to the evidence tree or signing failed; the events stay queued for the next try");
     }
     Ok(())
 }

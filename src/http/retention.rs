@@ -183,10 +183,16 @@ pub async fn list_runs(
     let items = rows
         .into_iter()
         .map(|r| RunRow {
+            // The index is stored on the row when the run's event enters the tree, after
+            // the report was written.
             report: r
                 .report
                 .as_deref()
-                .and_then(|x| serde_json::from_str(x).ok()),
+                .and_then(|x| serde_json::from_str::<RunReport>(x).ok())
+                .map(|report| RunReport {
+                    evidence_index: r.evidence_index.map(|i| i as u64),
+                    ..report
+                }),
             id: r.id,
             rule: r.rule_id,
             rule_hash: r.rule_hash,

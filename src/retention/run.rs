@@ -13,7 +13,7 @@ use super::exec::{self, Plan, BATCH};
 use super::guard::guard;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
-use crate::evidence::{self, Event};
+use crate::evidence::{self, Event, Subject};
 use crate::http::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -273,7 +273,7 @@ async fn finish(
             duration_ms: report.duration_ms,
             outcome: report.outcome.as_str().to_owned(),
         };
-        report.evidence_index = Some(evidence::append(&txn, &event, now).await?);
+        evidence::append_for(&txn, &event, Subject::RetentionRun(report.run_id), now).await?;
     }
     let Some(row) = retention_runs::Entity::find_by_id(report.run_id)
         .one(&txn)
@@ -285,10 +285,17 @@ async fn finish(
     row.finished_at = Set(Some(now));
     row.outcome = Set(report.outcome.as_str().to_owned());
     row.error = Set(report.error.clone());
-    row.evidence_index = Set(report.evidence_index.map(|i| i as i64));
     row.report = Set(Some(serde_json::to_string(&report)?));
     row.update(&txn).await?;
     evidence::commit_and_sign(txn, &state.db, &state.keys, now).await?;
+    // The run row got the event's index when the event went into the tree.
+    if !opts.dry_run {
+        report.evidence_index = retention_runs::Entity::find_by_id(report.run_id)
+            .one(&state.db)
+            .await?
+            .and_then(|r| r.evidence_index)
+            .map(|i| i as u64);
+    }
     tracing::info!(
         rule = rule.id(),
         run = report.run_id,

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::policy::{self, Policy};
 use crate::datasource::sql::{key_as_text, param, quote};
-use crate::evidence::{self, Event};
+use crate::evidence::{self, Event, Subject};
 use crate::http::{ApiError, AppState};
 use crate::policy::spec::RevokeAction;
 
@@ -99,13 +99,12 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
         revocations_failed: tally.revocations_failed,
         decisions_hmac: decisions_hmac(state, &items),
     };
-    let index = evidence::append(&txn, &event, now)
+    evidence::append_for(&txn, &event, Subject::ReviewCampaign(id), now)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     let mut a: review_campaigns::ActiveModel = c.into();
     a.status = Set("closed".into());
     a.closed_at = Set(Some(now));
-    a.evidence_index = Set(Some(index as i64));
     a.update(&txn).await?;
     evidence::commit_and_sign(txn, &state.db, &state.keys, now).await?;
     tracing::info!(

@@ -228,9 +228,30 @@ async fn a_change_and_its_evidence_commit_together_or_not_at_all() {
     txn.rollback().await.unwrap();
     assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
     assert!(token::list(&app.db).await.unwrap().is_empty());
-    // The evidence write fails midway: the change does not stay either.
+    // Committed: the event is recorded with the change, and enters the tree after the commit.
+    let txn = app.db.begin().await.unwrap();
+    token::create(&txn, "kept", Role::Dpo, now).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 1);
+    // Putting it in the tree fails midway: it stays queued, nothing is lost or half-written.
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
     app.db
-        .execute_unprepared("DROP TABLE evidence_hashes")
+        .execute_unprepared(&rename("evidence_hashes", "evidence_hashes_away"))
+        .await
+        .unwrap();
+    assert!(evidence::integrate(&app.db).await.is_err());
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 1);
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
+    app.db
+        .execute_unprepared(&rename("evidence_hashes_away", "evidence_hashes"))
+        .await
+        .unwrap();
+    assert_eq!(evidence::integrate(&app.db).await.unwrap(), 1);
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 0);
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 1);
+    // Recording the event fails: the change does not stay either.
+    app.db
+        .execute_unprepared("DROP TABLE evidence_queue")
         .await
         .unwrap();
     let txn = app.db.begin().await.unwrap();
@@ -238,15 +259,20 @@ async fn a_change_and_its_evidence_commit_together_or_not_at_all() {
         .await
         .is_err());
     drop(txn);
-    assert!(token::list(&app.db).await.unwrap().is_empty());
-    assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
+    let names: Vec<String> = token::list(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["kept"]);
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 1);
 }
 
-/// PostgreSQL appends guess the head from this process's last append. Two logs of equal size
-/// but different content, and rolled-back appends, make every guess wrong in turn: each must
-/// be refused, never written.
+/// Two logs in one process, events recorded in transactions that commit or roll back: only the
+/// committed ones reach each store's tree, and each tree stays one tree.
 #[tokio::test]
-async fn a_wrong_guess_of_the_head_never_reaches_the_tree() {
+async fn only_committed_events_reach_the_tree() {
     let (a, b) = (
         TestApp::spawn_with(None).await,
         TestApp::spawn_with(None).await,
@@ -293,6 +319,8 @@ async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
                     .await
                     .unwrap();
                 txn.commit().await.unwrap();
+                // As after every commit that recorded evidence: integrations race each other.
+                evidence::integrate(&db).await.unwrap();
             }
         }));
     }
@@ -300,6 +328,7 @@ async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
         t.await.unwrap();
     }
     assert_eq!(evidence::size(&app.db).await.unwrap(), 80);
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 0);
     evidence::sign_checkpoint(&app.db, &app.keys, now)
         .await
         .unwrap();

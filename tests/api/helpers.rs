@@ -104,16 +104,17 @@ impl TestApp {
         (address, state)
     }
 
+    /// A new token, its creation in the evidence tree as `gallra token create` leaves it.
     pub async fn token(&self, role: Role) -> String {
-        token::create(
-            &self.db,
-            &format!("test-{role}"),
-            role,
-            gallra::clock::Clock::now(&*self.clock),
-        )
-        .await
-        .unwrap()
-        .1
+        let now = gallra::clock::Clock::now(&*self.clock);
+        let secret = token::create(&self.db, &format!("test-{role}"), role, now)
+            .await
+            .unwrap()
+            .1;
+        gallra::evidence::sign_checkpoint(&self.db, &self.keys, now)
+            .await
+            .unwrap();
+        secret
     }
 
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {

@@ -1,0 +1,202 @@
+//! Recording events in the caller's transaction, and the sequencer that puts them in the tree.
+//!
+//! An event is written to `evidence_queue` in the same transaction as the change it records, so
+//! the two commit together or not at all. Writing it there takes no shared lock, so concurrent
+//! callers commit at once (PostgreSQL groups their flushes). The tree grows afterwards, when
+//! whoever holds the head row's lock moves every committed queued event into it in one batch:
+//! after each commit that recorded evidence (`commit_and_sign`), at start, and every minute.
+
+use chrono::{DateTime, Utc};
+use entity::evidence_queue;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::grow::{self, Leaf};
+use super::tree::TreeError;
+use super::Event;
+
+/// Queued events moved into the tree per statement batch.
+const BATCH: u64 = 10_000;
+
+/// Ids per DELETE of integrated queue rows.
+const IDS: usize = 1_000;
+
+/// A row that stores the index of its event once the event is in the tree.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject {
+    RetentionRun(i32),
+    ReviewCampaign(i32),
+}
+
+impl Subject {
+    fn table(self) -> &'static str {
+        match self {
+            Subject::RetentionRun(_) => "retention_runs",
+            Subject::ReviewCampaign(_) => "review_campaigns",
+        }
+    }
+
+    fn id(self) -> i32 {
+        match self {
+            Subject::RetentionRun(id) | Subject::ReviewCampaign(id) => id,
+        }
+    }
+
+    /// The statement that records the index; the table comes from this closed list only.
+    fn update_sql(table: &str, backend: DatabaseBackend) -> Option<&'static str> {
+        let pg = backend == DatabaseBackend::Postgres;
+        Some(match (table, pg) {
+            ("retention_runs", true) => {
+                "UPDATE retention_runs SET evidence_index = $1 WHERE id = $2"
+            }
+            ("retention_runs", false) => {
+                "UPDATE retention_runs SET evidence_index = ? WHERE id = ?"
+            }
+            ("review_campaigns", true) => {
+                "UPDATE review_campaigns SET evidence_index = $1 WHERE id = $2"
+            }
+            ("review_campaigns", false) => {
+                "UPDATE review_campaigns SET evidence_index = ? WHERE id = ?"
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Record one event in the caller's transaction.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<(), TreeError> {
+    queue(db, std::slice::from_ref(event), None, now).await
+}
+
+/// Record events, in order, in the caller's transaction.
+pub async fn append_all(
+    db: &impl ConnectionTrait,
+    events: &[Event],
+    now: DateTime<Utc>,
+) -> Result<(), TreeError> {
+    queue(db, events, None, now).await
+}
+
+/// Record one event whose index `subject` stores once the event is in the tree.
+pub async fn append_for(
+    db: &impl ConnectionTrait,
+    event: &Event,
+    subject: Subject,
+    now: DateTime<Utc>,
+) -> Result<(), TreeError> {
+    queue(db, std::slice::from_ref(event), Some(subject), now).await
+}
+
+async fn queue(
+    db: &impl ConnectionTrait,
+    events: &[Event],
+    subject: Option<Subject>,
+    now: DateTime<Utc>,
+) -> Result<(), TreeError> {
+    for chunk in events.chunks(IDS) {
+        let rows = chunk.iter().map(|e| evidence_queue::ActiveModel {
+            created_at: Set(now),
+            kind: Set(e.kind().to_owned()),
+            body: Set(e.to_entry(now)),
+            subject: Set(subject.map(|s| s.table().to_owned())),
+            subject_id: Set(subject.map(|s| s.id() as i64)),
+            ..Default::default()
+        });
+        evidence_queue::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Events committed but not yet in the tree.
+pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, TreeError> {
+    Ok(evidence_queue::Entity::find().count(db).await?)
+}
+
+/// Move every committed queued event into the tree, in its own transaction; returns how many.
+/// Cheap when nothing is queued: one read, no lock.
+pub async fn integrate(db: &DatabaseConnection) -> Result<u64, TreeError> {
+    if evidence_queue::Entity::find()
+        .limit(1)
+        .one(db)
+        .await?
+        .is_none()
+    {
+        return Ok(0);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let n = integrate_locked(&txn).await?;
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Move every queued event visible to this transaction into the tree, in queue order. Takes
+/// the head row's lock first: on PostgreSQL each statement then sees every event committed
+/// before the lock was granted, so none is left behind by a concurrent integration.
+pub async fn integrate_locked(db: &impl ConnectionTrait) -> Result<u64, TreeError> {
+    let mut head = grow::lock_head(db).await?;
+    let mut total = 0;
+    loop {
+        let rows = evidence_queue::Entity::find()
+            .order_by_asc(evidence_queue::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let leaves: Vec<Leaf> = rows
+            .iter()
+            .map(|r| Leaf {
+                kind: r.kind.clone(),
+                body: r.body.clone(),
+                created_at: r.created_at,
+            })
+            .collect();
+        let (next, indexes) = grow::extend(db, head, &leaves).await?;
+        head = next;
+        for (row, index) in rows.iter().zip(indexes) {
+            if let (Some(table), Some(id)) = (&row.subject, row.subject_id) {
+                record_index(db, table, id, index).await?;
+            }
+        }
+        // Exactly the rows read: a row with a lower id may commit later and is still queued.
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        for chunk in ids.chunks(IDS) {
+            evidence_queue::Entity::delete_many()
+                .filter(evidence_queue::Column::Id.is_in(chunk.to_vec()))
+                .exec(db)
+                .await?;
+        }
+        total += rows.len() as u64;
+        if (rows.len() as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+async fn record_index(
+    db: &impl ConnectionTrait,
+    table: &str,
+    id: i64,
+    index: u64,
+) -> Result<(), TreeError> {
+    let backend = db.get_database_backend();
+    let sql = Subject::update_sql(table, backend)
+        .ok_or_else(|| TreeError::Tlog(format!("queued event names an unknown table {table:?}")))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [(index as i64).into(), id.into()],
+    ))
+    .await?;
+    Ok(())
+}
