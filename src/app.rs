@@ -88,6 +88,7 @@ pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result
         installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
         webhook: settings.webhook.clone(),
         listing: Default::default(),
+        sequencer: Default::default(),
     })
 }
 

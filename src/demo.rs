@@ -11,7 +11,6 @@ use crate::app::{shutdown_signal, Application};
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
 use crate::demo_data::AccountsTable;
-use crate::evidence::commit_and_sign;
 use crate::http::AppState;
 use crate::policy;
 use crate::retention::{approval, rule, run_rule, Outcome, RunOptions, RunReport};
@@ -110,7 +109,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;
     let (admin, secret) = token::create(&txn, "demo-admin", Role::Admin, clock.now()).await?;
-    commit_and_sign(txn, &app.state.db, &app.state.keys, clock.now()).await?;
+    app.state
+        .sequencer
+        .commit_and_sign(txn, &app.state.db, &app.state.keys, clock.now())
+        .await?;
     println!("gallra demo");
     println!("  data:      {}", dir.display());
     println!("  policies:  {}", policies.display());

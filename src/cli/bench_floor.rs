@@ -1,14 +1,10 @@
 //! The floor under the evidence bench: transactions of the same shape (BEGIN, one write,
 //! COMMIT) through the same client and store, writing one plain row that no other transaction
 //! contends for. No ledger can append one event per transaction faster than this. Both run
-//! through `one_per_transaction`, which also drives the ledger's two ways of putting the
-//! committed events in the tree.
+//! through `one_per_transaction`.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Instant;
-
-use tokio::sync::Notify;
 
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
@@ -35,7 +31,7 @@ pub async fn rate(
     };
     db.execute_unprepared(create).await?;
     let body = std::sync::Arc::new(body.to_owned());
-    let rate = one_per_transaction(db, n, writers, Integrate::No, move |txn, _| {
+    let rate = one_per_transaction(db, n, writers, After::Nothing, move |txn, _| {
         let body = body.clone();
         async move {
             txn.execute_raw(Statement::from_sql_and_values(
@@ -52,25 +48,23 @@ pub async fn rate(
     Ok(rate)
 }
 
-/// Who puts the events the transactions queued into the evidence tree.
-#[derive(Clone, Copy, PartialEq)]
-pub enum Integrate {
-    /// Nobody: the transactions write no evidence.
-    No,
-    /// Each caller, after its commit, as `commit_and_sign` does (without the signature).
-    EachCaller,
-    /// One sequencer task, woken by every commit, while the callers go on.
-    Sequencer,
+/// What follows each commit.
+#[derive(Clone)]
+pub enum After {
+    /// Nothing: the transactions write no evidence.
+    Nothing,
+    /// What the application does after a commit that recorded evidence: through this process's
+    /// sequencer, the queued events go into the tree under a signed checkpoint.
+    CommitAndSign(crate::evidence::Sequencer, crate::evidence::Keys),
 }
 
 /// Transactions per second of `n` transactions from `writers` tasks at once, transaction `i`
-/// doing `write(txn, i)` between its BEGIN and its COMMIT; with evidence, until all `n` events
-/// are in the tree.
+/// doing `write(txn, i)` between its BEGIN and its COMMIT, and `after` after it.
 pub async fn one_per_transaction<F, Fut>(
     db: &DatabaseConnection,
     n: u64,
     writers: u64,
-    integrate: Integrate,
+    after: After,
     write: F,
 ) -> anyhow::Result<f64>
 where
@@ -78,37 +72,19 @@ where
     Fut: Future<Output = anyhow::Result<DatabaseTransaction>> + Send,
 {
     let t = Instant::now();
-    let committed = Arc::new(Notify::new());
-    let sequencer = (integrate == Integrate::Sequencer).then(|| {
-        let (db, committed) = (db.clone(), committed.clone());
-        tokio::spawn(async move {
-            let mut done = 0;
-            while done < n {
-                committed.notified().await;
-                loop {
-                    let k = crate::evidence::integrate(&db).await?;
-                    if k == 0 {
-                        break;
-                    }
-                    done += k;
-                }
-            }
-            anyhow::Ok(())
-        })
-    });
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
-            let (db, write, committed) = (db.clone(), write.clone(), committed.clone());
+            let (db, write, after) = (db.clone(), write.clone(), after.clone());
             tokio::spawn(async move {
                 for i in (w..n).step_by(writers as usize) {
                     let txn = crate::db::begin_write(&db).await?;
-                    write(txn, i).await?.commit().await?;
-                    match integrate {
-                        Integrate::No => {}
-                        Integrate::EachCaller => {
-                            crate::evidence::integrate(&db).await?;
+                    let txn = write(txn, i).await?;
+                    match &after {
+                        After::Nothing => txn.commit().await?,
+                        After::CommitAndSign(sequencer, keys) => {
+                            txn.commit().await?;
+                            sequencer.settle(&db, keys, chrono::Utc::now()).await?;
                         }
-                        Integrate::Sequencer => committed.notify_one(),
                     }
                 }
                 anyhow::Ok(())
@@ -117,9 +93,6 @@ where
         .collect();
     for task in tasks {
         task.await??;
-    }
-    if let Some(sequencer) = sequencer {
-        sequencer.await??;
     }
     Ok(n as f64 / t.elapsed().as_secs_f64())
 }

@@ -162,14 +162,18 @@ pub async fn run(c: RetentionCommand) -> anyhow::Result<ExitCode> {
                 reason,
             };
             let h = holds::place(&txn, &id, &hold, &who(), now).await?;
-            crate::evidence::commit_and_sign(txn, &s.db, &s.keys, now).await?;
+            s.sequencer
+                .commit_and_sign(txn, &s.db, &s.keys, now)
+                .await?;
             println!("placed legal hold {} on {}", h.id, h.rule);
             Ok(ExitCode::SUCCESS)
         }
         RetentionCommand::Lift { hold } => {
             let txn = crate::db::begin_write(&s.db).await?;
             let lifted = holds::lift(&txn, hold, &who(), now).await?;
-            crate::evidence::commit_and_sign(txn, &s.db, &s.keys, now).await?;
+            s.sequencer
+                .commit_and_sign(txn, &s.db, &s.keys, now)
+                .await?;
             match lifted {
                 Some(h) => println!("lifted legal hold {} on {}", h.id, h.rule),
                 None => anyhow::bail!("no legal hold {hold}"),

@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
-use crate::evidence::{commit_and_sign, Keys};
+use crate::evidence::{Keys, Sequencer};
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +72,8 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    commit_and_sign(txn, &db, &keys, SystemClock.now()).await?;
+    Sequencer::default()
+        .commit_and_sign(txn, &db, &keys, SystemClock.now())
+        .await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -84,19 +84,3 @@ async fn sign_locked(
     .await?;
     Ok(Some(text))
 }
-
-/// Commit a transaction that recorded evidence, then put its events in the tree and sign a
-/// checkpoint covering them. A failure after the commit does not undo the change: its events
-/// stay queued, and the next integration (at the latest a minute later) takes them.
-pub async fn commit_and_sign(
-    txn: sea_orm::DatabaseTransaction,
-    db: &DatabaseConnection,
-    keys: &Keys,
-    now: DateTime<Utc>,
-) -> Result<(), sea_orm::DbErr> {
-    txn.commit().await?;
-    if let Err(e) = sign_checkpoint(db, keys, now).await {
-        tracing::error!(error = %e, "adding to the evidence tree or signing failed; the events stay queued for the next try");
-    }
-    Ok(())
-}

@@ -34,6 +34,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub keys: Keys,
+    /// Groups this process's integrations of queued evidence.
+    pub sequencer: crate::evidence::Sequencer,
     pub datasources: crate::datasource::Datasources,
     pub installation_key: crate::secrets::InstallationKey,
     pub webhook: Option<crate::settings::Webhook>,

@@ -267,7 +267,9 @@ pub async fn create_hold(
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let txn = crate::db::begin_write(&s.db).await?;
     let hold = holds::place(&txn, &id, &req, &by, s.clock.now()).await?;
-    crate::evidence::commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    s.sequencer
+        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .await?;
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
@@ -282,7 +284,9 @@ pub async fn lift_hold(
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let txn = crate::db::begin_write(&s.db).await?;
     let lifted = holds::lift(&txn, id, &by, s.clock.now()).await?;
-    crate::evidence::commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    s.sequencer
+        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .await?;
     lifted
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no legal hold {id}")))

@@ -12,7 +12,6 @@ use super::{ApiError, AppState};
 
 use crate::auth::token::{self, TokenView};
 use crate::auth::{Permission, Principal, Role};
-use crate::evidence::commit_and_sign;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,7 +56,9 @@ pub async fn create_token(
     }
     let txn = crate::db::begin_write(&s.db).await?;
     let (token, secret) = token::create(&txn, &req.name, req.role, s.clock.now()).await?;
-    commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    s.sequencer
+        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .await?;
     tracing::info!(token = token.id, role = %token.role, "token created");
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
@@ -72,7 +73,9 @@ pub async fn revoke_token(
     auth.require(Permission::ManageTokens)?;
     let txn = crate::db::begin_write(&s.db).await?;
     let revoked = token::revoke(&txn, id, s.clock.now()).await?;
-    commit_and_sign(txn, &s.db, &s.keys, s.clock.now()).await?;
+    s.sequencer
+        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .await?;
     revoked
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))

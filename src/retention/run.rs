@@ -287,7 +287,10 @@ async fn finish(
     row.error = Set(report.error.clone());
     row.report = Set(Some(serde_json::to_string(&report)?));
     row.update(&txn).await?;
-    evidence::commit_and_sign(txn, &state.db, &state.keys, now).await?;
+    state
+        .sequencer
+        .commit_and_sign(txn, &state.db, &state.keys, now)
+        .await?;
     // The run row got the event's index when the event went into the tree.
     if !opts.dry_run {
         report.evidence_index = retention_runs::Entity::find_by_id(report.run_id)

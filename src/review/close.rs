@@ -106,7 +106,10 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
     a.status = Set("closed".into());
     a.closed_at = Set(Some(now));
     a.update(&txn).await?;
-    evidence::commit_and_sign(txn, &state.db, &state.keys, now).await?;
+    state
+        .sequencer
+        .commit_and_sign(txn, &state.db, &state.keys, now)
+        .await?;
     tracing::info!(
         campaign = id,
         items = tally.items,

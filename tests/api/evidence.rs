@@ -338,6 +338,51 @@ async fn concurrent_writers_keep_the_log_contiguous_and_verifiable() {
     assert_eq!(summary.entries, 80);
 }
 
+/// Callers that commit at once share integrations, yet each returns only once its own event is
+/// in the tree under a signed checkpoint.
+#[tokio::test]
+async fn each_caller_returns_with_its_event_in_a_signed_tree() {
+    let app = TestApp::spawn_with(None).await;
+    let now = gallra::clock::Clock::now(&*app.clock);
+    let sequencer = evidence::Sequencer::default();
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let (db, keys, sequencer) = (app.db.clone(), app.keys.clone(), sequencer.clone());
+        tasks.push(tokio::spawn(async move {
+            for j in 0..4 {
+                let txn = db.begin().await.unwrap();
+                let (view, _) = token::create(&txn, &format!("c{i}-{j}"), Role::Auditor, now)
+                    .await
+                    .unwrap();
+                sequencer
+                    .commit_and_sign(txn, &db, &keys, now)
+                    .await
+                    .unwrap();
+                let signed = evidence::latest_checkpoint(&db).await.unwrap().unwrap();
+                let entries = evidence::entries(&db, 0, signed.tree_size as u64)
+                    .await
+                    .unwrap();
+                let mine = format!("\"token_id\":{}", view.id);
+                assert!(
+                    entries.iter().any(|(_, body)| body.contains(&mine)),
+                    "token {} is not in the signed tree of {}",
+                    view.id,
+                    signed.tree_size
+                );
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 48);
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 0);
+    let summary = evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("verifies");
+    assert_eq!(summary.entries, 48);
+}
+
 #[tokio::test]
 async fn two_replicas_on_one_store_extend_one_tree() {
     let app = TestApp::spawn().await;

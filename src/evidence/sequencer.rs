@@ -1,0 +1,67 @@
+//! One process's integrations, grouped: callers that committed events while an integration ran
+//! share the next one instead of each taking the head row's lock in turn.
+//!
+//! An integration takes every event committed before it began, so a caller is done once any
+//! integration that began after its commit has finished. Callers queue on a mutex; the first
+//! through integrates (and signs) for all who committed before it began, the rest find their
+//! events already in the tree. Across processes the head row's lock still orders them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+
+use super::Keys;
+
+#[derive(Clone, Default)]
+pub struct Sequencer(Arc<State>);
+
+#[derive(Default)]
+struct State {
+    /// Held while integrating; orders this process's integrations.
+    gate: tokio::sync::Mutex<()>,
+    /// Integrations begun, numbered from 1.
+    begun: AtomicU64,
+    /// The number of the last integration that finished.
+    finished: AtomicU64,
+}
+
+impl Sequencer {
+    /// Commit a transaction that recorded evidence, then return once its events are in the
+    /// tree under a signed checkpoint. A failure after the commit does not undo the change:
+    /// its events stay queued, and the next integration (at the latest a minute later) takes
+    /// them.
+    pub async fn commit_and_sign(
+        &self,
+        txn: DatabaseTransaction,
+        db: &DatabaseConnection,
+        keys: &Keys,
+        now: DateTime<Utc>,
+    ) -> Result<(), sea_orm::DbErr> {
+        txn.commit().await?;
+        if let Err(e) = self.settle(db, keys, now).await {
+            tracing::error!(error = %e, "adding to the evidence tree or signing failed; the events stay queued for the next try");
+        }
+        Ok(())
+    }
+
+    /// Integrate and sign, unless an integration begun after this call has finished meanwhile.
+    pub async fn settle(
+        &self,
+        db: &DatabaseConnection,
+        keys: &Keys,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let s = &self.0;
+        let seen = s.begun.load(Ordering::SeqCst);
+        let _gate = s.gate.lock().await;
+        if s.finished.load(Ordering::SeqCst) > seen {
+            return Ok(());
+        }
+        let number = s.begun.fetch_add(1, Ordering::SeqCst) + 1;
+        super::sign_checkpoint(db, keys, now).await?;
+        s.finished.store(number, Ordering::SeqCst);
+        Ok(())
+    }
+}
