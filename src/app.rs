@@ -117,32 +117,33 @@ pub async fn apply_dir(
     Ok(report)
 }
 
-/// Sign a checkpoint at least hourly while the log grew (appends by other replicas included),
-/// and each minute put in the tree any event left queued (by a process that stopped between
-/// its commit and the integration after it) and sign for it.
+/// Each minute, sign a checkpoint if the tree grew without one (events whose callers do not
+/// sign, other replicas' appends), after putting in it any event left queued (by a process
+/// that stopped between its commit and the integration after it).
 async fn background_checkpoints(state: AppState) {
     let minute = std::time::Duration::from_secs(60);
     let mut every = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut ticks = 0u32;
     loop {
         every.tick().await;
-        ticks += 1;
-        let hourly = ticks % 60 == 0;
-        let queued = match crate::evidence::pending(&state.db).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "reading the evidence queue failed");
-                continue;
-            }
-        };
-        if !hourly && queued == 0 {
-            continue;
-        }
-        if let Err(e) = sign_checkpoint(&state.db, &state.keys, state.clock.now()).await {
-            tracing::error!(error = %e, queued, "checkpoint failed");
+        if let Err(e) = checkpoint_if_unsigned(&state).await {
+            tracing::error!(error = %e, "checkpoint failed");
         }
     }
+}
+
+/// Put queued events in the tree and sign, if any event is not under a checkpoint yet;
+/// returns whether it signed.
+pub async fn checkpoint_if_unsigned(state: &AppState) -> anyhow::Result<bool> {
+    if !crate::evidence::unsigned(&state.db).await? {
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    state
+        .sequencer
+        .settle(&state.db, &state.keys, now, true)
+        .await?;
+    Ok(true)
 }
 
 /// The author recorded on versions written by this process.

@@ -54,8 +54,12 @@ pub enum After {
     /// Nothing: the transactions write no evidence.
     Nothing,
     /// What the application does after a commit that recorded evidence: through this process's
-    /// sequencer, the queued events go into the tree under a signed checkpoint.
-    CommitAndSign(crate::evidence::Sequencer, crate::evidence::Keys),
+    /// sequencer, the queued events go into the tree, under a signed checkpoint if `sign`.
+    Settle {
+        sequencer: crate::evidence::Sequencer,
+        keys: crate::evidence::Keys,
+        sign: bool,
+    },
 }
 
 /// Transactions per second of `n` transactions from `writers` tasks at once, transaction `i`
@@ -79,12 +83,16 @@ where
                 for i in (w..n).step_by(writers as usize) {
                     let txn = crate::db::begin_write(&db).await?;
                     let txn = write(txn, i).await?;
-                    match &after {
-                        After::Nothing => txn.commit().await?,
-                        After::CommitAndSign(sequencer, keys) => {
-                            txn.commit().await?;
-                            sequencer.settle(&db, keys, chrono::Utc::now()).await?;
-                        }
+                    txn.commit().await?;
+                    if let After::Settle {
+                        sequencer,
+                        keys,
+                        sign,
+                    } = &after
+                    {
+                        sequencer
+                            .settle(&db, keys, chrono::Utc::now(), *sign)
+                            .await?;
                     }
                 }
                 anyhow::Ok(())

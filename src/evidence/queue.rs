@@ -4,7 +4,7 @@
 //! the two commit together or not at all. Writing it there takes no shared lock, so concurrent
 //! callers commit at once (PostgreSQL groups their flushes). The tree grows afterwards, when
 //! whoever holds the head row's lock moves every committed queued event into it in one batch:
-//! after each commit that recorded evidence (`commit_and_sign`), at start, and every minute.
+//! after each commit that recorded evidence (`Sequencer`), at start, and every minute.
 
 use chrono::{DateTime, Utc};
 use entity::evidence_queue;

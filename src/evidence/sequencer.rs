@@ -25,13 +25,32 @@ struct State {
     begun: AtomicU64,
     /// The number of the last integration that finished.
     finished: AtomicU64,
+    /// The number of the last integration that finished with a signed checkpoint.
+    signed: AtomicU64,
 }
 
 impl Sequencer {
     /// Commit a transaction that recorded evidence, then return once its events are in the
-    /// tree under a signed checkpoint. A failure after the commit does not undo the change:
-    /// its events stay queued, and the next integration (at the latest a minute later) takes
-    /// them.
+    /// tree. The next job run or apply, or the background task within a minute, signs a
+    /// checkpoint over them. A failure after the commit does not undo the change: its events
+    /// stay queued, and the next integration takes them.
+    pub async fn commit(
+        &self,
+        txn: DatabaseTransaction,
+        db: &DatabaseConnection,
+        keys: &Keys,
+        now: DateTime<Utc>,
+    ) -> Result<(), sea_orm::DbErr> {
+        txn.commit().await?;
+        if let Err(e) = self.settle(db, keys, now, false).await {
+            tracing::error!(error = %e, "adding to the evidence tree failed; the events stay queued for the next try");
+        }
+        Ok(())
+    }
+
+    /// Commit a transaction that recorded evidence, then return once its events are in the
+    /// tree under a signed checkpoint: after each job run and apply. Failures after the commit
+    /// are handled as in `commit`.
     pub async fn commit_and_sign(
         &self,
         txn: DatabaseTransaction,
@@ -40,27 +59,35 @@ impl Sequencer {
         now: DateTime<Utc>,
     ) -> Result<(), sea_orm::DbErr> {
         txn.commit().await?;
-        if let Err(e) = self.settle(db, keys, now).await {
+        if let Err(e) = self.settle(db, keys, now, true).await {
             tracing::error!(error = %e, "adding to the evidence tree or signing failed; the events stay queued for the next try");
         }
         Ok(())
     }
 
-    /// Integrate and sign, unless an integration begun after this call has finished meanwhile.
+    /// Integrate (and sign), unless an integration (a signing one, if `sign`) begun after this
+    /// call has finished meanwhile.
     pub async fn settle(
         &self,
         db: &DatabaseConnection,
         keys: &Keys,
         now: DateTime<Utc>,
+        sign: bool,
     ) -> anyhow::Result<()> {
         let s = &self.0;
         let seen = s.begun.load(Ordering::SeqCst);
         let _gate = s.gate.lock().await;
-        if s.finished.load(Ordering::SeqCst) > seen {
+        let done = if sign { &s.signed } else { &s.finished };
+        if done.load(Ordering::SeqCst) > seen {
             return Ok(());
         }
         let number = s.begun.fetch_add(1, Ordering::SeqCst) + 1;
-        super::sign_checkpoint(db, keys, now).await?;
+        if sign {
+            super::sign_checkpoint(db, keys, now).await?;
+            s.signed.store(number, Ordering::SeqCst);
+        } else {
+            super::integrate(db).await?;
+        }
         s.finished.store(number, Ordering::SeqCst);
         Ok(())
     }

@@ -84,3 +84,14 @@ async fn sign_locked(
     .await?;
     Ok(Some(text))
 }
+
+/// Whether events are queued or in the tree without a checkpoint over them.
+pub async fn unsigned(db: &impl ConnectionTrait) -> Result<bool, super::tree::TreeError> {
+    if super::pending(db).await? > 0 {
+        return Ok(true);
+    }
+    let signed = latest_checkpoint(db)
+        .await?
+        .map_or(0, |c| c.tree_size as u64);
+    Ok(tree::size(db).await? > signed)
+}

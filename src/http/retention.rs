@@ -268,7 +268,7 @@ pub async fn create_hold(
     let txn = crate::db::begin_write(&s.db).await?;
     let hold = holds::place(&txn, &id, &req, &by, s.clock.now()).await?;
     s.sequencer
-        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .commit(txn, &s.db, &s.keys, s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(hold)))
 }
@@ -285,7 +285,7 @@ pub async fn lift_hold(
     let txn = crate::db::begin_write(&s.db).await?;
     let lifted = holds::lift(&txn, id, &by, s.clock.now()).await?;
     s.sequencer
-        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .commit(txn, &s.db, &s.keys, s.clock.now())
         .await?;
     lifted
         .map(Json)

@@ -57,7 +57,7 @@ pub async fn create_token(
     let txn = crate::db::begin_write(&s.db).await?;
     let (token, secret) = token::create(&txn, &req.name, req.role, s.clock.now()).await?;
     s.sequencer
-        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .commit(txn, &s.db, &s.keys, s.clock.now())
         .await?;
     tracing::info!(token = token.id, role = %token.role, "token created");
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
@@ -74,7 +74,7 @@ pub async fn revoke_token(
     let txn = crate::db::begin_write(&s.db).await?;
     let revoked = token::revoke(&txn, id, s.clock.now()).await?;
     s.sequencer
-        .commit_and_sign(txn, &s.db, &s.keys, s.clock.now())
+        .commit(txn, &s.db, &s.keys, s.clock.now())
         .await?;
     revoked
         .map(Json)

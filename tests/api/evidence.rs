@@ -152,6 +152,14 @@ async fn a_later_checkpoint_is_consistent_with_an_earlier_one() {
         )
         .await;
     assert_eq!(created.status(), 201);
+    // A token's creation is in the tree at once; the next job run or the minute's background
+    // check signs a checkpoint over it, and only then.
+    assert!(gallra::app::checkpoint_if_unsigned(&app.state)
+        .await
+        .unwrap());
+    assert!(!gallra::app::checkpoint_if_unsigned(&app.state)
+        .await
+        .unwrap());
     let (new_size, new_root) =
         open_checkpoint(&text(&app, "/api/v1/evidence/checkpoint", &t).await, &vkey);
     assert!(
