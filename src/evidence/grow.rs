@@ -38,8 +38,38 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<Head, TreeError> {
     };
     let row = db
         .query_one_raw(Statement::from_string(backend, sql))
+        .await?;
+    read_head(db, row).await
+}
+
+/// The head with its lock if nobody else holds it, without waiting. On SQLite, always: its
+/// writers take turns anyway, and writing the row first makes sure this transaction holds the
+/// write lock before it reads the head (a deferred transaction's read could be stale).
+pub async fn try_lock_head(db: &impl ConnectionTrait) -> Result<Option<Head>, TreeError> {
+    let backend = db.get_database_backend();
+    if backend != DatabaseBackend::Postgres {
+        db.execute_raw(Statement::from_string(
+            backend,
+            "UPDATE evidence_head SET size = size WHERE id = 1",
+        ))
+        .await?;
+        return lock_head(db).await.map(Some);
+    }
+    let sql = "SELECT size, frontier FROM evidence_head WHERE id = 1 FOR UPDATE SKIP LOCKED";
+    match db
+        .query_one_raw(Statement::from_string(backend, sql))
         .await?
-        .ok_or_else(|| TreeError::Tlog("the evidence head row is missing".into()))?;
+    {
+        None => Ok(None),
+        row => read_head(db, row).await.map(Some),
+    }
+}
+
+async fn read_head(
+    db: &impl ConnectionTrait,
+    row: Option<sea_orm::QueryResult>,
+) -> Result<Head, TreeError> {
+    let row = row.ok_or_else(|| TreeError::Tlog("the evidence head row is missing".into()))?;
     let size = row.try_get::<i64>("", "size")? as u64;
     let stored: Option<Vec<u8>> = row.try_get("", "frontier")?;
     // Without a stored edge (a log from before it was kept), read it from the stored hashes.

@@ -1,10 +1,14 @@
-//! Recording events in the caller's transaction, and the sequencer that puts them in the tree.
+//! Recording events in the caller's transaction, and the sequencer's integration that puts
+//! queued events in the tree.
 //!
-//! An event is written to `evidence_queue` in the same transaction as the change it records, so
-//! the two commit together or not at all. Writing it there takes no shared lock, so concurrent
-//! callers commit at once (PostgreSQL groups their flushes). The tree grows afterwards, when
-//! whoever holds the head row's lock moves every committed queued event into it in one batch:
-//! after each commit that recorded evidence (`Sequencer`), at start, and every minute.
+//! An event is recorded in the same transaction as the change it records, so the two commit
+//! together or not at all. If no other transaction holds the tree's head row, the event goes
+//! straight into the tree and the transaction holds the head row until it ends (on SQLite,
+//! whose writers take turns anyway, always). If another one holds it, the event is written to
+//! `evidence_queue` instead, which takes no shared lock, so concurrent callers commit at once
+//! (PostgreSQL groups their flushes) rather than one after another. Queued events enter the
+//! tree in one batch under the head row's lock: after each commit that recorded evidence
+//! (`Sequencer`), at start, and every minute.
 
 use chrono::{DateTime, Utc};
 use entity::evidence_queue;
@@ -99,6 +103,25 @@ async fn queue(
     subject: Option<Subject>,
     now: DateTime<Utc>,
 ) -> Result<(), TreeError> {
+    if let Some(head) = grow::try_lock_head(db).await? {
+        // Nobody else is growing the tree: straight in, in this transaction, which then holds
+        // the head row until it ends.
+        let leaves: Vec<Leaf> = events
+            .iter()
+            .map(|e| Leaf {
+                kind: e.kind().to_owned(),
+                body: e.to_entry(now),
+                created_at: now,
+            })
+            .collect();
+        let (_, indexes) = grow::extend(db, head, &leaves).await?;
+        if let Some(s) = subject {
+            for index in indexes {
+                record_index(db, s.table(), s.id() as i64, index).await?;
+            }
+        }
+        return Ok(());
+    }
     for chunk in events.chunks(IDS) {
         let rows = chunk.iter().map(|e| evidence_queue::ActiveModel {
             created_at: Set(now),
