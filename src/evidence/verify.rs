@@ -49,10 +49,32 @@ pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, Ver
         .order_by_asc(evidence_checkpoints::Column::Id)
         .all(db)
         .await?;
-    let mut expected_roots: Vec<(u64, Hash, i32)> = Vec::new();
+    // The signatures are checked on a thread of their own while the entries are walked (a job
+    // run signs one checkpoint each, so a log can hold many); their errors are reported first,
+    // as if they had been checked before the walk.
+    let notes = {
+        let (checkpoints, keys) = (checkpoints.clone(), keys.clone());
+        tokio::task::spawn_blocking(move || check_notes(&checkpoints, &keys, size))
+    };
+    let walked = walk(db, size, stored_roots(&checkpoints)?).await;
+    notes.await.map_err(joined)??;
+    walked?;
+    Ok(Summary {
+        entries: size,
+        checkpoints: checkpoints.len(),
+    })
+}
+
+/// Every checkpoint's note is signed by our key and matches its row, in increasing size, within
+/// the log.
+fn check_notes(
+    checkpoints: &[evidence_checkpoints::Model],
+    keys: &Keys,
+    size: u64,
+) -> Result<(), VerifyError> {
     let mut last_size = 0;
-    for c in &checkpoints {
-        let (csize, root) = check_note(c, keys)?;
+    for c in checkpoints {
+        let (csize, _) = check_note(c, keys)?;
         if csize < last_size {
             return bad(format!(
                 "checkpoint {}: size {csize} is smaller than the checkpoint before ({last_size})",
@@ -66,11 +88,38 @@ pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, Ver
             ));
         }
         last_size = csize;
-        expected_roots.push((csize, root, c.id));
     }
-    expected_roots.sort_by_key(|x| x.0);
+    Ok(())
+}
+
+/// The roots the checkpoints' rows hold (`check_note` ties each to its signed note), by size.
+fn stored_roots(
+    checkpoints: &[evidence_checkpoints::Model],
+) -> Result<Vec<(u64, Hash, i32)>, VerifyError> {
+    let mut roots = checkpoints
+        .iter()
+        .map(|c| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&c.root_hash)
+                .ok();
+            let root = bytes.and_then(|b| tree::to_hash(&b).ok()).ok_or_else(|| {
+                VerifyError::Bad(format!("checkpoint {}: its stored root is malformed", c.id))
+            })?;
+            Ok((c.tree_size as u64, root, c.id))
+        })
+        .collect::<Result<Vec<_>, VerifyError>>()?;
+    roots.sort_by_key(|x| x.0);
+    Ok(roots)
+}
+
+/// Recompute every leaf and stored hash and the root at each checkpoint's size.
+async fn walk(
+    db: &DatabaseConnection,
+    size: u64,
+    roots: Vec<(u64, Hash, i32)>,
+) -> Result<(), VerifyError> {
     let mut walk = Walk {
-        roots: expected_roots,
+        roots,
         next_root: 0,
         frontier: Vec::new(),
         stored: StoredHashes::new(db.clone()),
@@ -90,10 +139,7 @@ pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, Ver
         walk.batch(std::mem::take(&mut batch)).await?;
         batch = next.await.map_err(joined)??;
     }
-    Ok(Summary {
-        entries: size,
-        checkpoints: checkpoints.len(),
-    })
+    Ok(())
 }
 
 type Row = (i64, String);
