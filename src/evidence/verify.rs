@@ -72,9 +72,14 @@ fn check_notes(
     keys: &Keys,
     size: u64,
 ) -> Result<(), VerifyError> {
+    // One verifier for all: building it decodes the public key's curve point.
+    let verifier = keys
+        .verifier()
+        .map_err(|e| VerifyError::Bad(format!("verifier key: {e}")))?;
+    let verifiers = VerifierList::new(vec![Box::new(verifier)]);
     let mut last_size = 0;
     for c in checkpoints {
-        let (csize, _) = check_note(c, keys)?;
+        let (csize, _) = check_note(c, keys, &verifiers)?;
         if csize < last_size {
             return bad(format!(
                 "checkpoint {}: size {csize} is smaller than the checkpoint before ({last_size})",
@@ -215,19 +220,19 @@ impl Walk {
 }
 
 /// A signed note by our key, whose body is a checkpoint of our origin matching its row.
-fn check_note(c: &evidence_checkpoints::Model, keys: &Keys) -> Result<(u64, Hash), VerifyError> {
+fn check_note(
+    c: &evidence_checkpoints::Model,
+    keys: &Keys,
+    verifiers: &VerifierList,
+) -> Result<(u64, Hash), VerifyError> {
     let id = c.id;
-    let verifier = keys
-        .verifier()
-        .map_err(|e| VerifyError::Bad(format!("verifier key: {e}")))?;
     let note = Note::from_bytes(c.note.as_bytes())
         .map_err(|e| VerifyError::Bad(format!("checkpoint {id}: not a signed note ({e:?})")))?;
-    note.verify(&VerifierList::new(vec![Box::new(verifier)]))
-        .map_err(|e| {
-            VerifyError::Bad(format!(
-                "checkpoint {id}: signature does not verify with the log's key ({e:?})"
-            ))
-        })?;
+    note.verify(verifiers).map_err(|e| {
+        VerifyError::Bad(format!(
+            "checkpoint {id}: signature does not verify with the log's key ({e:?})"
+        ))
+    })?;
     let cp = Checkpoint::from_bytes(note.text())
         .map_err(|_| VerifyError::Bad(format!("checkpoint {id}: malformed checkpoint body")))?;
     if cp.origin() != keys.origin {
