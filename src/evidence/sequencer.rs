@@ -41,11 +41,7 @@ impl Sequencer {
         keys: &Keys,
         now: DateTime<Utc>,
     ) -> Result<(), sea_orm::DbErr> {
-        txn.commit().await?;
-        if let Err(e) = self.settle(db, keys, now, false).await {
-            tracing::error!(error = %e, "adding to the evidence tree failed; the events stay queued for the next try");
-        }
-        Ok(())
+        self.commit_then(txn, db, keys, now, false).await
     }
 
     /// Commit a transaction that recorded evidence, then return once its events are in the
@@ -58,9 +54,20 @@ impl Sequencer {
         keys: &Keys,
         now: DateTime<Utc>,
     ) -> Result<(), sea_orm::DbErr> {
+        self.commit_then(txn, db, keys, now, true).await
+    }
+
+    async fn commit_then(
+        &self,
+        txn: DatabaseTransaction,
+        db: &DatabaseConnection,
+        keys: &Keys,
+        now: DateTime<Utc>,
+        sign: bool,
+    ) -> Result<(), sea_orm::DbErr> {
         txn.commit().await?;
-        if let Err(e) = self.settle(db, keys, now, true).await {
-            tracing::error!(error = %e, "adding to the evidence tree or signing failed; the events stay queued for the next try");
+        if let Err(e) = self.settle(db, keys, now, sign).await {
+            tracing::error!(error = %e, sign, "adding to the evidence tree failed; the events stay queued for the next try");
         }
         Ok(())
     }
