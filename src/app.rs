@@ -44,6 +44,10 @@ impl Application {
                 "policies applied"
             );
         }
+        // Events a stopped process left queued go into the tree before anything else is served.
+        if let Err(e) = checkpoint_if_unsigned(&state).await {
+            tracing::error!(error = %e, "putting queued evidence in the tree at start failed");
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
