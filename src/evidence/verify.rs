@@ -3,7 +3,10 @@
 
 use base64::Engine;
 use entity::{evidence_checkpoints, evidence_entries};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use signed_note::{Note, VerifierList};
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::{self, Hash};
@@ -134,36 +137,95 @@ async fn walk(
     // is hashed.
     let mut batch = fetch(db.clone(), 0).await?;
     while walk.n < size {
-        let Some(&(last, _)) = batch.last() else {
+        let Some(last) = batch.last() else {
             return bad(format!(
                 "entry {} is missing: the log holds {size} entries",
                 walk.n
             ));
         };
         let next = tokio::spawn(fetch(db.clone(), last as u64 + 1));
-        walk.batch(std::mem::take(&mut batch)).await?;
+        walk.batch(batch.rows()).await?;
         batch = next.await.map_err(joined)??;
     }
     Ok(())
 }
 
-type Row = (i64, String);
-
-/// Entries from `from`: index and bytes only (decoding each row's time would cost more than
+/// A batch of entries: index and bytes only (decoding each row's time would cost more than
 /// hashing it; the leaf hash is checked against the tree's own stored copy).
-async fn fetch(db: DatabaseConnection, from: u64) -> Result<Vec<Row>, VerifyError> {
-    Ok(evidence_entries::Entity::find()
-        .select_only()
-        .columns([
-            evidence_entries::Column::Idx,
-            evidence_entries::Column::Body,
-        ])
-        .filter(evidence_entries::Column::Idx.gte(from as i64))
-        .order_by_asc(evidence_entries::Column::Idx)
-        .limit(BATCH)
-        .into_tuple()
-        .all(&db)
-        .await?)
+enum Entries {
+    /// Contiguous entries from `lo`, their bytes joined by newlines: one row read instead of
+    /// thousands. Canonical JSON holds no raw newline, so there is one line per entry.
+    Joined { lo: i64, text: String },
+    /// Read row by row, where joining would not show each entry (a gap, a raw newline).
+    Rows(Vec<(i64, String)>),
+}
+
+impl Entries {
+    fn last(&self) -> Option<i64> {
+        match self {
+            Entries::Joined { lo, text } => Some(lo + text.split('\n').count() as i64 - 1),
+            Entries::Rows(rows) => rows.last().map(|r| r.0),
+        }
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = (i64, &str)> + Send + '_> {
+        match self {
+            Entries::Joined { lo, text } => Box::new(
+                text.split('\n')
+                    .enumerate()
+                    .map(move |(i, body)| (lo + i as i64, body)),
+            ),
+            Entries::Rows(rows) => Box::new(rows.iter().map(|(i, b)| (*i, b.as_str()))),
+        }
+    }
+}
+
+/// Entries from `from`, up to `BATCH` of them.
+async fn fetch(db: DatabaseConnection, from: u64) -> Result<Entries, VerifyError> {
+    let b = db.get_database_backend();
+    let (agg, p) = match b {
+        sea_orm::DatabaseBackend::Postgres => ("string_agg(body, E'\\n' ORDER BY idx)", "$1"),
+        _ => ("group_concat(body, char(10) ORDER BY idx)", "?"),
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi, {agg} AS t FROM (SELECT idx, body FROM evidence_entries WHERE idx >= {p} ORDER BY idx LIMIT {BATCH}) s"
+    );
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            b,
+            sql,
+            [(from as i64).into()],
+        ))
+        .await?;
+    if let Some(row) = row {
+        let n: i64 = row.try_get("", "n")?;
+        let lo: Option<i64> = row.try_get("", "lo")?;
+        let hi: Option<i64> = row.try_get("", "hi")?;
+        let text: Option<String> = row.try_get("", "t")?;
+        match (lo, hi, text) {
+            (None, _, _) => return Ok(Entries::Rows(Vec::new())),
+            (Some(lo), Some(hi), Some(text))
+                if hi - lo + 1 == n && text.split('\n').count() as i64 == n =>
+            {
+                return Ok(Entries::Joined { lo, text });
+            }
+            _ => {}
+        }
+    }
+    Ok(Entries::Rows(
+        evidence_entries::Entity::find()
+            .select_only()
+            .columns([
+                evidence_entries::Column::Idx,
+                evidence_entries::Column::Body,
+            ])
+            .filter(evidence_entries::Column::Idx.gte(from as i64))
+            .order_by_asc(evidence_entries::Column::Idx)
+            .limit(BATCH)
+            .into_tuple()
+            .all(&db)
+            .await?,
+    ))
 }
 
 /// A reading task that panicked or was cancelled: reported, not propagated as a panic.
@@ -182,7 +244,7 @@ struct Walk {
 }
 
 impl Walk {
-    async fn batch(&mut self, rows: Vec<Row>) -> Result<(), VerifyError> {
+    async fn batch(&mut self, rows: impl Iterator<Item = (i64, &str)>) -> Result<(), VerifyError> {
         for (idx, body) in rows {
             let n = self.n;
             if idx as u64 != n {

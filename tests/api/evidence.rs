@@ -475,6 +475,8 @@ async fn tampering_is_caught_and_named_by_index() {
     let cases: &[(&str, &str)] = &[
         ("UPDATE evidence_entries SET body = replace(body, '\"version\":1', '\"version\":2') WHERE idx = 2", "entry 2:"),
         ("DELETE FROM evidence_entries WHERE idx = 3", "entry 3 is missing"),
+        // A raw newline: entries are read joined by newlines, so this one must not split in two.
+        ("UPDATE evidence_entries SET body = body || '\n' || body WHERE idx = 2", "entry 2:"),
         (
             "UPDATE evidence_entries SET body = CASE idx WHEN 4 THEN (SELECT body FROM evidence_entries WHERE idx = 5) ELSE (SELECT body FROM evidence_entries WHERE idx = 4) END, leaf_hash = CASE idx WHEN 4 THEN (SELECT leaf_hash FROM evidence_entries WHERE idx = 5) ELSE (SELECT leaf_hash FROM evidence_entries WHERE idx = 4) END WHERE idx IN (4, 5)",
             "entry 4:",
