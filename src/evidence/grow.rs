@@ -47,15 +47,11 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<Head, TreeError> {
 /// write lock before it reads the head (a deferred transaction's read could be stale).
 pub async fn try_lock_head(db: &impl ConnectionTrait) -> Result<Option<Head>, TreeError> {
     let backend = db.get_database_backend();
-    if backend != DatabaseBackend::Postgres {
-        db.execute_raw(Statement::from_string(
-            backend,
-            "UPDATE evidence_head SET size = size WHERE id = 1",
-        ))
-        .await?;
-        return lock_head(db).await.map(Some);
-    }
-    let sql = "SELECT size, frontier FROM evidence_head WHERE id = 1 FOR UPDATE SKIP LOCKED";
+    let sql = if backend == DatabaseBackend::Postgres {
+        "SELECT size, frontier FROM evidence_head WHERE id = 1 FOR UPDATE SKIP LOCKED"
+    } else {
+        "UPDATE evidence_head SET size = size WHERE id = 1 RETURNING size, frontier"
+    };
     match db
         .query_one_raw(Statement::from_string(backend, sql))
         .await?

@@ -10,6 +10,8 @@
 //! tree in one batch under the head row's lock: after each commit that recorded evidence
 //! (`Sequencer`), at start, and every minute.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use entity::evidence_queue;
 use sea_orm::{
@@ -122,6 +124,7 @@ async fn queue(
         }
         return Ok(());
     }
+    QUEUED.store(true, Ordering::SeqCst);
     for chunk in events.chunks(IDS) {
         let rows = chunk.iter().map(|e| evidence_queue::ActiveModel {
             created_at: Set(now),
@@ -136,6 +139,18 @@ async fn queue(
             .await?;
     }
     Ok(())
+}
+
+/// Whether this process has ever queued an event. Until it has, every event it recorded went
+/// straight into the tree, and `integrate_own` has nothing to do.
+static QUEUED: AtomicBool = AtomicBool::new(false);
+
+/// Put the caller's committed events in the tree if any of them may have been queued.
+pub async fn integrate_own(db: &DatabaseConnection) -> Result<u64, TreeError> {
+    if !QUEUED.load(Ordering::SeqCst) {
+        return Ok(0);
+    }
+    integrate(db).await
 }
 
 /// Events committed but not yet in the tree.

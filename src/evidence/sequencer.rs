@@ -93,7 +93,7 @@ impl Sequencer {
             super::sign_checkpoint(db, keys, now).await?;
             s.signed.store(number, Ordering::SeqCst);
         } else {
-            super::integrate(db).await?;
+            super::queue::integrate_own(db).await?;
         }
         s.finished.store(number, Ordering::SeqCst);
         Ok(())
