@@ -30,6 +30,12 @@ pub async fn run(c: EvidenceCommand) -> anyhow::Result<ExitCode> {
                     "ok: {} entries, {} checkpoints verified with {}",
                     s.entries, s.checkpoints, keys.verifier_key
                 );
+                if s.queued > 0 {
+                    println!(
+                        "note: {} committed events are queued, not yet in the tree (the next integration, at the latest a minute after a start, takes them)",
+                        s.queued
+                    );
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Err(VerifyError::Bad(what)) => {

@@ -294,6 +294,11 @@ async fn a_queued_event_survives_a_failed_integration() {
         .execute_unprepared(&rename("evidence_hashes_away", "evidence_hashes"))
         .await
         .unwrap();
+    // Verification says what is queued: committed, not in the tree yet.
+    let summary = evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("verifies");
+    assert_eq!((summary.entries, summary.queued), (0, 1));
     // As if this process had stopped: the next one to start puts the event in and signs.
     let (_replica, _) = app.spawn_replica().await;
     assert_eq!(evidence::pending(&app.db).await.unwrap(), 0);
