@@ -42,13 +42,16 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<Head, TreeError> {
     read_head(db, row).await
 }
 
-/// The head with its lock if nobody else holds it, without waiting. On SQLite, always: its
+/// The head with its lock if nobody else holds it and no event is queued, without waiting, so
+/// the tree's order follows the order of commits. On SQLite, always: its
 /// writers take turns anyway, and writing the row first makes sure this transaction holds the
 /// write lock before it reads the head (a deferred transaction's read could be stale).
 pub async fn try_lock_head(db: &impl ConnectionTrait) -> Result<Option<Head>, TreeError> {
     let backend = db.get_database_backend();
     let sql = if backend == DatabaseBackend::Postgres {
-        "SELECT size, frontier FROM evidence_head WHERE id = 1 FOR UPDATE SKIP LOCKED"
+        // Not while events wait in the queue: they committed first, so they go first.
+        "SELECT size, frontier FROM evidence_head WHERE id = 1 \
+         AND NOT EXISTS (SELECT 1 FROM evidence_queue) FOR UPDATE SKIP LOCKED"
     } else {
         "UPDATE evidence_head SET size = size WHERE id = 1 RETURNING size, frontier"
     };

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::evidence_checkpoints;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryOrder,
+    QueryOrder, TransactionTrait,
 };
 use signed_note::Note;
 use tlog_tiles::checkpoint::Checkpoint;
@@ -36,9 +36,21 @@ pub async fn sign_checkpoint(
     // queued events go into the tree first, so the checkpoint covers every committed event.
     let txn = crate::db::begin_write(db).await?;
     super::queue::integrate_locked(&txn).await?;
-    let signed = sign_locked(&txn, keys, now).await?;
-    txn.commit().await?;
-    Ok(signed)
+    // Signing in a savepoint: if it fails (an unreadable key, a refusal), the events still go
+    // into the tree.
+    let savepoint = txn.begin().await?;
+    match sign_locked(&savepoint, keys, now).await {
+        Ok(signed) => {
+            savepoint.commit().await?;
+            txn.commit().await?;
+            Ok(signed)
+        }
+        Err(e) => {
+            savepoint.rollback().await?;
+            txn.commit().await?;
+            Err(e)
+        }
+    }
 }
 
 async fn sign_locked(

@@ -192,7 +192,7 @@ async fn fetch(db: DatabaseConnection, from: u64) -> Result<Entries, VerifyError
         _ => ("group_concat(body, char(10) ORDER BY idx)", "?"),
     };
     let sql = format!(
-        "SELECT COUNT(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi, {agg} AS t FROM (SELECT idx, body FROM evidence_entries WHERE idx >= {p} ORDER BY idx LIMIT {BATCH}) s"
+        "SELECT COUNT(*) AS n, COUNT(body) AS bodies, MIN(idx) AS lo, MAX(idx) AS hi, {agg} AS t FROM (SELECT idx, body FROM evidence_entries WHERE idx >= {p} ORDER BY idx LIMIT {BATCH}) s"
     );
     let row = db
         .query_one_raw(sea_orm::Statement::from_sql_and_values(
@@ -203,13 +203,15 @@ async fn fetch(db: DatabaseConnection, from: u64) -> Result<Entries, VerifyError
         .await?;
     if let Some(row) = row {
         let n: i64 = row.try_get("", "n")?;
+        // The aggregate skips a NULL body: then the lines could not be matched to the rows.
+        let bodies: i64 = row.try_get("", "bodies")?;
         let lo: Option<i64> = row.try_get("", "lo")?;
         let hi: Option<i64> = row.try_get("", "hi")?;
         let text: Option<String> = row.try_get("", "t")?;
         match (lo, hi, text) {
             (None, _, _) => return Ok(Entries::Rows(Vec::new())),
             (Some(lo), Some(hi), Some(text))
-                if hi - lo + 1 == n && text.split('\n').count() as i64 == n =>
+                if hi - lo + 1 == n && bodies == n && text.split('\n').count() as i64 == n =>
             {
                 return Ok(Entries::Joined { lo, text });
             }

@@ -50,7 +50,11 @@ pub async fn approve(
     evidence::append(&txn, &event, now)
         .await
         .map_err(|e| RunError::Store(e.into()))?;
-    txn.commit().await.map_err(anyhow::Error::from)?;
+    state
+        .sequencer
+        .commit(txn, &state.db, &state.keys, now)
+        .await
+        .map_err(anyhow::Error::from)?;
     let opts = RunOptions {
         trigger: Trigger::Approval,
         approved_by: Some(by.to_owned()),

@@ -280,31 +280,64 @@ async fn a_queued_event_survives_a_failed_integration() {
     token::create(&txn, "queued", Role::Dpo, now).await.unwrap();
     txn.commit().await.unwrap();
     holder.rollback().await.unwrap();
-    assert_eq!(evidence::pending(&app.db).await.unwrap(), 1);
+    // The head is free now, but an event committed earlier waits: a later one queues behind it
+    // instead of overtaking it into the tree.
+    let txn = app.db.begin().await.unwrap();
+    token::create(&txn, "later", Role::Dpo, now).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 2);
     assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
     let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    let away = |t: &str| rename(t, &format!("{t}_away"));
+    let back = |t: &str| rename(&format!("{t}_away"), t);
     app.db
-        .execute_unprepared(&rename("evidence_hashes", "evidence_hashes_away"))
+        .execute_unprepared(&away("evidence_hashes"))
         .await
         .unwrap();
     assert!(evidence::integrate(&app.db).await.is_err());
-    assert_eq!(evidence::pending(&app.db).await.unwrap(), 1);
+    assert_eq!(evidence::pending(&app.db).await.unwrap(), 2);
     assert_eq!(evidence::size(&app.db).await.unwrap(), 0);
     app.db
-        .execute_unprepared(&rename("evidence_hashes_away", "evidence_hashes"))
+        .execute_unprepared(&back("evidence_hashes"))
         .await
         .unwrap();
     // Verification says what is queued: committed, not in the tree yet.
     let summary = evidence::verify::verify(&app.db, &app.keys)
         .await
         .expect("verifies");
-    assert_eq!((summary.entries, summary.queued), (0, 1));
-    // As if this process had stopped: the next one to start puts the event in and signs.
-    let (_replica, _) = app.spawn_replica().await;
+    assert_eq!((summary.entries, summary.queued), (0, 2));
+    // Signing fails: the events still go into the tree, in the order they committed.
+    app.db
+        .execute_unprepared(&away("evidence_checkpoints"))
+        .await
+        .unwrap();
+    assert!(evidence::sign_checkpoint(&app.db, &app.keys, now)
+        .await
+        .is_err());
+    app.db
+        .execute_unprepared(&back("evidence_checkpoints"))
+        .await
+        .unwrap();
     assert_eq!(evidence::pending(&app.db).await.unwrap(), 0);
-    assert_eq!(evidence::size(&app.db).await.unwrap(), 1);
+    assert_eq!(evidence::size(&app.db).await.unwrap(), 2);
+    // Tokens are listed by id: "queued", then "later".
+    let ids: Vec<String> = token::list(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| format!("\"token_id\":{}", t.id))
+        .collect();
+    for (index, id) in ids.iter().enumerate() {
+        let entry = evidence::entry(&app.db, index as u64)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(entry.contains(id.as_str()), "entry {index}: {entry}");
+    }
+    // As if this process had stopped: the next one to start signs.
+    let (_replica, _) = app.spawn_replica().await;
     let signed = evidence::latest_checkpoint(&app.db).await.unwrap().unwrap();
-    assert_eq!(signed.tree_size, 1);
+    assert_eq!(signed.tree_size, 2);
     evidence::verify::verify(&app.db, &app.keys)
         .await
         .expect("verifies");
