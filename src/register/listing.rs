@@ -1,10 +1,12 @@
 //! The register list served from a snapshot of the live services, rebuilt when the evidence
 //! log has grown since it was taken.
 //!
-//! The register changes only by `apply`, and every change an apply makes appends evidence in
-//! the same transaction; the log's head row is updated under its lock, in commit order. So a
-//! snapshot taken at a log size stays right until that size changes, whichever process changes
-//! it, and a list request reads one row of the store instead of a page, its count and its terms.
+//! The register changes only by `apply`, and every change an apply makes records evidence in
+//! the same transaction, in the tree or in its queue. The events ever committed (the tree's
+//! size plus the queue's rows, read in one statement) only grow, and grow with every such
+//! commit. So a snapshot taken at that number stays right until it changes, whichever process
+//! changes it, and a list request reads one row of the store instead of a page, its count and
+//! its terms.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
