@@ -159,7 +159,7 @@ async fn walk(
 enum Entries {
     /// Contiguous entries from `lo`, their bytes joined by newlines: one row read instead of
     /// thousands. Canonical JSON holds no raw newline, so there is one line per entry.
-    Joined { lo: i64, text: String },
+    Joined { lo: i64, n: i64, text: String },
     /// Read row by row, where joining would not show each entry (a gap, a raw newline).
     Rows(Vec<(i64, String)>),
 }
@@ -167,14 +167,14 @@ enum Entries {
 impl Entries {
     fn last(&self) -> Option<i64> {
         match self {
-            Entries::Joined { lo, text } => Some(lo + text.split('\n').count() as i64 - 1),
+            Entries::Joined { lo, n, .. } => Some(lo + n - 1),
             Entries::Rows(rows) => rows.last().map(|r| r.0),
         }
     }
 
     fn rows(&self) -> Box<dyn Iterator<Item = (i64, &str)> + Send + '_> {
         match self {
-            Entries::Joined { lo, text } => Box::new(
+            Entries::Joined { lo, text, .. } => Box::new(
                 text.split('\n')
                     .enumerate()
                     .map(move |(i, body)| (lo + i as i64, body)),
@@ -213,7 +213,7 @@ async fn fetch(db: DatabaseConnection, from: u64) -> Result<Entries, VerifyError
             (Some(lo), Some(hi), Some(text))
                 if hi - lo + 1 == n && bodies == n && text.split('\n').count() as i64 == n =>
             {
-                return Ok(Entries::Joined { lo, text });
+                return Ok(Entries::Joined { lo, n, text });
             }
             _ => {}
         }
