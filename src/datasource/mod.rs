@@ -1,6 +1,7 @@
 //! Datasources: the databases that hold the personal data rules act on. Their URLs come from
 //! the environment (`GALLRA_DATASOURCE_<ID>`), never from policy files; connections are pooled.
 
+pub mod preupdate;
 pub mod sql;
 
 use std::collections::HashMap;

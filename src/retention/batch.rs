@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use super::exec::Plan;
+use super::hooked;
 use super::instant;
 use super::keys::KeyList;
 use super::statements::Sql;
@@ -167,9 +168,22 @@ impl Batch<'_> {
         .await
     }
 
-    /// SQLite: a range in one write transaction, taken at BEGIN, so no writer comes between
-    /// the read and the change.
+    /// SQLite: where a hook can read the keys, the range's bounds are read first and the
+    /// change takes its keys as it goes; otherwise the range is read and changed in one write
+    /// transaction, taken at BEGIN, so no writer comes between the read and the change.
     async fn sqlite(self, db: &DatabaseConnection) -> Result<Changed, DbErr> {
+        if let Some(key) = &self.s.hook {
+            let (which, values, upper) = self.bounds(db).await?;
+            let sql = change(self.s, self.p, &which)?;
+            if let Some(keys) = hooked::change(db, key, sql, values).await? {
+                // The range's end is where the next one starts: no row below it is left.
+                return Ok(Changed {
+                    keys,
+                    newest: upper,
+                    last: upper.is_none(),
+                });
+            }
+        }
         let txn = crate::db::begin_write(db).await?;
         self.range(txn).await
     }
@@ -177,6 +191,16 @@ impl Batch<'_> {
     /// The oldest `batch` rows as a timestamp range, read and changed by ranged statements: the
     /// plan a plain DELETE uses.
     async fn range(&self, txn: DatabaseTransaction) -> Result<Changed, DbErr> {
+        let (which, values, upper) = self.bounds(&txn).await?;
+        read_then_change(txn, self.s, self.p, &which, values, upper.is_none()).await
+    }
+
+    /// The condition and values that take the oldest `batch` rows, and the range's end (`None`
+    /// when no more than `batch` rows are left: then the condition is the cutoff's).
+    async fn bounds(
+        &self,
+        conn: &impl ConnectionTrait,
+    ) -> Result<(String, Vec<Value>, Option<DateTime<Utc>>), DbErr> {
         let pick = |offset: u64| {
             format!(
                 "(SELECT {ts} FROM {} WHERE {} ORDER BY {ts} LIMIT 1 OFFSET {offset})",
@@ -190,7 +214,7 @@ impl Batch<'_> {
             pick(0),
             pick(self.p.batch)
         );
-        let row = txn
+        let row = conn
             .query_one_raw(self.s.stmt(bound, self.values.clone()))
             .await?;
         let mut values = self.values.clone();
@@ -218,7 +242,7 @@ impl Batch<'_> {
             );
             values[0] = self.s.bind(upper);
         }
-        read_then_change(txn, self.s, self.p, &which, values, upper.is_none()).await
+        Ok((which, values, upper))
     }
 
     /// MySQL has no RETURNING and cannot subquery the table it changes: lock, read, change.

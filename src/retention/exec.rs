@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr};
 use super::anonymize::hash_batch;
 use super::batch::{batch, Changed};
 use super::holds::Held;
+use super::hooked;
 use super::instant;
 use super::keys::KeyList;
 use super::pace;
@@ -20,7 +21,7 @@ use crate::policy::spec::{AnonymizeMethod, RetentionRule};
 use crate::secrets::InstallationKey;
 
 /// Rows per batch at most: fewer when a batch takes longer than `pace::TARGET`.
-pub const BATCH: u64 = 50_000;
+pub const BATCH: u64 = 150_000;
 
 pub struct Plan<'a> {
     pub rule: &'a RetentionRule,
@@ -165,7 +166,7 @@ async fn batches(
     tally: &mut Tally,
     mut progress: impl FnMut(u64),
 ) -> Result<Option<(u64, Option<DateTime<Utc>>)>, DbErr> {
-    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    let mut s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
     let hashing = p
         .rule
         .anonymize
@@ -173,6 +174,9 @@ async fn batches(
         .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
     if p.held.whole_rule {
         return Ok(None);
+    }
+    if !hashing && s.backend == DatabaseBackend::Sqlite {
+        s.hook = hooked::key_column(db, p.rule.table.get_ref(), p.rule.key.get_ref()).await?;
     }
     let sweep = match (hashing, s.backend) {
         (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,

@@ -24,6 +24,14 @@ impl KeyList {
         }
     }
 
+    /// An integer key, as `CAST(key AS TEXT)` would write it.
+    pub fn push_int(&mut self, k: i64) {
+        match &mut self.texts {
+            None => self.ints.push(k),
+            Some(t) => t.push(k.to_string()),
+        }
+    }
+
     pub fn append(&mut self, other: KeyList) {
         match other.texts {
             Some(t) => t.iter().for_each(|k| self.push(k)),

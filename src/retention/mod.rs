@@ -8,6 +8,7 @@ pub mod breach;
 mod exec;
 mod guard;
 pub mod holds;
+mod hooked;
 pub mod instant;
 mod keys;
 mod pace;

@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
 use super::anonymize::HASHED;
 use super::holds::Held;
+use super::hooked::KeyColumn;
 use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote};
 use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule, TimestampFormat};
 
@@ -17,6 +18,8 @@ pub(super) struct Sql {
     pub format: TimestampFormat,
     /// `AND (… IS NOT NULL OR …)` for anonymize: rows already anonymized are done.
     pub pending: String,
+    /// SQLite: where a preupdate hook reads the key, when a batch takes its keys that way.
+    pub hook: Option<KeyColumn>,
 }
 
 impl Sql {
@@ -50,6 +53,7 @@ impl Sql {
             ts: q(rule.timestamp.get_ref())?,
             format: rule.timestamp_format,
             pending,
+            hook: None,
         })
     }
 
