@@ -209,8 +209,11 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         reason: "bench".into(),
     };
     crate::app::apply_dir(&state.db, &state.keys, &dir.join("policies"), &author, now).await?;
-    // The raw DELETE ran on an open connection: so does the purge.
-    state.datasources.get("bench").await?;
+    // The raw DELETE ran on an open connection: so does the purge, on each of the three it
+    // uses at once (its counts; two block ranges in flight).
+    let pool = state.datasources.get("bench").await?;
+    let one = || pool.execute_unprepared("SELECT 1");
+    tokio::try_join!(one(), one(), one())?;
     let base_rss = peak_rss_reset();
     let t = Instant::now();
     let report = run_rule(&state, "bench-purge", RunOptions::manual(false), |_| {}).await?;

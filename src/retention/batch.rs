@@ -12,7 +12,7 @@ use super::instant;
 use super::keys::KeyList;
 use super::statements::Sql;
 use crate::datasource::sql::{joined_text, key_as_text, param, quote};
-use crate::policy::spec::{RetentionAction, TimestampFormat};
+use crate::policy::spec::RetentionAction;
 
 /// What one batch changed.
 pub(super) struct Changed {
@@ -76,14 +76,18 @@ pub(super) async fn read_then_change(
     values: Vec<Value>,
     last: bool,
 ) -> Result<Changed, DbErr> {
-    let joined = joined_text(s.backend, &key_as_text(s.backend, &s.key));
+    let joined = if s.int_key {
+        format!("COALESCE(array_agg({}::int8), '{{}}'::int8[])", s.key)
+    } else {
+        joined_text(s.backend, &key_as_text(s.backend, &s.key))
+    };
     let keys = format!(
         "SELECT {joined} AS ks, MAX({ts}) AS t, COUNT(*) AS n FROM {} WHERE {which}",
         s.table,
         ts = s.ts
     );
     let row = txn.query_one_raw(s.stmt(keys, values.clone())).await?;
-    let changed = aggregated(row, s.format, |_| last)?;
+    let changed = aggregated(row, s, |_| last)?;
     let done = txn
         .execute_raw(s.stmt(change(s, p, which)?, values))
         .await?;
@@ -280,9 +284,11 @@ impl Batch<'_> {
     }
 }
 
+/// The keys, newest timestamp and count of one aggregated row: the keys as one text (or, for
+/// `int_key`, one array of integers).
 fn aggregated(
     row: Option<sea_orm::QueryResult>,
-    format: TimestampFormat,
+    s: &Sql,
     last: impl FnOnce(usize) -> bool,
 ) -> Result<Changed, DbErr> {
     let Some(row) = row else {
@@ -292,23 +298,29 @@ fn aggregated(
             last: true,
         });
     };
-    let ks: String = row.try_get("", "ks")?;
     let n: i64 = row.try_get("", "n")?;
-    let keys: KeyList = if ks.is_empty() {
-        KeyList::default()
+    let keys: KeyList = if s.int_key {
+        let ints: Vec<i64> = row.try_get("", "ks")?;
+        let mut keys = KeyList::default();
+        ints.into_iter().for_each(|k| keys.push_int(k));
+        keys
     } else {
-        ks.split(SEP).collect()
+        let ks: String = row.try_get("", "ks")?;
+        match ks.is_empty() {
+            true => KeyList::default(),
+            false => ks.split(SEP).collect(),
+        }
     };
     if keys.len() as i64 != n {
         // Read before the change: the batch is rolled back, nothing is left half-recorded.
         return Err(DbErr::Custom(format!(
-            "a key contains the separator U+001F: {n} rows changed, {} keys read",
+            "a key is NULL or contains the separator U+001F: {n} rows matched, {} keys read",
             keys.len()
         )));
     }
     Ok(Changed {
         last: last(keys.len()),
-        newest: instant::read(&row, "t", format),
+        newest: instant::read(&row, "t", s.format),
         keys,
     })
 }

@@ -66,9 +66,25 @@ pub async fn check_schema(db: &DatabaseConnection, rule: &RetentionRule) -> Resu
 pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbErr> {
     let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
     // Each count is a scan of its own: they run at once, on connections of their own.
+    // PostgreSQL counts a table by reading all of it; where rows are deleted (none are merely
+    // pending), the rows not over age are counted instead, the other side of the same index.
+    let split = s.backend == DatabaseBackend::Postgres && s.pending.is_empty();
     let table = count(
         db,
-        s.stmt(format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
+        s.stmt(
+            match split {
+                true => format!(
+                    "SELECT (SELECT COUNT(*) FROM {t} WHERE {ts} >= $1) + (SELECT COUNT(*) FROM {t} WHERE {ts} IS NULL)",
+                    t = s.table,
+                    ts = s.ts
+                ),
+                false => format!("SELECT COUNT(*) FROM {}", s.table),
+            },
+            match split {
+                true => vec![s.bind(p.cutoff)],
+                false => vec![],
+            },
+        ),
     );
     let nothing_held = Held::default();
     let matched = over_age(db, &s, p.cutoff, &nothing_held);
@@ -79,6 +95,11 @@ pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbE
         }
     };
     let (table_rows, matched, outside_holds) = tokio::try_join!(table, matched, outside_holds)?;
+    let table_rows = if split {
+        table_rows + matched
+    } else {
+        table_rows
+    };
     // Separate statements: a row written between them must not make a count negative.
     let held = match (p.held.whole_rule, outside_holds) {
         (true, _) => matched,
@@ -174,6 +195,9 @@ async fn batches(
         .is_some_and(|a| a.get_ref().method == AnonymizeMethod::Hash);
     if p.held.whole_rule {
         return Ok(None);
+    }
+    if s.backend == DatabaseBackend::Postgres {
+        s.int_key = s.has_int_key(db, p.rule.key.get_ref()).await?;
     }
     if !hashing && s.backend == DatabaseBackend::Sqlite {
         s.hook = hooked::key_column(db, p.rule.table.get_ref(), p.rule.key.get_ref()).await?;

@@ -1,7 +1,5 @@
 //! The affected keys of a run and their digest: SHA-256 over the keys in key order.
 
-use std::fmt::Write;
-
 use sha2::{Digest, Sha256};
 
 /// Affected keys, kept as integers while every key is one (8 bytes each, not a String).
@@ -52,15 +50,17 @@ impl KeyList {
                 ints.sort_unstable();
                 // Lines go through one buffer: a million keys, no allocation each.
                 let mut h = Sha256::new();
-                let mut buf = String::with_capacity(1 << 16);
+                let mut buf = Vec::with_capacity(1 << 16);
+                let mut text = itoa::Buffer::new();
                 for i in ints {
-                    let _ = writeln!(buf, "{i}");
+                    buf.extend_from_slice(text.format(i).as_bytes());
+                    buf.push(b'\n');
                     if buf.len() > (1 << 16) - 32 {
-                        h.update(buf.as_bytes());
+                        h.update(&buf);
                         buf.clear();
                     }
                 }
-                h.update(buf.as_bytes());
+                h.update(&buf);
                 hex::encode(h.finalize())
             }
         }

@@ -20,6 +20,8 @@ pub(super) struct Sql {
     pub pending: String,
     /// SQLite: where a preupdate hook reads the key, when a batch takes its keys that way.
     pub hook: Option<KeyColumn>,
+    /// PostgreSQL: the key is an integer column, read as one binary array rather than text.
+    pub int_key: bool,
 }
 
 impl Sql {
@@ -54,6 +56,7 @@ impl Sql {
             format: rule.timestamp_format,
             pending,
             hook: None,
+            int_key: false,
         })
     }
 
@@ -93,6 +96,21 @@ impl Sql {
             ),
             values,
         )
+    }
+
+    /// PostgreSQL: whether the key column is `smallint`, `integer` or `bigint`.
+    pub async fn has_int_key(&self, db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr> {
+        // The table's name as its quoted identifier, read by regclass's own parser.
+        let sql = "SELECT format_type(atttypid, NULL) AS ty FROM pg_attribute \
+                   WHERE attrelid = CAST($1 AS regclass) AND attname = $2 AND NOT attisdropped";
+        let row = db
+            .query_one_raw(self.stmt(sql.into(), vec![self.table.clone().into(), key.into()]))
+            .await?;
+        let ty: Option<String> = row.map(|r| r.try_get("", "ty")).transpose()?;
+        Ok(matches!(
+            ty.as_deref(),
+            Some("smallint" | "integer" | "bigint")
+        ))
     }
 
     pub fn stmt(&self, sql: String, values: Vec<Value>) -> Statement {

@@ -5,11 +5,10 @@
 //! ranges: those visit the heap in timestamp order, which on a table whose rows are not stored
 //! in that order is a random read per row, made twice (read the keys, then change the rows).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use futures_util::{stream, StreamExt};
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
 use super::batch::{in_snapshot, read_then_change, snapshot, Changed};
@@ -89,6 +88,8 @@ pub(super) async fn blocks(
 /// Sweep the blocks in order, two ranges at a time, each of about as many rows as the last
 /// batch's time allows (`pace`), until every block is swept or as many rows as were counted
 /// over age (`affected`) are changed: on a table stored in time order, the rest holds none.
+/// No range is begun while those in flight could hold every row still to change: on such a
+/// table it would read blocks with nothing to delete.
 /// A range already begun is always finished and counted, even after another failed: dropped
 /// mid-commit, its rows could be gone without their keys in the digest.
 pub(super) async fn run(
@@ -100,43 +101,38 @@ pub(super) async fn run(
     tally: &mut Tally,
     progress: &mut impl FnMut(u64),
 ) -> Result<(), DbErr> {
-    let stop = AtomicBool::new(false);
-    let stop = &stop;
-    let size = AtomicU64::new(pace::first(p.batch));
-    let size = &size;
-    let blocks = &blocks;
-    // Each range is cut when its batch is about to start, at the size the last one allows.
+    let mut size = pace::first(p.batch);
     let mut from = 0;
-    let ranges = std::iter::from_fn(|| {
-        (from <= blocks.pages).then(|| {
-            let to = from + blocks.step(size.load(Ordering::Acquire));
-            let range = (from, to);
-            from = to;
-            range
-        })
-    });
-    let mut batches = stream::iter(ranges)
-        .map(|r| async move {
-            if stop.load(Ordering::Acquire) {
-                return None;
-            }
-            let started = Instant::now();
-            Some((started, range(db, s, p, r).await))
-        })
-        .buffered(IN_FLIGHT);
+    // Rows of the ranges in flight, at most: each was cut to hold about its batch's size.
+    let mut in_flight_rows = 0;
+    let mut in_flight = FuturesOrdered::new();
     let mut failed = None;
-    while let Some(next) = batches.next().await {
-        match next {
-            Some((started, Ok(b))) => {
-                let next = pace::next(size.load(Ordering::Acquire), started.elapsed(), p.batch);
-                size.store(next, Ordering::Release);
+    loop {
+        while failed.is_none()
+            && in_flight.len() < IN_FLIGHT
+            && from <= blocks.pages
+            && tally.changed() + in_flight_rows < affected
+        {
+            // Each range is cut when its batch is about to start, at the size the last allows.
+            let to = from + blocks.step(size);
+            let (r, rows) = ((from, to), size);
+            in_flight_rows += rows;
+            in_flight.push_back(async move {
+                let started = Instant::now();
+                (rows, started, range(db, s, p, r).await)
+            });
+            from = to;
+        }
+        let Some((rows, started, result)) = in_flight.next().await else {
+            break;
+        };
+        in_flight_rows -= rows;
+        match result {
+            Ok(b) => {
+                size = pace::next(size, started.elapsed(), p.batch);
                 tally.add(started, b, progress);
             }
-            Some((_, Err(e))) => failed = failed.or(Some(e)),
-            None => continue,
-        }
-        if failed.is_some() || tally.changed() >= affected {
-            stop.store(true, Ordering::Release);
+            Err(e) => failed = failed.or(Some(e)),
         }
     }
     failed.map_or(Ok(()), Err)

@@ -13,5 +13,6 @@ mod policies_check;
 mod register_api;
 mod register_apply;
 mod retention;
+mod retention_keys;
 mod reviews;
 mod scheduler;

@@ -558,8 +558,9 @@ async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_en
     );
     let step = (100 * pages / 2_000).max(1);
     let whole_sweep = (pages / step + 1) as u64;
+    // No range begins while those in flight could hold every row left: none past the end.
     assert!(
-        report.batches > 2 && report.batches <= whole_sweep / 2 + 2,
+        report.batches > 2 && report.batches <= whole_sweep / 2 + 1,
         "{} batches; a whole sweep is {whole_sweep}",
         report.batches
     );
