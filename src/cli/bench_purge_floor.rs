@@ -10,28 +10,38 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use crate::datasource::sql::{instant, joined_text, key_as_text, param};
 use crate::policy::spec::TimestampFormat;
 
-/// Read every expired key of `bench_c` (as one aggregated text, as gallra reads a batch's),
-/// then the raw DELETE.
+/// Read every expired key of `bench_c` (as gallra reads a batch's: on PostgreSQL one array of
+/// integers, elsewhere one aggregated text), then the raw DELETE.
 pub async fn read_then_delete(
     ds: &DatabaseConnection,
     cutoff: DateTime<Utc>,
 ) -> anyhow::Result<Duration> {
     let b = ds.get_database_backend();
-    let joined = joined_text(b, &key_as_text(b, "id"));
+    let pg = b == DatabaseBackend::Postgres;
+    let keys = match pg {
+        true => "COALESCE(array_agg(id), '{}'::int8[])".to_owned(),
+        false => joined_text(b, &key_as_text(b, "id")),
+    };
     let which = format!("registered_at < {}", param(b, 1));
     let value = || [instant(b, TimestampFormat::Sql, cutoff)];
     let t = Instant::now();
-    let read = format!("SELECT {joined} AS ks FROM bench_c WHERE {which}");
+    let read = format!("SELECT {keys} AS ks FROM bench_c WHERE {which}");
     let row = ds
         .query_one_raw(Statement::from_sql_and_values(b, read, value()))
         .await?;
-    let keys: String = row.map_or(Ok(String::new()), |r| r.try_get("", "ks"))?;
+    let read = match (pg, row) {
+        (_, None) => 0,
+        (true, Some(r)) => r.try_get::<Vec<i64>>("", "ks")?.len() as u64,
+        (false, Some(r)) => {
+            let keys: String = r.try_get("", "ks")?;
+            keys.split('\u{1f}').filter(|k| !k.is_empty()).count() as u64
+        }
+    };
     let sql = format!("DELETE FROM bench_c WHERE {which}");
     let deleted = ds
         .execute_raw(Statement::from_sql_and_values(b, sql, value()))
         .await?;
     let took = t.elapsed();
-    let read = keys.split('\u{1f}').filter(|k| !k.is_empty()).count() as u64;
     anyhow::ensure!(
         read == deleted.rows_affected(),
         "the floor read {read} keys but deleted {} rows",
