@@ -45,7 +45,7 @@ pub async fn scenario(
 }
 
 /// A manual run in batches of 7 rows, past any guard.
-fn batches_of_seven() -> RunOptions {
+pub(crate) fn batches_of_seven() -> RunOptions {
     RunOptions {
         batch: 7,
         approved_by: Some("test".into()),

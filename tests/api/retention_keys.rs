@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use gallra::policy::spec::TimestampFormat;
-use gallra::retention::{run_rule, Outcome, RunOptions};
+use gallra::retention::{run_rule, Outcome};
 use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
 
 use crate::datasources::{fourteen_days, kinds, Fixture};
 use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
+use crate::retention::batches_of_seven;
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
@@ -47,14 +48,14 @@ async fn text_keys_are_digested_as_text_and_rows_without_a_timestamp_count_in_th
         )
         .await;
         // Batches of 7, so the keys of many batches make up the digest.
-        let opts = RunOptions {
-            batch: 7,
-            approved_by: Some("test".into()),
-            ..RunOptions::manual(false)
-        };
-        let report = run_rule(&app.state, "meeting-participants", opts, |_| {})
-            .await
-            .unwrap();
+        let report = run_rule(
+            &app.state,
+            "meeting-participants",
+            batches_of_seven(),
+            |_| {},
+        )
+        .await
+        .unwrap();
         assert_eq!(report.outcome, Outcome::Succeeded, "{kind:?}: {report:?}");
         assert_eq!(
             (report.counts.table_rows, report.counts.affected),
