@@ -31,7 +31,8 @@ pub(super) async fn key_column(
     let sql =
         "SELECT (SELECT cid FROM pragma_table_xinfo(?1) WHERE name = ?2 COLLATE NOCASE) AS cid, \
          (SELECT COUNT(*) FROM pragma_table_xinfo(?1) WHERE hidden <> 0) AS hidden, \
-         (SELECT wr FROM pragma_table_list(?1) WHERE schema = 'main') AS wr";
+         (SELECT wr FROM pragma_table_list(?1) WHERE schema = 'main') AS wr, \
+         (SELECT name FROM pragma_table_list(?1) WHERE schema = 'main') AS name";
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
@@ -43,11 +44,11 @@ pub(super) async fn key_column(
     let cid: Option<i32> = row.try_get("", "cid")?;
     let hidden: i64 = row.try_get("", "hidden")?;
     let without_rowid: Option<i64> = row.try_get("", "wr")?;
-    Ok(match (cid, hidden, without_rowid) {
-        (Some(index), 0, Some(0)) => Some(KeyColumn {
-            table: table.to_owned(),
-            index,
-        }),
+    // The name as the schema spells it, which is how the hook names it: a rule may spell it
+    // in another case, as SQLite's names are case-insensitive.
+    let name: Option<String> = row.try_get("", "name")?;
+    Ok(match (cid, hidden, without_rowid, name) {
+        (Some(index), 0, Some(0), Some(table)) => Some(KeyColumn { table, index }),
         _ => None,
     })
 }
@@ -219,6 +220,26 @@ mod tests {
         // The pool is still usable afterwards.
         db.execute_unprepared("DELETE FROM t").await.unwrap();
         assert_eq!(left(&db).await, 0);
+    }
+
+    #[tokio::test]
+    async fn a_table_named_in_another_case_is_still_seen() {
+        let (_d, db) = table(
+            "CREATE TABLE t (k BIGINT PRIMARY KEY, ts TEXT)",
+            "(1, 'a'), (2, 'z')",
+        )
+        .await;
+        let key = key_column(&db, "T", "K").await.unwrap().expect("hookable");
+        let keys = change(
+            &db,
+            &key,
+            "DELETE FROM \"T\" WHERE ts < ?1".into(),
+            vec!["c".into()],
+        )
+        .await
+        .unwrap()
+        .expect("integer keys");
+        assert_eq!(keys.len(), 1);
     }
 
     #[tokio::test]
