@@ -3,7 +3,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement, Value};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+    Value,
+};
 
 const FIRST: &[&str] = &[
     "Astrid", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hugo", "Ingrid", "Jonas",
@@ -22,6 +25,14 @@ const LAST: &[&str] = &[
     "Jansson",
 ];
 
+/// A connection that does not log its statements: the fill's hundreds of INSERTs would bury
+/// what the demo prints.
+async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false);
+    Database::connect(opts).await
+}
+
 /// Digitalt möte's participant database: `per_day` registrations a day over `days` days.
 /// Returns the datasource URL.
 pub async fn meetings(
@@ -32,7 +43,7 @@ pub async fn meetings(
 ) -> anyhow::Result<String> {
     std::fs::create_dir_all(dir)?;
     let url = format!("sqlite://{}/meetings.db?mode=rwc", dir.display());
-    let db = Database::connect(&url).await?;
+    let db = connect(&url).await?;
     db.execute_unprepared(
         "CREATE TABLE IF NOT EXISTS participants (id INTEGER PRIMARY KEY, name TEXT NOT NULL, personnummer TEXT NOT NULL, \
          session_id TEXT NOT NULL, registered_at TEXT NOT NULL); \
@@ -105,7 +116,7 @@ pub async fn accounts(dir: &Path, t: AccountsTable<'_>) -> anyhow::Result<String
     } = t;
     std::fs::create_dir_all(dir)?;
     let url = format!("sqlite://{}/{file}?mode=rwc", dir.display());
-    let db = Database::connect(&url).await?;
+    let db = connect(&url).await?;
     db.execute_unprepared(&format!("CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, {role_col} TEXT, {activity_col} TEXT{extra})")).await?;
     for id in 1..=rows {
         let name = format!(
