@@ -69,23 +69,18 @@ pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbE
     // PostgreSQL counts a table by reading all of it; where rows are deleted (none are merely
     // pending), the rows not over age are counted instead, the other side of the same index.
     let split = s.backend == DatabaseBackend::Postgres && s.pending.is_empty();
-    let table = count(
-        db,
-        s.stmt(
-            match split {
-                true => format!(
-                    "SELECT (SELECT COUNT(*) FROM {t} WHERE {ts} >= $1) + (SELECT COUNT(*) FROM {t} WHERE {ts} IS NULL)",
-                    t = s.table,
-                    ts = s.ts
-                ),
-                false => format!("SELECT COUNT(*) FROM {}", s.table),
-            },
-            match split {
-                true => vec![s.bind(p.cutoff)],
-                false => vec![],
-            },
+    let (sql, values) = match split {
+        true => (
+            format!(
+                "SELECT (SELECT COUNT(*) FROM {t} WHERE {ts} >= $1) + (SELECT COUNT(*) FROM {t} WHERE {ts} IS NULL)",
+                t = s.table,
+                ts = s.ts
+            ),
+            vec![s.bind(p.cutoff)],
         ),
-    );
+        false => (format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
+    };
+    let table = count(db, s.stmt(sql, values));
     let nothing_held = Held::default();
     let matched = over_age(db, &s, p.cutoff, &nothing_held);
     let outside_holds = async {

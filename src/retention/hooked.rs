@@ -15,7 +15,6 @@ use crate::datasource::preupdate::{self, Old, OldRow};
 
 /// Where the hook reads a rule's key: the table (unquoted, as SQLite names it to the hook) and
 /// the key's position among its columns; and the connection a purge's batches share.
-#[derive(Clone)]
 pub(super) struct KeyColumn {
     table: String,
     index: i32,

@@ -67,6 +67,15 @@ async fn server_database(base_var: &str) -> String {
 }
 
 impl Fixture {
+    /// An app with `policies` applied and this fixture as the `meetings` datasource.
+    pub async fn meetings_app(&self, policies: &std::path::Path) -> crate::helpers::TestApp {
+        crate::helpers::TestApp::spawn_full(
+            Some(policies),
+            std::collections::HashMap::from([("meetings".to_string(), self.url.clone())]),
+        )
+        .await
+    }
+
     pub async fn participants(
         kind: Kind,
         format: TimestampFormat,

@@ -1,8 +1,6 @@
 //! Retention runs against SQLite, PostgreSQL and MariaDB datasources: only expired rows go,
 //! holds and guards are respected, the post-condition and the evidence prove it.
 
-use std::collections::HashMap;
-
 use gallra::auth::Role;
 use gallra::clock::Clock;
 use gallra::policy::spec::TimestampFormat;
@@ -36,11 +34,7 @@ pub async fn scenario(
         &format!("timestamp_format = \"{name}\""),
     );
     let ds = Fixture::participants(kind, format, rows).await;
-    let app = TestApp::spawn_full(
-        Some(policies.path()),
-        HashMap::from([("meetings".to_string(), ds.url.clone())]),
-    )
-    .await;
+    let app = ds.meetings_app(policies.path()).await;
     (app, ds, policies)
 }
 
@@ -586,11 +580,7 @@ async fn anonymizing(kind: Kind, action: &str) -> (tempfile::TempDir, Fixture) {
 async fn anonymize_sets_the_listed_columns_to_null_and_keeps_the_rows() {
     for kind in kinds() {
         let (policies, ds) = anonymizing(kind, "action = \"anonymize\"\nanonymize = { columns = [\"name\", \"personnummer\"], method = \"null\" }").await;
-        let app = TestApp::spawn_full(
-            Some(policies.path()),
-            HashMap::from([("meetings".to_string(), ds.url.clone())]),
-        )
-        .await;
+        let app = ds.meetings_app(policies.path()).await;
         let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
             .await
             .unwrap();
@@ -623,11 +613,7 @@ async fn anonymize_with_a_keyed_hash_keeps_equal_values_equal_and_is_done_once()
             .execute_unprepared("UPDATE participants SET name = 'Samma Namn' WHERE id IN (80, 90)")
             .await
             .unwrap();
-        let app = TestApp::spawn_full(
-            Some(policies.path()),
-            HashMap::from([("meetings".to_string(), ds.url.clone())]),
-        )
-        .await;
+        let app = ds.meetings_app(policies.path()).await;
         let opts = RunOptions {
             approved_by: Some("test".into()),
             ..RunOptions::manual(false)

@@ -1,15 +1,13 @@
 //! How a run reads the keys it digests, on every datasource kind: integer keys, text keys, and
 //! the rows a table count must include though they have no timestamp.
 
-use std::collections::HashMap;
-
 use gallra::policy::spec::TimestampFormat;
 use gallra::retention::{run_rule, Outcome};
 use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
 
 use crate::datasources::{fourteen_days, kinds, Fixture};
-use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
+use crate::helpers::{copy_policies, edit, seed_policies};
 use crate::retention::batches_of_seven;
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -42,11 +40,7 @@ async fn text_keys_are_digested_as_text_and_rows_without_a_timestamp_count_in_th
             )
             .await
             .unwrap();
-        let app = TestApp::spawn_full(
-            Some(policies.path()),
-            HashMap::from([("meetings".to_string(), ds.url.clone())]),
-        )
-        .await;
+        let app = ds.meetings_app(policies.path()).await;
         // Batches of 7, so the keys of many batches make up the digest.
         let report = run_rule(
             &app.state,
