@@ -6,7 +6,7 @@ use gallra::retention::{run_rule, Outcome};
 use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
 
-use crate::datasources::{fourteen_days, kinds, Fixture};
+use crate::datasources::{fourteen_days, kinds, Fixture, Kind};
 use crate::helpers::{copy_policies, edit, seed_policies};
 use crate::retention::batches_of_seven;
 
@@ -70,4 +70,43 @@ async fn text_keys_are_digested_as_text_and_rows_without_a_timestamp_count_in_th
             "{kind:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn on_sqlite_the_delete_itself_gives_keys_a_read_could_not_split() {
+    // A read gets a batch's keys joined by U+001F; a key holding that character cannot be told
+    // apart there. On SQLite the keys come from the DELETE itself, one by one.
+    let policies = tempfile::tempdir().unwrap();
+    copy_policies(&seed_policies(), policies.path());
+    edit(
+        policies.path(),
+        "digitalt-mote.toml",
+        "key = \"id\"",
+        "key = \"session_id\"",
+    );
+    let ds = Fixture::participants(Kind::Sqlite, TimestampFormat::Sql, &fourteen_days(now())).await;
+    ds.db
+        .execute_unprepared(
+            "UPDATE participants SET session_id = 'session-' || char(31) || '-80' WHERE id = 80",
+        )
+        .await
+        .unwrap();
+    let app = ds.meetings_app(policies.path()).await;
+    let report = run_rule(
+        &app.state,
+        "meeting-participants",
+        batches_of_seven(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let keys = (71..=140).map(|i| match i {
+        80 => "session-\u{1f}-80".to_string(),
+        _ => format!("session-{i}"),
+    });
+    assert_eq!(
+        report.keys_sha256.as_deref(),
+        Some(text_digest(keys.collect()).as_str())
+    );
 }
