@@ -164,12 +164,14 @@ async fn run_jobs_once(state: &AppState, admin_token: i32) -> anyhow::Result<()>
 
 fn print_run(r: &RunReport) {
     println!(
-        "  {}: {} — cutoff {}, {} of {} rows over age, {} deleted, {} held, evidence entry {}",
+        "  {}: {} — cutoff {}, {} rows over age{}, {} deleted, {} held, evidence entry {}",
         r.rule,
         r.outcome.as_str(),
         r.cutoff.format("%Y-%m-%d %H:%M UTC"),
         r.counts.matched,
-        r.counts.table_rows,
+        r.counts
+            .table_rows
+            .map_or(String::new(), |n| format!(" of {n}")),
         r.counts.affected,
         r.counts.held,
         r.evidence_index.map_or("-".into(), |i| i.to_string())

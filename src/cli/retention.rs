@@ -84,9 +84,11 @@ fn print_report(r: &RunReport, json: bool) -> anyhow::Result<()> {
     }
     println!("run {} of {}: {}", r.run_id, r.rule, r.outcome.as_str());
     println!(
-        "  cutoff {}; {} rows, {} over age, {} held, {} {}",
+        "  cutoff {}; {}{} over age, {} held, {} {}",
         r.cutoff.to_rfc3339(),
-        r.counts.table_rows,
+        r.counts
+            .table_rows
+            .map_or(String::new(), |n| format!("{n} rows, ")),
         r.counts.matched,
         r.counts.held,
         r.counts.affected,

@@ -88,6 +88,11 @@ pub(super) async fn read_then_change(
     );
     let row = txn.query_one_raw(s.stmt(keys, values.clone())).await?;
     let changed = aggregated(row, s, |_| last)?;
+    // In the same snapshot the change would find nothing either: no second read of the rows.
+    if changed.keys.is_empty() {
+        txn.commit().await?;
+        return Ok(changed);
+    }
     let done = txn
         .execute_raw(s.stmt(change(s, p, which)?, values))
         .await?;

@@ -54,7 +54,9 @@ async fn fill(state: &AppState, rule: &Rule, view: &mut BreachView) -> Result<()
         cutoff: view.cutoff,
         batch: BATCH,
     };
-    let counts = exec::counts(&ds, &plan).await.map_err(|e| e.to_string())?;
+    let counts = exec::over_age_counts(&ds, &plan)
+        .await
+        .map_err(|e| e.to_string())?;
     let (remaining, oldest) = exec::postcondition(&ds, &plan)
         .await
         .map_err(|e| e.to_string())?;

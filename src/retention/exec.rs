@@ -16,8 +16,8 @@ use super::pace;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use super::sweep;
-use crate::datasource::sql::quote;
-use crate::policy::spec::{AnonymizeMethod, RetentionRule};
+use crate::datasource::sql::{param, quote};
+use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule};
 use crate::secrets::InstallationKey;
 
 /// Rows per batch at most: fewer when a batch takes longer than `pace::TARGET`.
@@ -63,24 +63,17 @@ pub async fn check_schema(db: &DatabaseConnection, rule: &RetentionRule) -> Resu
         })
 }
 
+/// Every count of a run before it changes anything: the table's rows with those over age.
 pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbErr> {
+    let (mut counts, kept) = tokio::try_join!(over_age_counts(db, p), rows_kept(db, p))?;
+    counts.add_kept(p.rule, kept);
+    Ok(counts)
+}
+
+/// Rows over age, held and to be changed; not the table's.
+pub async fn over_age_counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbErr> {
     let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
     // Each count is a scan of its own: they run at once, on connections of their own.
-    // PostgreSQL counts a table by reading all of it; where rows are deleted (none are merely
-    // pending), the rows not over age are counted instead, the other side of the same index.
-    let split = s.backend == DatabaseBackend::Postgres && s.pending.is_empty();
-    let (sql, values) = match split {
-        true => (
-            format!(
-                "SELECT (SELECT COUNT(*) FROM {t} WHERE {ts} >= $1) + (SELECT COUNT(*) FROM {t} WHERE {ts} IS NULL)",
-                t = s.table,
-                ts = s.ts
-            ),
-            vec![s.bind(p.cutoff)],
-        ),
-        false => (format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
-    };
-    let table = count(db, s.stmt(sql, values));
     let nothing_held = Held::default();
     let matched = over_age(db, &s, p.cutoff, &nothing_held);
     let outside_holds = async {
@@ -89,12 +82,7 @@ pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbE
             false => over_age(db, &s, p.cutoff, p.held).await.map(Some),
         }
     };
-    let (table_rows, matched, outside_holds) = tokio::try_join!(table, matched, outside_holds)?;
-    let table_rows = if split {
-        table_rows + matched
-    } else {
-        table_rows
-    };
+    let (matched, outside_holds) = tokio::try_join!(matched, outside_holds)?;
     // Separate statements: a row written between them must not make a count negative.
     let held = match (p.held.whole_rule, outside_holds) {
         (true, _) => matched,
@@ -102,11 +90,43 @@ pub async fn counts(db: &DatabaseConnection, p: &Plan<'_>) -> Result<Counts, DbE
         (false, Some(outside)) => matched.saturating_sub(outside),
     };
     Ok(Counts {
-        table_rows,
+        table_rows: None,
         matched,
         held,
         affected: matched.saturating_sub(held),
     })
+}
+
+/// The rows a purge leaves in the table, which can be counted while it runs: where it
+/// deletes, the rows not over age (newer than the cutoff, or without a timestamp), whose index
+/// entries it does not kill; where it anonymizes, every row.
+pub async fn rows_kept(db: &DatabaseConnection, p: &Plan<'_>) -> Result<u64, DbErr> {
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    let (sql, values) = match p.rule.action {
+        RetentionAction::Delete => (
+            format!(
+                "SELECT (SELECT COUNT(*) FROM {t} WHERE {ts} >= {p1}) + (SELECT COUNT(*) FROM {t} WHERE {ts} IS NULL)",
+                t = s.table,
+                ts = s.ts,
+                p1 = param(s.backend, 1)
+            ),
+            vec![s.bind(p.cutoff)],
+        ),
+        RetentionAction::Anonymize => (format!("SELECT COUNT(*) FROM {}", s.table), vec![]),
+    };
+    count(db, s.stmt(sql, values)).await
+}
+
+/// Rows over age whose keys are held: none are changed, so a count after a purge is the count
+/// before it.
+pub async fn held_over_age(db: &DatabaseConnection, p: &Plan<'_>) -> Result<u64, DbErr> {
+    if p.held.keys.is_empty() {
+        return Ok(0);
+    }
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    let (held, values) = s.held(p.cutoff, p.held);
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {held}", s.table);
+    count(db, s.stmt(sql, values)).await
 }
 
 /// Rows over age outside holds, and the oldest timestamp left in the table.
@@ -152,14 +172,16 @@ pub(super) async fn over_age(
 ///
 /// A purge that fails part way still reports what its committed batches changed: a run's
 /// evidence must name the rows it did delete, not the rows it meant to.
+/// `counted` holds the run's counts where a decision needed them first; without them, a
+/// PostgreSQL purge chooses its way by the server's estimates.
 pub async fn purge(
     db: &DatabaseConnection,
     p: &Plan<'_>,
-    counts: &Counts,
+    counted: Option<&Counts>,
     progress: impl FnMut(u64),
 ) -> Result<Done, Failed> {
     let mut tally = Tally::default();
-    match batches(db, p, counts, &mut tally, progress).await {
+    match batches(db, p, counted, &mut tally, progress).await {
         Ok(postcondition) => Ok(tally.done(postcondition)),
         Err(error) => Err(Failed {
             done: tally.done(None),
@@ -178,7 +200,7 @@ pub struct Failed {
 async fn batches(
     db: &DatabaseConnection,
     p: &Plan<'_>,
-    counts: &Counts,
+    counted: Option<&Counts>,
     tally: &mut Tally,
     mut progress: impl FnMut(u64),
 ) -> Result<Option<(u64, Option<DateTime<Utc>>)>, DbErr> {
@@ -198,15 +220,25 @@ async fn batches(
         s.hook = hooked::key_column(db, p.rule.table.get_ref(), p.rule.key.get_ref()).await?;
     }
     let sweep = match (hashing, s.backend) {
-        (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counts).await?,
+        (false, DatabaseBackend::Postgres) => sweep::blocks(db, &s, p, counted).await?,
         _ => None,
     };
-    if let Some(blocks) = sweep {
-        sweep::run(db, &s, p, blocks, counts.affected, tally, &mut progress).await?;
+    if let Some((blocks, expected)) = sweep {
+        let mut stopped =
+            sweep::run(db, &s, p, &blocks, (0, expected), tally, &mut progress).await?;
         // A row the sweep missed (moved or written behind it) is looked for outside any write
         // transaction, by reading the table in order: an index would lead to every entry the
         // sweep left dead, each a visit to the heap.
-        let checked = sweep::postcondition(db, &s, p).await?;
+        let mut checked = sweep::postcondition(db, &s, p).await?;
+        // Stopped before the end with rows over age still found: the sweep went by an estimate
+        // and met a gap, or rows were written past where it stopped. The rest of the blocks go.
+        if checked.0 > 0 && stopped <= blocks.pages {
+            let rest = (stopped, sweep::Expect::All);
+            stopped = sweep::run(db, &s, p, &blocks, rest, tally, &mut progress).await?;
+            checked = sweep::postcondition(db, &s, p).await?;
+        }
+        tracing::debug!(rule = p.rule.id.get_ref(), stopped, "swept");
+        // Rows still over age were written behind the sweep: timestamp ranges find them.
         if checked.0 == 0 {
             return Ok(Some(checked));
         }

@@ -16,11 +16,14 @@ pub(super) fn guard(rule: &Rule, c: &Counts) -> Option<String> {
         }
     }
     if let Some(pct) = &rule.spec.max_percent {
-        if c.table_rows > 0 && c.affected * 100 > *pct.get_ref() as u64 * c.table_rows {
+        // A run counts the table whenever its rule has this guard; uncounted, it must wait.
+        let Some(table) = c.table_rows else {
+            return Some("the table's rows were not counted, for max_percent".into());
+        };
+        if table > 0 && c.affected * 100 > *pct.get_ref() as u64 * table {
             return Some(format!(
-                "would affect {} of {} rows, more than max_percent = {}%",
+                "would affect {} of {table} rows, more than max_percent = {}%",
                 c.affected,
-                c.table_rows,
                 pct.get_ref()
             ));
         }

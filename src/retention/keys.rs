@@ -42,6 +42,10 @@ impl KeyList {
         self.texts.as_ref().map_or(self.ints.len(), Vec::len)
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn digest(self) -> String {
         match self.texts {
             Some(t) => digest(t),

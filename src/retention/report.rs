@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::policy::spec::{RetentionAction, RetentionRule};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -32,14 +34,26 @@ impl Outcome {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Counts {
-    /// Rows in the table when the run started.
-    pub table_rows: u64,
+    /// Rows in the table when the run started: counted where a guard on the table's share
+    /// needs them, and for a dry run.
+    pub table_rows: Option<u64>,
     /// Rows older than the cutoff (for anonymize: not yet anonymized).
     pub matched: u64,
     /// Of those, rows under a legal hold.
     pub held: u64,
     /// Rows deleted or anonymized (for a dry run: that would be).
     pub affected: u64,
+}
+
+impl Counts {
+    /// The table's rows from the rows a purge leaves (`exec::rows_kept`): those, plus the rows
+    /// over age where it deletes them.
+    pub(super) fn add_kept(&mut self, rule: &RetentionRule, kept: u64) {
+        self.table_rows = Some(match rule.action {
+            RetentionAction::Delete => kept + self.matched,
+            RetentionAction::Anonymize => kept,
+        });
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

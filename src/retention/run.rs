@@ -195,9 +195,18 @@ async fn execute_into(
         cutoff: report.cutoff,
         batch: opts.batch,
     };
-    report.counts = exec::counts(&ds, &plan)
-        .await
-        .map_err(|e| format!("counting rows: {e}"))?;
+    // Counted first where something is decided by the counts (a guard), or they are the
+    // answer (a dry run), or nothing is to be changed (a hold on the whole rule). Otherwise a
+    // count before would be a read of every row over age that decides nothing: the rows over
+    // age are then those the run changed, those held and those its post-condition finds left.
+    let spec = &rule.spec;
+    let count_first =
+        opts.dry_run || held.whole_rule || spec.max_rows.is_some() || spec.max_percent.is_some();
+    if count_first {
+        report.counts = exec::counts(&ds, &plan)
+            .await
+            .map_err(|e| format!("counting rows: {e}"))?;
+    }
     if opts.dry_run {
         report.outcome = Outcome::DryRun;
         return Ok(());
@@ -209,7 +218,8 @@ async fn execute_into(
             return Ok(());
         }
     }
-    let done = match exec::purge(&ds, &plan, &report.counts, progress).await {
+    let counted = count_first.then_some(&report.counts);
+    let done = match exec::purge(&ds, &plan, counted, progress).await {
         Ok(done) => done,
         Err(exec::Failed { done, error }) => {
             record(report, &done);
@@ -226,6 +236,12 @@ async fn execute_into(
             .await
             .map_err(|e| format!("checking the post-condition: {e}"))?,
     };
+    if !count_first {
+        report.counts.held = exec::held_over_age(&ds, &plan)
+            .await
+            .map_err(|e| format!("counting held rows: {e}"))?;
+        report.counts.matched = report.counts.affected + report.counts.held + remaining;
+    }
     report.remaining_over_age = Some(remaining);
     report.oldest_remaining = oldest;
     report.outcome = if remaining == 0 {

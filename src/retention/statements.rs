@@ -69,11 +69,16 @@ impl Sql {
         if held.keys.is_empty() {
             return (String::new(), Vec::new());
         }
+        self.key_in(" NOT", held, first)
+    }
+
+    /// ` AND key{not} IN (…)` with parameters from `first`, and its values.
+    fn key_in(&self, not: &str, held: &Held, first: usize) -> (String, Vec<Value>) {
         let params: Vec<String> = (0..held.keys.len())
             .map(|i| param(self.backend, first + i))
             .collect();
         let clause = format!(
-            " AND {} NOT IN ({})",
+            " AND {}{not} IN ({})",
             key_as_text(self.backend, &self.key),
             params.join(", ")
         );
@@ -85,17 +90,23 @@ impl Sql {
 
     /// `ts < cutoff` (parameter 1), still pending, outside `held`: the rows a run is for.
     pub fn over_age(&self, cutoff: DateTime<Utc>, held: &Held) -> (String, Vec<Value>) {
-        let (clause, mut values) = self.not_held(held, 2);
+        self.aged(cutoff, self.not_held(held, 2))
+    }
+
+    /// `ts < cutoff` (parameter 1), still pending, with a key `held` lists (some must).
+    pub fn held(&self, cutoff: DateTime<Utc>, held: &Held) -> (String, Vec<Value>) {
+        self.aged(cutoff, self.key_in("", held, 2))
+    }
+
+    /// `ts < cutoff` (parameter 1), still pending, and `clause` on the keys.
+    fn aged(
+        &self,
+        cutoff: DateTime<Utc>,
+        (clause, mut values): (String, Vec<Value>),
+    ) -> (String, Vec<Value>) {
         values.insert(0, self.bind(cutoff));
-        (
-            format!(
-                "{} < {}{}{clause}",
-                self.ts,
-                param(self.backend, 1),
-                self.pending
-            ),
-            values,
-        )
+        let (ts, p1, pending) = (&self.ts, param(self.backend, 1), &self.pending);
+        (format!("{ts} < {p1}{pending}{clause}"), values)
     }
 
     /// PostgreSQL: whether the key column is `smallint`, `integer` or `bigint`.

@@ -16,7 +16,7 @@ use super::exec::{Plan, Tally};
 use super::instant;
 use super::pace;
 use super::report::Counts;
-use super::statements::{count, Sql};
+use super::statements::Sql;
 use crate::datasource::sql::param;
 
 /// Block ranges in flight at once, each on its own connection: while one waits for its
@@ -29,7 +29,7 @@ const SWEEP_FROM_PERCENT: u64 = 10;
 
 /// A table's blocks to sweep, and how many rows a block holds on average.
 pub(super) struct Blocks {
-    pages: u64,
+    pub pages: u64,
     rows: u64,
 }
 
@@ -40,78 +40,132 @@ impl Blocks {
     }
 }
 
-/// The blocks to sweep, or `None` where timestamp ranges are the better way.
+/// The blocks to sweep and the rows over age expected in them, or `None` where timestamp
+/// ranges are the better way. The counts are the run's where it made them first; otherwise
+/// PostgreSQL's own estimates stand in, as its planner makes them (the rows matching, from the
+/// statistics of the last analyze; the rows per block, times the blocks now): they only choose
+/// the way, the size of the ranges and where the sweep may stop, and the post-condition finds
+/// any row an estimate left.
 pub(super) async fn blocks(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
-    counts: &Counts,
-) -> Result<Option<Blocks>, DbErr> {
-    if counts.table_rows == 0 || counts.affected * 100 < counts.table_rows * SWEEP_FROM_PERCENT {
+    counted: Option<&Counts>,
+) -> Result<Option<(Blocks, Expect)>, DbErr> {
+    // The table's name as its quoted identifier, read by regclass's own parser.
+    let sql = format!(
+        "SELECT current_setting('server_version_num')::bigint AS version, \
+         pg_relation_size(c.oid) / current_setting('block_size')::bigint AS pages, \
+         c.reltuples::float8 AS tuples, c.relpages::bigint AS analyzed_pages \
+         FROM pg_class c WHERE c.oid = CAST({} AS regclass)",
+        param(s.backend, 1)
+    );
+    let Some(row) = db
+        .query_one_raw(s.stmt(sql, vec![s.table.clone().into()]))
+        .await?
+    else {
         return Ok(None);
-    }
-    let version = count(
-        db,
-        s.stmt(
-            "SELECT current_setting('server_version_num')::bigint".into(),
-            vec![],
-        ),
-    )
-    .await?;
+    };
+    let version: i64 = row.try_get("", "version")?;
+    let pages = row.try_get::<i64>("", "pages")?.max(0) as u64;
+    let tuples: f64 = row.try_get("", "tuples")?;
+    let analyzed_pages: i64 = row.try_get("", "analyzed_pages")?;
     if version < 140_000 {
         return Ok(None);
     }
-    // The table's name as its quoted identifier, read by regclass's own parser.
-    let pages = count(
-        db,
-        s.stmt(
-            format!(
-                "SELECT pg_relation_size(CAST({} AS regclass)) / current_setting('block_size')::bigint",
-                param(s.backend, 1)
-            ),
-            vec![s.table.clone().into()],
-        ),
-    )
-    .await?;
+    let (rows, expected) = match counted {
+        Some(c) => (c.table_rows.unwrap_or(0), c.affected),
+        // Never analyzed (-1), or analyzed empty: no statistics to go by.
+        None if tuples <= 0.0 || analyzed_pages <= 0 => return Ok(None),
+        None => {
+            let rows = (tuples / analyzed_pages as f64 * pages as f64) as u64;
+            let expected = estimate(db, s, p).await?;
+            (rows.max(expected), expected)
+        }
+    };
+    if rows == 0 || expected * 100 < rows * SWEEP_FROM_PERCENT {
+        return Ok(None);
+    }
     // About `batch` rows per range, of which at most all are changed: every transaction stays
     // as short as a timestamp-range batch. A range is at least a block: batches smaller than a
     // block's rows go by timestamp.
-    if p.batch * pages / counts.table_rows == 0 {
+    if p.batch * pages / rows == 0 {
         return Ok(None);
     }
-    Ok(Some(Blocks {
-        pages,
-        rows: counts.table_rows,
-    }))
+    let expect = match counted {
+        Some(_) => Expect::Counted(expected),
+        None => Expect::Estimated,
+    };
+    Ok(Some((Blocks { pages, rows }, expect)))
 }
 
-/// Sweep the blocks in order, two ranges at a time, each of about as many rows as the last
-/// batch's time allows (`pace`), until every block is swept or as many rows as were counted
-/// over age (`affected`) are changed: on a table stored in time order, the rest holds none.
-/// No range is begun while those in flight could hold every row still to change: on such a
-/// table it would read blocks with nothing to delete.
+/// The rows over age a sweep expects to change.
+#[derive(Clone, Copy)]
+pub(super) enum Expect {
+    /// As counted: no range is begun once those in flight could hold every row still to change.
+    Counted(u64),
+    /// As estimated, which can be off either way: once rows were changed, ranges are begun
+    /// until one finds no row over age, where on a table stored in time order the rows over
+    /// age have ended. Rows over age past such a gap are for the post-condition to find.
+    Estimated,
+    /// Every block to the end.
+    All,
+}
+
+/// PostgreSQL's estimate of the rows over age outside holds: its plan's, from its statistics.
+async fn estimate(db: &DatabaseConnection, s: &Sql, p: &Plan<'_>) -> Result<u64, DbErr> {
+    let (over_age, values) = s.over_age(p.cutoff, p.held);
+    let sql = format!(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM {} WHERE {over_age}",
+        s.table
+    );
+    let plan: Option<serde_json::Value> = db
+        .query_one_raw(s.stmt(sql, values))
+        .await?
+        .map(|r| r.try_get_by_index(0))
+        .transpose()?;
+    let rows = plan
+        .as_ref()
+        .and_then(|v| v.get(0)?.get("Plan")?.get("Plan Rows")?.as_f64())
+        .ok_or_else(|| DbErr::Custom("PostgreSQL's plan gave no row estimate".into()))?;
+    Ok(rows.max(0.0) as u64)
+}
+
+/// Sweep the blocks in order from block `from` on, two ranges at a time, each of about as many
+/// rows as the last batch's time allows (`pace`), until every block is swept or the rows over
+/// age are done as `expect` tells: on a table stored in time order, the rest holds none.
+/// Returns the first block not swept. With a count, no range is begun while those in flight
+/// could hold every row still to change: on such a table it would read blocks with nothing to
+/// delete.
 /// A range already begun is always finished and counted, even after another failed: dropped
 /// mid-commit, its rows could be gone without their keys in the digest.
 pub(super) async fn run(
     db: &DatabaseConnection,
     s: &Sql,
     p: &Plan<'_>,
-    blocks: Blocks,
-    affected: u64,
+    blocks: &Blocks,
+    (mut from, expect): (u64, Expect),
     tally: &mut Tally,
     progress: &mut impl FnMut(u64),
-) -> Result<(), DbErr> {
+) -> Result<u64, DbErr> {
     let mut size = pace::first(p.batch);
-    let mut from = 0;
     // Rows of the ranges in flight, at most: each was cut to hold about its batch's size.
     let mut in_flight_rows = 0;
     let mut in_flight = FuturesOrdered::new();
     let mut failed = None;
+    let (expected, until_empty) = match expect {
+        Expect::Counted(n) => (n, false),
+        Expect::Estimated => (u64::MAX, true),
+        Expect::All => (u64::MAX, false),
+    };
+    // Rows the last range to finish changed.
+    let mut last = None;
     loop {
         while failed.is_none()
             && in_flight.len() < IN_FLIGHT
             && from <= blocks.pages
-            && tally.changed() + in_flight_rows < affected
+            && tally.changed() + in_flight_rows < expected
+            && !(until_empty && last == Some(0) && tally.changed() > 0)
         {
             // Each range is cut when its batch is about to start, at the size the last allows.
             let to = from + blocks.step(size);
@@ -130,12 +184,13 @@ pub(super) async fn run(
         match result {
             Ok(b) => {
                 size = pace::next(size, started.elapsed(), p.batch);
+                last = Some(b.keys.len());
                 tally.add(started, b, progress);
             }
             Err(e) => failed = failed.or(Some(e)),
         }
     }
-    failed.map_or(Ok(()), Err)
+    failed.map_or(Ok(from), Err)
 }
 
 /// Read the keys of the rows over age in blocks `[from, to)`, then change them, under one

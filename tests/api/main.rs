@@ -14,5 +14,6 @@ mod register_api;
 mod register_apply;
 mod retention;
 mod retention_keys;
+mod retention_unguarded;
 mod reviews;
 mod scheduler;

@@ -84,7 +84,7 @@ async fn purge_removes_only_expired_rows_proves_it_and_logs_evidence() {
                     report.counts.matched,
                     report.counts.affected
                 ),
-                (140, 70, 70),
+                (Some(140), 70, 70),
                 "{kind:?} {format:?}"
             );
             assert_eq!(
