@@ -34,6 +34,10 @@ pub struct PurgeBench {
     /// `BIGINT PRIMARY KEY` (as on PostgreSQL), a unique index beside the rowid.
     #[arg(long)]
     pub sqlite_rowid_key: bool,
+    /// Give the rule guards it stays within (`max_rows`, `max_percent = 100`): a guarded run
+    /// counts the table and the rows over age before it changes any, as the seed rules do.
+    #[arg(long)]
+    pub guarded: bool,
     /// Rounds, each on freshly filled tables; the median ratio is the result (one round on a
     /// shared machine can be off by half).
     #[arg(long, default_value_t = 3)]
@@ -155,7 +159,14 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         dir.join("policies/datasources.toml"),
         "[[datasources]]\nid = \"bench\"\nkind = \"sqlite\"\n",
     )?;
-    std::fs::write(dir.join("policies/bench.toml"), SERVICE)?;
+    let guards = match args.guarded {
+        true => "max_rows = 1000000000\nmax_percent = 100\n",
+        false => "",
+    };
+    std::fs::write(
+        dir.join("policies/bench.toml"),
+        format!("{SERVICE}{guards}"),
+    )?;
     let url = args
         .datasource_url
         .clone()
