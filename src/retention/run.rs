@@ -223,6 +223,13 @@ async fn execute_into(
         Ok(done) => done,
         Err(exec::Failed { done, error }) => {
             record(report, &done);
+            if !count_first {
+                // The rows over age are those changed and those still over age, where the
+                // datasource still answers; otherwise at least those changed.
+                let left = exec::over_age_counts(&ds, &plan).await.ok();
+                report.counts.held = left.as_ref().map_or(0, |c| c.held);
+                report.counts.matched = done.affected + left.map_or(0, |c| c.matched);
+            }
             return Err(format!(
                 "purging: {error} (after {} rows changed in {} batches, which stay changed)",
                 done.affected, done.batches

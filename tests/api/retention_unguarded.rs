@@ -183,3 +183,44 @@ async fn rows_over_age_past_a_gap_an_unguarded_sweep_stopped_at_are_found_and_de
         Some(digest_of((1..=1_000).chain(2_001..=3_000)).as_str())
     );
 }
+
+#[tokio::test]
+async fn an_unguarded_purge_failing_part_way_counts_as_matched_what_it_changed_and_what_is_left() {
+    for kind in kinds() {
+        let (app, ds, _p) = unguarded(kind, &fourteen_days(now())).await;
+        // Row 130 is referenced: the second batch of 7 fails, the first stays deleted.
+        ds.db
+            .execute_unprepared(
+                "CREATE TABLE attendance (participant_id BIGINT, \
+                 FOREIGN KEY (participant_id) REFERENCES participants (id))",
+            )
+            .await
+            .unwrap();
+        ds.db
+            .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
+            .await
+            .unwrap();
+        let opts = RunOptions {
+            batch: 7,
+            ..RunOptions::manual(false)
+        };
+        let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Failed, "{kind:?}: {report:?}");
+        assert_eq!(
+            (report.counts.matched, report.counts.affected),
+            (70, 7),
+            "{kind:?}: 7 deleted of 70 over age"
+        );
+        let index = report.evidence_index.expect("evidence entry");
+        let entry = gallra::evidence::entry(&app.db, index)
+            .await
+            .unwrap()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+        assert_eq!(
+            (&v["matched"], &v["affected"]),
+            (&json!(70), &json!(7)),
+            "{kind:?}: {entry}"
+        );
+    }
+}
