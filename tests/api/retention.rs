@@ -48,14 +48,14 @@ pub(crate) fn batches_of_seven() -> RunOptions {
 }
 
 /// A run's digest of these keys: SHA-256 over each key and a newline, in key order.
-fn digest_of(keys: impl IntoIterator<Item = i64>) -> String {
+pub(crate) fn digest_of(keys: impl IntoIterator<Item = i64>) -> String {
     let mut keys: Vec<i64> = keys.into_iter().collect();
     keys.sort();
     let text: String = keys.iter().map(|k| format!("{k}\n")).collect();
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
 }
 
@@ -420,17 +420,7 @@ async fn a_purge_failing_part_way_records_what_its_committed_batches_deleted() {
     for kind in kinds() {
         let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
         // Row 130 is referenced: the batch holding it (the second of 7: ids 133..=127) fails.
-        ds.db
-            .execute_unprepared(
-                "CREATE TABLE attendance (participant_id BIGINT, \
-                 FOREIGN KEY (participant_id) REFERENCES participants (id))",
-            )
-            .await
-            .unwrap();
-        ds.db
-            .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
-            .await
-            .unwrap();
+        reference_row_130(&ds).await;
         let report = run_rule(&app.state, RULE, batches_of_seven(), |_| {})
             .await
             .unwrap();
@@ -526,17 +516,7 @@ async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_en
         })
         .collect();
     let (app, ds, _p) = scenario(Kind::Postgres, TimestampFormat::Sql, &rows).await;
-    let pages: i64 = ds
-        .db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DatabaseBackend::Postgres,
-            "SELECT pg_relation_size('participants') / current_setting('block_size')::bigint AS n",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap();
+    let pages = pages(&ds).await;
     // Ranges of about 100 rows: many of them, swept two at a time.
     let opts = RunOptions {
         batch: 100,
@@ -558,6 +538,35 @@ async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_en
         "{} batches; a whole sweep is {whole_sweep}",
         report.batches
     );
+}
+
+/// A row of another table references participant 130: deleting it fails.
+pub(crate) async fn reference_row_130(ds: &Fixture) {
+    ds.db
+        .execute_unprepared(
+            "CREATE TABLE attendance (participant_id BIGINT, \
+             FOREIGN KEY (participant_id) REFERENCES participants (id))",
+        )
+        .await
+        .unwrap();
+    ds.db
+        .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
+        .await
+        .unwrap();
+}
+
+/// The PostgreSQL participants table's blocks.
+pub(crate) async fn pages(ds: &Fixture) -> i64 {
+    ds.db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_relation_size('participants') / current_setting('block_size')::bigint AS n",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap()
 }
 
 /// The seed policies with the purge rule turned into `action` (anonymize), and its datasource.

@@ -7,23 +7,12 @@ use gallra::policy::spec::TimestampFormat;
 use gallra::retention::{run_rule, Outcome, RunOptions};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::datasources::{fourteen_days, kinds, Fixture, Kind};
 use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
+use crate::retention::{digest_of, now, pages, reference_row_130};
 
 const RULE: &str = "meeting-participants";
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 9, 0, 0).unwrap()
-}
-
-fn digest_of(keys: impl IntoIterator<Item = i64>) -> String {
-    let mut keys: Vec<i64> = keys.into_iter().collect();
-    keys.sort();
-    let text: String = keys.iter().map(|k| format!("{k}\n")).collect();
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
 
 /// The seed register with the Digitalt möte rule's guards taken out, on these rows.
 async fn unguarded(
@@ -46,19 +35,6 @@ async fn analyze(ds: &Fixture) {
         .execute_unprepared("ANALYZE participants")
         .await
         .unwrap();
-}
-
-async fn pages(ds: &Fixture) -> i64 {
-    ds.db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DatabaseBackend::Postgres,
-            "SELECT pg_relation_size('participants') / current_setting('block_size')::bigint AS n",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap()
 }
 
 #[tokio::test]
@@ -189,17 +165,7 @@ async fn an_unguarded_purge_failing_part_way_counts_as_matched_what_it_changed_a
     for kind in kinds() {
         let (app, ds, _p) = unguarded(kind, &fourteen_days(now())).await;
         // Row 130 is referenced: the second batch of 7 fails, the first stays deleted.
-        ds.db
-            .execute_unprepared(
-                "CREATE TABLE attendance (participant_id BIGINT, \
-                 FOREIGN KEY (participant_id) REFERENCES participants (id))",
-            )
-            .await
-            .unwrap();
-        ds.db
-            .execute_unprepared("INSERT INTO attendance (participant_id) VALUES (130)")
-            .await
-            .unwrap();
+        reference_row_130(&ds).await;
         let opts = RunOptions {
             batch: 7,
             ..RunOptions::manual(false)
