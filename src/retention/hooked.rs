@@ -3,7 +3,9 @@
 //! need no read of their own: on SQLite that read is a table lookup per row, a fifth to a third
 //! of the DELETE's time.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 
 use tokio::sync::Mutex;
 
@@ -18,11 +20,12 @@ use crate::datasource::preupdate::{self, Old, OldRow};
 pub(super) struct KeyColumn {
     table: String,
     index: i32,
-    /// One connection of its own for every batch of a purge, closed when the purge ends. Taken
-    /// from the pool for each batch, the batches ran on the pool's connections in turn, and
-    /// every fourth or so took 1.6 times as long (interleaved rows, 75,000 a batch). Outside
-    /// the pool, a purge never waits for the pool while holding one of its connections.
-    conn: Arc<Mutex<Option<SqliteConnection>>>,
+    /// One connection of its own for every batch of a purge, kept for the next purge of the
+    /// same database file (`writer`). Taken from the pool for each batch, the batches ran on
+    /// the pool's connections in turn, and every fourth or so took 1.6 times as long
+    /// (interleaved rows, 75,000 a batch). Outside the pool, a purge never waits for the pool
+    /// while holding one of its connections.
+    conn: Writer,
 }
 
 /// The key's column for the hook, or `None` where the hook cannot be trusted to see it as a
@@ -56,10 +59,31 @@ pub(super) async fn key_column(
         (Some(index), 0, Some(0), Some(table)) => Some(KeyColumn {
             table,
             index,
-            conn: Arc::default(),
+            conn: writer(db),
         }),
         _ => None,
     })
+}
+
+/// A purge connection, while no statement runs on it.
+type Writer = Arc<Mutex<Option<SqliteConnection>>>;
+
+/// The purge connections of this process, one per database file, kept open from one purge to
+/// the next: closing one right after a purge held up the next read of the database for about
+/// 50 ms (after a million rows deleted), and opening one costs little but is not needed.
+static WRITERS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Writer>>> =
+    LazyLock::new(Default::default);
+
+/// The purge connection of `db`'s file; a connection of the purge's own for an in-memory
+/// database, which is not shared by file.
+fn writer(db: &DatabaseConnection) -> Writer {
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+        return Arc::default();
+    }
+    let mut writers = WRITERS.lock().unwrap_or_else(|e| e.into_inner());
+    writers.entry(file.to_path_buf()).or_default().clone()
 }
 
 /// What the hook collects during one statement.
@@ -195,6 +219,31 @@ mod tests {
     }
 
     const DELETE: &str = "DELETE FROM t WHERE ts < ?1";
+
+    #[tokio::test]
+    async fn the_next_purge_of_a_database_file_takes_the_connection_the_last_one_kept() {
+        let (_d, db) = table(
+            "CREATE TABLE t (k BIGINT PRIMARY KEY, ts TEXT)",
+            "(1, 'a'), (2, 'b'), (3, 'z')",
+        )
+        .await;
+        let first = key_column(&db, "t", "k").await.unwrap().expect("hookable");
+        change(&db, &first, DELETE.into(), vec!["b".into()])
+            .await
+            .unwrap();
+        drop(first);
+        let next = key_column(&db, "t", "k").await.unwrap().expect("hookable");
+        assert!(
+            next.conn.lock().await.is_some(),
+            "the connection the first purge opened is still open, for the next"
+        );
+        let keys = change(&db, &next, DELETE.into(), vec!["c".into()])
+            .await
+            .unwrap()
+            .expect("integer keys");
+        assert_eq!(keys.len(), 1);
+        assert_eq!(left(&db).await, 1);
+    }
 
     #[tokio::test]
     async fn the_delete_itself_gives_the_keys_it_deleted() {
