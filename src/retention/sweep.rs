@@ -73,14 +73,18 @@ pub(super) async fn blocks(
     if version < 140_000 {
         return Ok(None);
     }
-    let (rows, expected) = match counted {
-        Some(c) => (c.table_rows.unwrap_or(0), c.affected),
+    let (rows, expected, expect) = match counted {
+        Some(c) => (
+            c.table_rows.unwrap_or(0),
+            c.affected,
+            Expect::Counted(c.affected),
+        ),
         // Never analyzed (-1), or analyzed empty: no statistics to go by.
         None if tuples <= 0.0 || analyzed_pages <= 0 => return Ok(None),
         None => {
             let rows = (tuples / analyzed_pages as f64 * pages as f64) as u64;
             let expected = estimate(db, s, p).await?;
-            (rows.max(expected), expected)
+            (rows.max(expected), expected, Expect::Estimated)
         }
     };
     if rows == 0 || expected * 100 < rows * SWEEP_FROM_PERCENT {
@@ -92,10 +96,6 @@ pub(super) async fn blocks(
     if p.batch * pages / rows == 0 {
         return Ok(None);
     }
-    let expect = match counted {
-        Some(_) => Expect::Counted(expected),
-        None => Expect::Estimated,
-    };
     Ok(Some((Blocks { pages, rows }, expect)))
 }
 

@@ -219,15 +219,7 @@ async fn evidence_kinds(app: &TestApp) -> Vec<String> {
 async fn legal_holds_keep_their_rows_and_are_counted_as_held() {
     for kind in kinds() {
         let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
-        let dpo = app.token(Role::Dpo).await;
-        let r = app
-            .post_json(
-                &format!("/api/v1/retention/rules/{RULE}/holds"),
-                &dpo,
-                json!({"keys": ["71", "140"], "reason": "Tillsynsärende"}),
-            )
-            .await;
-        assert_eq!(r.status(), 201);
+        let dpo = hold_71_and_140(&app).await;
         let report = run_rule(&app.state, RULE, RunOptions::manual(false), |_| {})
             .await
             .unwrap();
@@ -538,6 +530,20 @@ async fn a_postgresql_sweep_of_many_block_ranges_stops_where_the_expired_rows_en
         "{} batches; a whole sweep is {whole_sweep}",
         report.batches
     );
+}
+
+/// A DPO's hold on the rule's rows 71 and 140, both over age; the DPO's token.
+pub(crate) async fn hold_71_and_140(app: &TestApp) -> String {
+    let dpo = app.token(Role::Dpo).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/retention/rules/{RULE}/holds"),
+            &dpo,
+            json!({"keys": ["71", "140"], "reason": "Tillsynsärende"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    dpo
 }
 
 /// A row of another table references participant 130: deleting it fails.
