@@ -2,7 +2,8 @@
 //! raw `DELETE … WHERE ts < cutoff` on an identical copy, in the same run; prints the ratio,
 //! the longest batch transaction and the peak memory of the purge. Two more copies measure the
 //! floor under any purge that must name the keys it deleted: read them all, then the raw DELETE;
-//! or the raw DELETE returning them.
+//! or the raw DELETE returning them. The post-condition's check, made right after the raw
+//! DELETE, measures the floor under any purge that checks its result.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -92,6 +93,11 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
             "  floor: every expired key read in one statement, then the raw DELETE, in {:.2?}; the raw DELETE returning every key, in {:.2?}; the faster = {:.2}× the raw DELETE; gallra's purge = {:.2}× it",
             r.floor.0, r.floor.1, r.floor_ratio(), r.ours.as_secs_f64() / r.floor().as_secs_f64()
         );
+        println!(
+            "  the check gallra makes after a purge (rows over age, the oldest timestamp), made right after the raw DELETE: {:.2?}; the raw DELETE and it = {:.2}× the raw DELETE alone",
+            r.check,
+            r.checked_ratio()
+        );
         ratios.push(r);
     }
     ratios.sort_by(|a, b| a.ratio().total_cmp(&b.ratio()));
@@ -111,6 +117,14 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         floors[0],
         floors[floors.len() - 1]
     );
+    let mut checked: Vec<f64> = ratios.iter().map(Round::checked_ratio).collect();
+    checked.sort_by(f64::total_cmp);
+    println!(
+        "median of the raw DELETE and the check after it / raw DELETE: {:.2}×; range {:.2}–{:.2}× — a purge that checks its result does at least this much",
+        checked[checked.len() / 2],
+        checked[0],
+        checked[checked.len() - 1]
+    );
     println!(
         "longest transaction: {} ms (goal ≤ 250 ms); peak memory added: {:.1} MB (goal ≤ 64 MB)",
         ratios.iter().map(|r| r.longest_ms).max().unwrap_or(0),
@@ -123,6 +137,8 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
 struct Round {
     raw_rows: u64,
     raw: std::time::Duration,
+    /// The check a purge makes after its last batch, made right after the raw DELETE.
+    check: std::time::Duration,
     /// Reading every expired key then the raw DELETE (third copy); the raw DELETE returning
     /// every key (fourth copy).
     floor: (std::time::Duration, std::time::Duration),
@@ -137,6 +153,11 @@ struct Round {
 impl Round {
     fn ratio(&self) -> f64 {
         self.ours.as_secs_f64() / self.raw.as_secs_f64()
+    }
+
+    /// The raw DELETE and the check after it, against the raw DELETE alone.
+    fn checked_ratio(&self) -> f64 {
+        (self.raw + self.check).as_secs_f64() / self.raw.as_secs_f64()
     }
 
     fn floor(&self) -> std::time::Duration {
@@ -187,23 +208,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         t.elapsed()
     );
 
-    let cutoff = now - TimeDelta::days(7);
-    let b = ds.get_database_backend();
-    let t = Instant::now();
-    let sql = format!("DELETE FROM bench_b WHERE registered_at < {}", param(b, 1));
-    let raw = ds
-        .execute_raw(Statement::from_sql_and_values(
-            b,
-            sql,
-            [instant(b, TimestampFormat::Sql, cutoff)],
-        ))
-        .await?;
-    let raw_time = t.elapsed();
-    let floor = (
-        super::bench_purge_floor::read_then_delete(&ds, cutoff).await?,
-        super::bench_purge_floor::delete_returning(&ds, cutoff).await?,
-    );
-
+    // The store first: the check after the raw DELETE is gallra's own, made on its rule.
     let settings = Settings {
         database_url: format!("sqlite://{}/gallra.db?mode=rwc", dir.display()),
         data_dir: dir.clone(),
@@ -220,6 +225,25 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         reason: "bench".into(),
     };
     crate::app::apply_dir(&state.db, &state.keys, &dir.join("policies"), &author, now).await?;
+
+    let cutoff = now - TimeDelta::days(7);
+    let b = ds.get_database_backend();
+    let t = Instant::now();
+    let sql = format!("DELETE FROM bench_b WHERE registered_at < {}", param(b, 1));
+    let raw = ds
+        .execute_raw(Statement::from_sql_and_values(
+            b,
+            sql,
+            [instant(b, TimestampFormat::Sql, cutoff)],
+        ))
+        .await?;
+    let raw_time = t.elapsed();
+    let check = super::bench_purge_floor::check_after_raw(&state, &ds, cutoff).await?;
+    let floor = (
+        super::bench_purge_floor::read_then_delete(&ds, cutoff).await?,
+        super::bench_purge_floor::delete_returning(&ds, cutoff).await?,
+    );
+
     // The raw DELETE ran on an open connection: so does the purge, on each of the three it
     // uses at once (its counts; two block ranges in flight).
     let pool = state.datasources.get("bench").await?;
@@ -234,6 +258,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
     Ok(Round {
         raw_rows: raw.rows_affected(),
         raw: raw_time,
+        check,
         floor,
         affected: report.counts.affected,
         ours,

@@ -1,14 +1,20 @@
 //! The floors under `gallra bench purge`: the least a purge that records which keys it deleted
-//! must do, each on a copy of its own. They count nothing, check nothing, write no evidence and
-//! ignore the 250 ms limit on a transaction.
+//! must do, each on a copy of its own (they count nothing, check nothing, write no evidence and
+//! ignore the 250 ms limit on a transaction); and the check a purge makes after its batches,
+//! timed right after the raw DELETE.
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
+use anyhow::Context;
+
 use crate::datasource::sql::{instant, joined_text, key_as_text, param};
+use crate::http::AppState;
 use crate::policy::spec::TimestampFormat;
+use crate::retention::holds::Held;
+use crate::retention::{postcondition_after_sweep, Plan, BATCH};
 
 /// Read every expired key of `bench_c` (as gallra reads a batch's: on PostgreSQL one array of
 /// integers, elsewhere one aggregated text), then the raw DELETE.
@@ -85,5 +91,35 @@ pub async fn delete_returning(
     };
     let took = t.elapsed();
     anyhow::ensure!(keys > 0, "the DELETE returning keys deleted nothing");
+    Ok(took)
+}
+
+/// The check gallra makes after a purge (the bench rule's, pointed at `bench_b`), timed right
+/// after the raw DELETE of `bench_b`: the least a purge that checks its result adds to it.
+pub async fn check_after_raw(
+    state: &AppState,
+    ds: &DatabaseConnection,
+    cutoff: DateTime<Utc>,
+) -> anyhow::Result<Duration> {
+    let rule = crate::retention::rule::load(&state.db, "bench-purge")
+        .await?
+        .context("the bench rule was not applied")?;
+    let mut spec = rule.spec.clone();
+    spec.table = toml::Spanned::new(0..0, "bench_b".to_owned());
+    let held = Held::default();
+    let plan = Plan {
+        rule: &spec,
+        key: &state.installation_key,
+        held: &held,
+        cutoff,
+        batch: BATCH,
+    };
+    let t = Instant::now();
+    let (left, _) = postcondition_after_sweep(ds, &plan).await?;
+    let took = t.elapsed();
+    anyhow::ensure!(
+        left == 0,
+        "{left} rows over age are left after the raw DELETE"
+    );
     Ok(took)
 }

@@ -152,6 +152,20 @@ pub async fn postcondition(
     ))
 }
 
+/// The post-condition as a purge checks it after a sweep: on PostgreSQL one read of the table
+/// in physical order, elsewhere as after timestamp batches. `gallra bench purge` times it right
+/// after the raw DELETE, for the least a purge that checks its result can take.
+pub async fn postcondition_after_sweep(
+    db: &DatabaseConnection,
+    p: &Plan<'_>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let s = Sql::new(db.get_database_backend(), p.rule).map_err(DbErr::Custom)?;
+    match s.backend {
+        DatabaseBackend::Postgres => sweep::postcondition(db, &s, p).await,
+        _ => postcondition(db, p).await,
+    }
+}
+
 /// Rows older than `cutoff` (still pending, for anonymize) whose keys `held` does not list.
 pub(super) async fn over_age(
     db: &DatabaseConnection,

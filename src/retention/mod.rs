@@ -18,6 +18,6 @@ pub mod run;
 mod statements;
 mod sweep;
 
-pub use exec::check_schema;
+pub use exec::{check_schema, postcondition_after_sweep, Plan, BATCH};
 pub use report::{Outcome, RunReport};
 pub use run::{run_rule, RunOptions, Trigger};
