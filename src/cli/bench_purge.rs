@@ -109,21 +109,13 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         ratios[0].ratio(),
         ratios[ratios.len() - 1].ratio()
     );
-    let mut floors: Vec<f64> = ratios.iter().map(Round::floor_ratio).collect();
-    floors.sort_by(f64::total_cmp);
     println!(
-        "median floor (the faster of: read the keys, then the raw DELETE; the raw DELETE returning the keys) / raw DELETE: {:.2}×; range {:.2}–{:.2}× — a purge that records its keys' digest does at least this much",
-        floors[floors.len() / 2],
-        floors[0],
-        floors[floors.len() - 1]
+        "median floor (the faster of: read the keys, then the raw DELETE; the raw DELETE returning the keys) / raw DELETE: {} — a purge that records its keys' digest does at least this much",
+        spread(ratios.iter().map(Round::floor_ratio))
     );
-    let mut checked: Vec<f64> = ratios.iter().map(Round::checked_ratio).collect();
-    checked.sort_by(f64::total_cmp);
     println!(
-        "median of the raw DELETE and the check after it / raw DELETE: {:.2}×; range {:.2}–{:.2}× — a purge that checks its result does at least this much",
-        checked[checked.len() / 2],
-        checked[0],
-        checked[checked.len() - 1]
+        "median of the raw DELETE and the check after it / raw DELETE: {} — a purge that checks its result does at least this much",
+        spread(ratios.iter().map(Round::checked_ratio))
     );
     println!(
         "longest transaction: {} ms (goal ≤ 250 ms); peak memory added: {:.1} MB (goal ≤ 64 MB)",
@@ -131,6 +123,18 @@ pub async fn run(args: PurgeBench) -> anyhow::Result<()> {
         ratios.iter().map(|r| r.peak_kb).max().unwrap_or(0) as f64 / 1024.0
     );
     Ok(())
+}
+
+/// "median×; range low–high×" of the rounds' ratios.
+fn spread(ratios: impl Iterator<Item = f64>) -> String {
+    let mut r: Vec<f64> = ratios.collect();
+    r.sort_by(f64::total_cmp);
+    format!(
+        "{:.2}×; range {:.2}–{:.2}×",
+        r[r.len() / 2],
+        r[0],
+        r[r.len() - 1]
+    )
 }
 
 /// One round's measurements.
