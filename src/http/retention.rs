@@ -100,7 +100,8 @@ pub struct NewRun {
     pub dry_run: bool,
 }
 
-/// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`.
+/// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`. A run that
+/// outlasts the request (30 s) goes on to its end: `GET /api/v1/retention/runs` shows it.
 #[utoipa::path(post, path = "/api/v1/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
     responses((status = 200, body = RunReport), (status = 404)), security(("bearer" = [])))]
 pub async fn create_run(
@@ -110,9 +111,20 @@ pub async fn create_run(
     extract::Json(req): extract::Json<NewRun>,
 ) -> Result<Json<RunReport>, ApiError> {
     auth.require(Permission::RunRetention)?;
-    Ok(Json(
-        run_rule(&s, &id, RunOptions::manual(req.dry_run), |_| {}).await?,
-    ))
+    let run = async move { run_rule(&s, &id, RunOptions::manual(req.dry_run), |_| {}).await };
+    Ok(Json(to_completion(run).await??))
+}
+
+/// Run `work` on a task of its own, which ends as it would even if the request is dropped (at
+/// its 30 s timeout, or when the client hangs up): dropped part way, a purge would leave rows
+/// deleted with no evidence of them and its run `running` for good. The run's row and report
+/// show its outcome either way.
+async fn to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the run's task ended: {e}")))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -236,7 +248,9 @@ pub async fn approve_run(
         return Err(ApiError::BadRequest("an approval needs a reason".into()));
     }
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
-    Ok(Json(approval::approve(&s, id, auth.token.id, &by).await?))
+    let token = auth.token.id;
+    let run = async move { approval::approve(&s, id, token, &by).await };
+    Ok(Json(to_completion(run).await??))
 }
 
 #[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]

@@ -13,6 +13,7 @@ mod policies_check;
 mod register_api;
 mod register_apply;
 mod retention;
+mod retention_dropped;
 mod retention_keys;
 mod retention_unguarded;
 mod reviews;
