@@ -20,9 +20,9 @@ pub const MAX_ATTEMPTS: i32 = 5;
 /// An occurrence started later than this after its time is marked late.
 const LATE_AFTER: TimeDelta = TimeDelta::minutes(5);
 
-/// Backoff before attempt `next`: 2, 4, 8, 16 minutes.
+/// Backoff before attempt `next` (2 to `MAX_ATTEMPTS`): 2, 4, 8, 16 minutes.
 pub fn backoff(next: i32) -> TimeDelta {
-    TimeDelta::minutes(1 << next.clamp(1, 5))
+    TimeDelta::minutes(1 << (next - 1).clamp(1, 4))
 }
 
 /// One pass. `since` bounds the first look-back of a rule that has never run on schedule.
@@ -84,6 +84,22 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         .filter(retention_runs::Column::Attempt.lt(MAX_ATTEMPTS))
         .all(&state.db)
         .await?;
+    // A run cut off on its last attempt is not retried again: it is settled as failed, so it
+    // does not stay `running` for good.
+    let cut_off_last = retention_runs::Entity::find()
+        .filter(retention_runs::Column::ScheduledFor.is_not_null())
+        .filter(retention_runs::Column::Outcome.eq("running"))
+        .filter(retention_runs::Column::Attempt.gte(MAX_ATTEMPTS))
+        .filter(retention_runs::Column::StartedAt.lte(now - STALE_AFTER))
+        .all(&state.db)
+        .await?;
+    for run in cut_off_last {
+        let why = format!(
+            "cut off (the process stopped) on attempt {} of {MAX_ATTEMPTS}; not retried",
+            run.attempt
+        );
+        settle(state, &run, now, &why).await?;
+    }
     let mut reports = Vec::new();
     for run in candidates {
         let ready = match run.outcome.as_str() {
@@ -92,12 +108,17 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
                 .is_some_and(|f| now - f >= backoff(run.attempt + 1)),
             _ => run.started_at.is_some_and(|s| now - s >= STALE_AFTER),
         };
-        if !ready || !take(state, &run, now).await? {
+        if !ready {
             continue;
         }
+        // A rule retired since: its run is settled, not taken and left `running`.
         let Some(r) = rule::load(&state.db, &run.rule_id).await? else {
+            settle(state, &run, now, "its rule was retired; not retried").await?;
             continue;
         };
+        if !take(state, &run, now).await? {
+            continue;
+        }
         tracing::warn!(rule = %run.rule_id, run = run.id, attempt = run.attempt + 1, was = %run.outcome, "retrying a scheduled run");
         let opts = RunOptions {
             trigger: Trigger::Schedule,
@@ -110,6 +131,36 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         reports.push(run_claimed(state, &r, &opts, run.id, |_| {}).await?);
     }
     Ok(reports)
+}
+
+/// Mark a run failed for good with `why`, if no other replica changed it first: it leaves the
+/// retries (its attempts set to the last).
+async fn settle(
+    state: &AppState,
+    run: &retention_runs::Model,
+    now: DateTime<Utc>,
+    why: &str,
+) -> anyhow::Result<()> {
+    let done = retention_runs::Entity::update_many()
+        .col_expr(retention_runs::Column::Outcome, Expr::value("failed"))
+        .col_expr(
+            retention_runs::Column::Error,
+            Expr::value(Some(why.to_owned())),
+        )
+        .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(
+            retention_runs::Column::Attempt,
+            Expr::value(run.attempt.max(MAX_ATTEMPTS)),
+        )
+        .filter(retention_runs::Column::Id.eq(run.id))
+        .filter(retention_runs::Column::Outcome.eq(run.outcome.clone()))
+        .filter(retention_runs::Column::Attempt.eq(run.attempt))
+        .exec(&state.db)
+        .await?;
+    if done.rows_affected == 1 {
+        tracing::warn!(rule = %run.rule_id, run = run.id, why, "a scheduled run is settled as failed");
+    }
+    Ok(())
 }
 
 /// Move a failed or stale run back to `running` with one more attempt, if no one else did.

@@ -148,18 +148,21 @@ async fn an_occurrence_missed_while_down_is_caught_up_and_marked_late() {
     assert_eq!(ds.ids().await.len(), 70);
 }
 
-#[tokio::test]
-async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
-    let (app, ds, _p) = app_with_datasource().await;
-    let occurrence = local(2026, 11, 23, 2, 30);
-    let stale = retention_runs::ActiveModel {
-        rule_id: Set(RULE.into()),
+/// The row of a scheduled run of `rule` that a crash cut off on `attempt`, begun at `occurrence`.
+async fn cut_off(
+    app: &TestApp,
+    rule: &str,
+    attempt: i32,
+    occurrence: DateTime<Utc>,
+) -> retention_runs::Model {
+    retention_runs::ActiveModel {
+        rule_id: Set(rule.into()),
         rule_hash: Set("x".into()),
         trigger: Set("schedule".into()),
         scheduled_for: Set(Some(occurrence)),
         late: Set(false),
         dry_run: Set(false),
-        attempt: Set(1),
+        attempt: Set(attempt),
         created_at: Set(occurrence),
         started_at: Set(Some(occurrence)),
         outcome: Set("running".into()),
@@ -167,7 +170,50 @@ async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
     }
     .insert(&app.db)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_run_cut_off_on_its_last_attempt_or_whose_rule_is_gone_is_settled_as_failed() {
+    let (app, ds, _p) = app_with_datasource().await;
+    let occurrence = local(2026, 11, 23, 2, 30);
+    let last = cut_off(
+        &app,
+        RULE,
+        gallra::scheduler::jobs::MAX_ATTEMPTS,
+        occurrence,
+    )
+    .await;
+    let retired = cut_off(&app, "a-retired-rule", 1, occurrence).await;
+    app.clock.set(local(2026, 11, 23, 3, 31));
+    for _ in 0..2 {
+        tick(&app.state, local(2026, 11, 23, 3, 0)).await.unwrap();
+        for (run, why) in [(&last, "attempt 5 of 5"), (&retired, "retired")] {
+            let now = retention_runs::Entity::find_by_id(run.id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (now.outcome.as_str(), now.attempt),
+                ("failed", 5),
+                "{now:?}"
+            );
+            assert!(now.error.as_deref().unwrap().contains(why), "{now:?}");
+        }
+    }
+    assert_eq!(
+        ds.ids().await.len(),
+        140,
+        "the last attempt is not run again"
+    );
+}
+
+#[tokio::test]
+async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
+    let (app, ds, _p) = app_with_datasource().await;
+    let occurrence = local(2026, 11, 23, 2, 30);
+    let stale = cut_off(&app, RULE, 1, occurrence).await;
     tick(&app.state, local(2026, 11, 23, 3, 0)).await.unwrap();
     let run = retention_runs::Entity::find_by_id(stale.id)
         .one(&app.db)
@@ -206,17 +252,24 @@ async fn a_failed_run_is_retried_with_backoff_and_stays_visible() {
     tick(&app.state, since).await.unwrap();
     let runs = scheduled_runs(&app).await;
     assert_eq!((runs[0].outcome.as_str(), runs[0].attempt), ("failed", 1));
-    app.clock.advance(TimeDelta::minutes(1));
-    tick(&app.state, since).await.unwrap();
-    assert_eq!(
-        scheduled_runs(&app).await[0].attempt,
-        1,
-        "not before its backoff"
-    );
-    app.clock.advance(TimeDelta::minutes(5));
-    tick(&app.state, since).await.unwrap();
+    // Retried after 2 minutes, then 4: not a minute before.
+    for (wait, attempt) in [(2, 2), (4, 3)] {
+        app.clock.advance(TimeDelta::minutes(wait - 1));
+        tick(&app.state, since).await.unwrap();
+        assert_eq!(
+            scheduled_runs(&app).await[0].attempt,
+            attempt - 1,
+            "not before its backoff of {wait} minutes"
+        );
+        app.clock.advance(TimeDelta::minutes(1));
+        tick(&app.state, since).await.unwrap();
+        let runs = scheduled_runs(&app).await;
+        assert_eq!(
+            (runs[0].outcome.as_str(), runs[0].attempt),
+            ("failed", attempt)
+        );
+    }
     let runs = scheduled_runs(&app).await;
-    assert_eq!((runs[0].outcome.as_str(), runs[0].attempt), ("failed", 2));
     assert!(
         runs[0].error.as_deref().unwrap().contains("participants"),
         "{runs:?}"
@@ -226,5 +279,5 @@ async fn a_failed_run_is_retried_with_backoff_and_stays_visible() {
             "/api/v1/retention/runs?rule={RULE}&outcome=failed"
         ))
         .await;
-    assert_eq!(listed["items"][0]["attempt"], 2);
+    assert_eq!(listed["items"][0]["attempt"], 3);
 }
