@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Path, Query};
+use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::evidence::{self, tree::TreeError};
@@ -100,7 +100,8 @@ pub async fn list_entries(
             "limit must be between 1 and 1000".into(),
         ));
     }
-    let rows = evidence::entries(&s.db, q.from.unwrap_or(0), limit).await?;
+    let from = extract::position(q.from, "from")?;
+    let rows = evidence::entries(&s.db, from, limit).await?;
     Ok(Json(
         rows.into_iter()
             .map(|(index, entry)| EntryView { index, entry })

@@ -6,6 +6,18 @@ use serde::de::DeserializeOwned;
 
 use super::ApiError;
 
+/// A position in a listing (`offset`, `from`), 0 when not given: at most `i64::MAX`, the most
+/// rows a store counts; past that a 400, not a failure deeper down.
+pub fn position(value: Option<u64>, name: &str) -> Result<u64, ApiError> {
+    match value.unwrap_or(0) {
+        v if v > i64::MAX as u64 => Err(ApiError::BadRequest(format!(
+            "{name} must be at most {}",
+            i64::MAX
+        ))),
+        v => Ok(v),
+    }
+}
+
 /// `Query<T>` that answers a malformed query string with a 400 JSON error.
 pub struct Query<T>(pub T);
 

@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::{Path, Query};
+use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};
@@ -40,7 +40,7 @@ pub async fn list_services(
     }
     Ok(Json(
         s.listing
-            .page(&s.db, &f, limit, f.offset.unwrap_or(0))
+            .page(&s.db, &f, limit, extract::position(f.offset, "offset")?)
             .await?,
     ))
 }

@@ -185,7 +185,7 @@ pub async fn list_runs(
         select = select.filter(retention_runs::Column::Outcome.eq(o.clone()));
     }
     let total = select.clone().count(&s.db).await?;
-    let offset = f.offset.unwrap_or(0);
+    let offset = extract::position(f.offset, "offset")?;
     let rows = select
         .order_by_desc(retention_runs::Column::Id)
         .limit(limit)

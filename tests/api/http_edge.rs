@@ -74,6 +74,16 @@ async fn bad_requests_get_json_errors_with_4xx() {
         ("/api/v1/evidence/entries/999999", 404, "not_found"),
         ("/api/v1/reviews/campaigns/x", 400, "bad_request"),
         (
+            "/api/v1/retention/runs?offset=9223372036854775808",
+            400,
+            "bad_request",
+        ),
+        (
+            "/api/v1/evidence/entries?from=9223372036854775808",
+            400,
+            "bad_request",
+        ),
+        (
             "/api/v1/evidence/proof/inclusion?index=5&size=2",
             400,
             "bad_request",
