@@ -48,12 +48,15 @@ pub fn instant(backend: DatabaseBackend, format: TimestampFormat, at: DateTime<U
     match format {
         TimestampFormat::UnixSeconds => Value::from(at.timestamp()),
         TimestampFormat::UnixMillis => Value::from(at.timestamp_millis()),
-        TimestampFormat::Iso8601 => Value::from(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        // Text compared as text: a fraction of a second is written where there is one, so an
+        // instant read back from a row (a batch's bound) is that row's text, not the second
+        // before it, which every row of that second would sort after.
+        TimestampFormat::Iso8601 => Value::from(at.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string()),
         TimestampFormat::Sql => match backend {
             DatabaseBackend::Postgres => Value::from(at),
             DatabaseBackend::MySql => Value::from(at.naive_utc()),
-            // SQLite keeps SQL timestamps as text `YYYY-MM-DD HH:MM:SS`, compared as text.
-            _ => Value::from(at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            // SQLite keeps SQL timestamps as text `YYYY-MM-DD HH:MM:SS[.fff]`.
+            _ => Value::from(at.format("%Y-%m-%d %H:%M:%S%.f").to_string()),
         },
     }
 }

@@ -8,16 +8,8 @@ use crate::policy::spec::TimestampFormat;
 /// The instant in column `col` of `row`, or `None` when it is NULL or unreadable.
 pub fn read(row: &QueryResult, col: &str, format: TimestampFormat) -> Option<DateTime<Utc>> {
     match format {
-        TimestampFormat::UnixSeconds => row
-            .try_get::<Option<i64>>("", col)
-            .ok()
-            .flatten()
-            .and_then(|s| DateTime::from_timestamp(s, 0)),
-        TimestampFormat::UnixMillis => row
-            .try_get::<Option<i64>>("", col)
-            .ok()
-            .flatten()
-            .and_then(DateTime::from_timestamp_millis),
+        TimestampFormat::UnixSeconds => int(row, col).and_then(|s| DateTime::from_timestamp(s, 0)),
+        TimestampFormat::UnixMillis => int(row, col).and_then(DateTime::from_timestamp_millis),
         TimestampFormat::Iso8601 | TimestampFormat::Sql => {
             if let Ok(Some(t)) = row.try_get::<Option<DateTime<Utc>>>("", col) {
                 return Some(t);
@@ -30,6 +22,18 @@ pub fn read(row: &QueryResult, col: &str, format: TimestampFormat) -> Option<Dat
                 .flatten()
                 .and_then(|s| parse_text(&s))
         }
+    }
+}
+
+/// An integer column of any width: PostgreSQL hands an `integer` only to a 32-bit read.
+fn int(row: &QueryResult, col: &str) -> Option<i64> {
+    match row.try_get::<Option<i64>>("", col) {
+        Ok(v) => v,
+        Err(_) => row
+            .try_get::<Option<i32>>("", col)
+            .ok()
+            .flatten()
+            .map(i64::from),
     }
 }
 

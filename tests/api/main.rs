@@ -14,6 +14,7 @@ mod register_api;
 mod register_apply;
 mod retention;
 mod retention_dropped;
+mod retention_formats;
 mod retention_keys;
 mod retention_unguarded;
 mod reviews;
