@@ -272,11 +272,11 @@ pub async fn create_hold(
     extract::Json(req): extract::Json<NewHold>,
 ) -> Result<(StatusCode, Json<HoldView>), ApiError> {
     auth.require(Permission::ApproveAndHold)?;
-    if req.reason.trim().is_empty() {
-        return Err(ApiError::BadRequest("a legal hold needs a reason".into()));
-    }
     if rule::load(&s.db, &id).await?.is_none() {
         return Err(ApiError::NotFound(format!("no retention rule `{id}`")));
+    }
+    if let Some(why) = holds::refusal(&req, &holds::active(&s.db, &id).await?) {
+        return Err(ApiError::BadRequest(why));
     }
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let txn = crate::db::begin_write(&s.db).await?;

@@ -13,6 +13,33 @@ use utoipa::ToSchema;
 use crate::evidence::{self, Event};
 use crate::register::canonical::sha256_hex;
 
+/// The most keys the holds of one rule may list: each is a bound value of every statement of
+/// the rule's runs, and SQLite takes 32,766 of those at most. More rows than this are held by
+/// holding the whole rule.
+pub const MAX_HELD_KEYS: usize = 10_000;
+
+/// Why `hold` cannot be placed beside the holds `already` active on its rule, if it cannot.
+pub fn refusal(hold: &NewHold, already: &Held) -> Option<String> {
+    if hold.reason.trim().is_empty() {
+        return Some("a legal hold needs a reason".into());
+    }
+    let keys = hold.keys.as_ref()?;
+    if keys.is_empty() {
+        return Some(
+            "a hold lists at least one key; leave `keys` out to hold the whole rule".into(),
+        );
+    }
+    let mut all: Vec<&String> = already.keys.iter().chain(keys).collect();
+    all.sort();
+    all.dedup();
+    (all.len() > MAX_HELD_KEYS).then(|| {
+        format!(
+            "the holds of one rule may list at most {MAX_HELD_KEYS} keys ({} with this one): hold the whole rule instead",
+            all.len()
+        )
+    })
+}
+
 /// What the active holds of one rule protect.
 #[derive(Debug, Clone, Default)]
 pub struct Held {
@@ -102,10 +129,9 @@ pub async fn place(
     by: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<HoldView> {
-    anyhow::ensure!(
-        !hold.reason.trim().is_empty(),
-        "a legal hold needs a reason"
-    );
+    if let Some(why) = refusal(hold, &active(db, rule).await?) {
+        anyhow::bail!(why);
+    }
     let keys = hold.keys.as_ref().map(serde_json::to_string).transpose()?;
     let m = legal_holds::ActiveModel {
         rule_id: Set(rule.to_owned()),

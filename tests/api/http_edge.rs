@@ -165,3 +165,36 @@ fn the_demo_purges_its_synthetic_participants_and_serves() {
     }
     assert!(out.contains("token:     gallra_"), "{out}");
 }
+
+#[tokio::test]
+async fn a_hold_on_no_keys_or_on_more_keys_than_a_rule_may_list_is_a_400() {
+    let app = TestApp::spawn().await;
+    let dpo = app.token(Role::Dpo).await;
+    let path = "/api/v1/retention/rules/meeting-participants/holds";
+    let many: Vec<String> = (0..=gallra::retention::holds::MAX_HELD_KEYS)
+        .map(|k| k.to_string())
+        .collect();
+    for (keys, says) in [(vec![], "at least one key"), (many, "at most")] {
+        let r = app
+            .post_json(
+                path,
+                &dpo,
+                serde_json::json!({"keys": keys, "reason": "Case 7"}),
+            )
+            .await;
+        assert_eq!(r.status(), 400);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(says),
+            "{body}"
+        );
+    }
+    let r = app
+        .post_json(
+            path,
+            &dpo,
+            serde_json::json!({"keys": ["71"], "reason": "Case 7"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "a hold within the limit is placed");
+}
