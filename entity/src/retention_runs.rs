@@ -24,6 +24,8 @@ pub struct Model {
     pub error: Option<String>,
     pub approved_by: Option<String>,
     pub evidence_index: Option<i64>,
+    /// Written while the run works: a run whose heartbeat is recent is not stale.
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

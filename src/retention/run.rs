@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use entity::retention_runs;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -101,12 +102,50 @@ pub async fn run_claimed(
     let (rule, opts) = (rule.clone(), opts.clone());
     let now = state.clock.now();
     let started = Instant::now();
-    let mut report = execute(state, &rule, &opts, now, progress).await;
+    let work = execute(state, &rule, &opts, now, progress);
+    let mut report = beating(state, run_id, HEARTBEAT, work).await;
     report.run_id = run_id;
     report.duration_ms = started.elapsed().as_millis() as u64;
     finish(state, &rule, &opts, report)
         .await
         .map_err(RunError::Store)
+}
+
+/// How often a working run writes its heartbeat: well within the hour after which a silent
+/// `running` run is taken for one a crash cut off (`scheduler::jobs::STALE_AFTER`).
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Run `work`, the work of run `run_id`, writing the run's heartbeat every `every` meanwhile.
+pub async fn beating<T>(
+    state: &AppState,
+    run_id: i32,
+    every: std::time::Duration,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let beat = async {
+        let mut ticks = tokio::time::interval(every);
+        // The first tick is at once: the run's start says as much.
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let beat = retention_runs::Entity::update_many()
+                .col_expr(
+                    retention_runs::Column::HeartbeatAt,
+                    Expr::value(Some(state.clock.now())),
+                )
+                .filter(retention_runs::Column::Id.eq(run_id))
+                .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+                .exec(&state.db)
+                .await;
+            if let Err(e) = beat {
+                tracing::warn!(run = run_id, error = %e, "could not write a run's heartbeat");
+            }
+        }
+    };
+    tokio::select! {
+        out = work => out,
+        never = beat => never,
+    }
 }
 
 /// Insert the run's row; the unique (rule, scheduled_for) index makes an occurrence run once.

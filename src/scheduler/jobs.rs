@@ -13,7 +13,8 @@ use crate::http::AppState;
 use crate::retention::run::{claim, run_claimed, RunError};
 use crate::retention::{rule, RunOptions, RunReport, Trigger};
 
-/// A run still `running` this long after it started was cut off by a crash.
+/// A run still `running` this long after it started, or last wrote its heartbeat
+/// (`retention::run::HEARTBEAT`), was cut off by a crash.
 pub const STALE_AFTER: TimeDelta = TimeDelta::hours(1);
 /// Failed scheduled runs are retried up to this many attempts in all.
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -86,14 +87,13 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         .await?;
     // A run cut off on its last attempt is not retried again: it is settled as failed, so it
     // does not stay `running` for good.
-    let cut_off_last = retention_runs::Entity::find()
+    let last_attempts = retention_runs::Entity::find()
         .filter(retention_runs::Column::ScheduledFor.is_not_null())
         .filter(retention_runs::Column::Outcome.eq("running"))
         .filter(retention_runs::Column::Attempt.gte(MAX_ATTEMPTS))
-        .filter(retention_runs::Column::StartedAt.lte(now - STALE_AFTER))
         .all(&state.db)
         .await?;
-    for run in cut_off_last {
+    for run in last_attempts.into_iter().filter(|r| stale(r, now)) {
         let why = format!(
             "cut off (the process stopped) on attempt {} of {MAX_ATTEMPTS}; not retried",
             run.attempt
@@ -106,7 +106,7 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             "failed" => run
                 .finished_at
                 .is_some_and(|f| now - f >= backoff(run.attempt + 1)),
-            _ => run.started_at.is_some_and(|s| now - s >= STALE_AFTER),
+            _ => stale(&run, now),
         };
         if !ready {
             continue;
@@ -131,6 +131,14 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         reports.push(run_claimed(state, &r, &opts, run.id, |_| {}).await?);
     }
     Ok(reports)
+}
+
+/// A `running` run that has given no sign of work (its start, its heartbeat) for
+/// `STALE_AFTER`: a crash cut it off.
+fn stale(run: &retention_runs::Model, now: DateTime<Utc>) -> bool {
+    run.started_at
+        .max(run.heartbeat_at)
+        .is_some_and(|last| now - last >= STALE_AFTER)
 }
 
 /// Mark a run failed for good with `why`, if no other replica changed it first: it leaves the
@@ -176,6 +184,10 @@ async fn take(
             Expr::value(run.attempt + 1),
         )
         .col_expr(retention_runs::Column::StartedAt, Expr::value(Some(now)))
+        .col_expr(
+            retention_runs::Column::HeartbeatAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(retention_runs::Column::Late, Expr::value(true))
         .filter(retention_runs::Column::Id.eq(run.id))
         .filter(retention_runs::Column::Outcome.eq(run.outcome.clone()))

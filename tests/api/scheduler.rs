@@ -4,7 +4,9 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use entity::retention_runs;
+use gallra::clock::Clock;
 use gallra::policy::spec::TimestampFormat;
+use gallra::retention::run::beating;
 use gallra::scheduler::jobs::tick;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -207,6 +209,63 @@ async fn a_run_cut_off_on_its_last_attempt_or_whose_rule_is_gone_is_settled_as_f
         140,
         "the last attempt is not run again"
     );
+}
+
+#[tokio::test]
+async fn a_long_run_that_writes_its_heartbeat_is_not_taken_for_one_a_crash_cut_off() {
+    let (app, ds, _p) = app_with_datasource().await;
+    let occurrence = local(2026, 11, 23, 2, 30);
+    let run = cut_off(&app, RULE, 1, occurrence).await;
+    // Begun two hours ago, still working ten minutes ago.
+    app.clock.set(occurrence + TimeDelta::hours(2));
+    let mut beat: retention_runs::ActiveModel = run.clone().into();
+    beat.heartbeat_at = Set(Some(app.clock.now() - TimeDelta::minutes(10)));
+    beat.update(&app.db).await.unwrap();
+    tick(&app.state, occurrence).await.unwrap();
+    let now = retention_runs::Entity::find_by_id(run.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (now.outcome.as_str(), now.attempt),
+        ("running", 1),
+        "left to its replica"
+    );
+    assert_eq!(ds.ids().await.len(), 140);
+    // Silent for an hour since: cut off.
+    app.clock.advance(TimeDelta::minutes(50));
+    tick(&app.state, occurrence).await.unwrap();
+    let now = retention_runs::Entity::find_by_id(run.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((now.outcome.as_str(), now.attempt), ("succeeded", 2));
+}
+
+#[tokio::test]
+async fn a_working_run_writes_its_heartbeat() {
+    let (app, _ds, _p) = app_with_datasource().await;
+    let run = cut_off(&app, RULE, 1, local(2026, 11, 23, 2, 30)).await;
+    let beaten = async {
+        loop {
+            let now = retention_runs::Entity::find_by_id(run.id)
+                .one(&app.db)
+                .await
+                .unwrap();
+            if let Some(at) = now.unwrap().heartbeat_at {
+                return at;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    let every = std::time::Duration::from_millis(10);
+    let work = tokio::time::timeout(std::time::Duration::from_secs(60), beaten);
+    let at = beating(&app.state, run.id, every, work)
+        .await
+        .expect("a heartbeat within a minute");
+    assert_eq!(at, app.clock.now());
 }
 
 #[tokio::test]
