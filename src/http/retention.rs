@@ -112,19 +112,7 @@ pub async fn create_run(
 ) -> Result<Json<RunReport>, ApiError> {
     auth.require(Permission::RunRetention)?;
     let run = async move { run_rule(&s, &id, RunOptions::manual(req.dry_run), |_| {}).await };
-    Ok(Json(to_completion(run).await??))
-}
-
-/// Run `work` on a task of its own, which ends as it would even if the request is dropped (at
-/// its 30 s timeout, or when the client hangs up): dropped part way, a purge would leave rows
-/// deleted with no evidence of them and its run `running` for good. The run's row and report
-/// show its outcome either way.
-async fn to_completion<T: Send + 'static>(
-    work: impl std::future::Future<Output = T> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::spawn(work)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the run's task ended: {e}")))
+    Ok(Json(super::to_completion(run).await??))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -250,7 +238,7 @@ pub async fn approve_run(
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let token = auth.token.id;
     let run = async move { approval::approve(&s, id, token, &by).await };
-    Ok(Json(to_completion(run).await??))
+    Ok(Json(super::to_completion(run).await??))
 }
 
 #[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]

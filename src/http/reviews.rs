@@ -133,7 +133,8 @@ pub async fn close_campaign(
     extract::Json(req): extract::Json<CloseRequest>,
 ) -> Result<Json<Tally>, ApiError> {
     auth.require(Permission::ManageReviews)?;
-    Ok(Json(close(&s, id, req.approve).await?))
+    let closing = async move { close(&s, id, req.approve).await };
+    Ok(Json(super::to_completion(closing).await??))
 }
 
 /// Open a campaign now; a CSV-sourced policy takes the accounts as `text/csv`

@@ -3,6 +3,7 @@
 //! policy's version hash and a keyed hash over the decisions — no names, no account ids.
 
 use entity::{review_campaigns, review_items};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, Statement,
@@ -25,18 +26,67 @@ pub struct Tally {
 }
 
 /// Close campaign `id`. `approved` passes the revocation guard (a DPO's explicit approval).
+///
+/// The campaign is first taken from `open` to `closing`, so no decision changes under the
+/// close and a second close is refused; a close refused by its checks gives it back. A close
+/// cut off after that (the process stopped) leaves it `closing`: a DPO closes it again with
+/// approval. Only one close commits its evidence.
 pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ApiError> {
     let c = review_campaigns::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
-    if c.status != "open" {
-        return Err(ApiError::Conflict(format!(
-            "campaign {id} is already closed"
-        )));
-    }
+    let claimed = match c.status.as_str() {
+        "open" if mark(&state.db, id, "open", "closing").await? => true,
+        "closing" if approved => false,
+        "open" | "closing" => {
+            return Err(ApiError::Conflict(format!(
+                "campaign {id} is being closed; if that close was cut off, a DPO closes it again with approval"
+            )))
+        }
+        _ => {
+            return Err(ApiError::Conflict(format!(
+                "campaign {id} is already closed"
+            )))
+        }
+    };
+    let (items, p) = match checked(state, &c, approved).await {
+        Ok(checked) => checked,
+        Err(refused) => {
+            if claimed {
+                mark(&state.db, id, "closing", "open").await?;
+            }
+            return Err(refused);
+        }
+    };
+    revoke_and_record(state, &c, &items, &p).await
+}
+
+/// Take campaign `id` from status `from` to `to`; whether it was in `from`.
+async fn mark(
+    db: &impl ConnectionTrait,
+    id: i32,
+    from: &str,
+    to: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    let done = review_campaigns::Entity::update_many()
+        .col_expr(review_campaigns::Column::Status, Expr::value(to))
+        .filter(review_campaigns::Column::Id.eq(id))
+        .filter(review_campaigns::Column::Status.eq(from))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The items of campaign `c` and its policy, if the campaign may close: every item decided,
+/// the revocations within the policy's guard (or `approved`).
+async fn checked(
+    state: &AppState,
+    c: &review_campaigns::Model,
+    approved: bool,
+) -> Result<(Vec<review_items::Model>, Policy), ApiError> {
     let items = review_items::Entity::find()
-        .filter(review_items::Column::CampaignId.eq(id))
+        .filter(review_items::Column::CampaignId.eq(c.id))
         .all(&state.db)
         .await?;
     let undecided = items.iter().filter(|i| i.decision.is_none()).count();
@@ -49,10 +99,7 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
     let p = policy::load(&state.db, &c.policy_id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("review policy `{}` is retired", c.policy_id)))?;
-    let revoke: Vec<&review_items::Model> = items
-        .iter()
-        .filter(|i| i.decision.as_deref() == Some("revoke") && i.change != "removed")
-        .collect();
+    let revoke = revocations_of(&items);
     if !approved {
         if let Some(why) = guard(&p, revoke.len() as u64, items.len() as u64) {
             return Err(ApiError::Conflict(format!(
@@ -60,18 +107,31 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
             )));
         }
     }
+    Ok((items, p))
+}
+
+/// The revocations of a checked campaign on its source, then its items' actions, its evidence
+/// and its status, in one transaction.
+async fn revoke_and_record(
+    state: &AppState,
+    c: &review_campaigns::Model,
+    items: &[review_items::Model],
+    p: &Policy,
+) -> Result<Tally, ApiError> {
+    let id = c.id;
+    let revoke = revocations_of(items);
     let mut tally = Tally {
         items: items.len() as u64,
         ..Default::default()
     };
-    for i in &items {
+    for i in items {
         match i.decision.as_deref() {
             Some("keep") => tally.kept += 1,
             Some("revoke") => tally.revoked += 1,
             _ => tally.unsure += 1,
         }
     }
-    let actions = revocations(state, &p, &revoke).await;
+    let actions = revocations(state, p, &revoke).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     for (item, outcome) in revoke.iter().zip(&actions) {
@@ -97,15 +157,24 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
         unsure: tally.unsure,
         revocations_applied: tally.revocations_applied,
         revocations_failed: tally.revocations_failed,
-        decisions_hmac: decisions_hmac(state, &items),
+        decisions_hmac: decisions_hmac(state, items),
     };
     evidence::append_for(&txn, &event, Subject::ReviewCampaign(id), now)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let mut a: review_campaigns::ActiveModel = c.into();
-    a.status = Set("closed".into());
-    a.closed_at = Set(Some(now));
-    a.update(&txn).await?;
+    // Only one close commits: another that got here first has made it `closed`.
+    let done = review_campaigns::Entity::update_many()
+        .col_expr(review_campaigns::Column::Status, Expr::value("closed"))
+        .col_expr(review_campaigns::Column::ClosedAt, Expr::value(Some(now)))
+        .filter(review_campaigns::Column::Id.eq(id))
+        .filter(review_campaigns::Column::Status.eq("closing"))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(ApiError::Conflict(format!(
+            "campaign {id} was closed by another close meanwhile"
+        )));
+    }
     state
         .sequencer
         .commit_and_sign(txn, &state.db, &state.keys, now)
@@ -117,6 +186,14 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
         "review campaign closed"
     );
     Ok(tally)
+}
+
+/// The items to revoke on the source: decided `revoke`, and still there.
+fn revocations_of(items: &[review_items::Model]) -> Vec<&review_items::Model> {
+    items
+        .iter()
+        .filter(|i| i.decision.as_deref() == Some("revoke") && i.change != "removed")
+        .collect()
 }
 
 fn guard(p: &Policy, revocations: u64, items: u64) -> Option<String> {

@@ -2,7 +2,9 @@
 //! test: a work-related need for access). Only an assigned reviewer, a DPO or an admin decides.
 
 use entity::{review_campaigns, review_items};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -63,7 +65,7 @@ pub async fn decide(
         .ok_or_else(|| ApiError::NotFound("campaign".into()))?;
     if campaign.status != "open" {
         return Err(ApiError::Conflict(format!(
-            "campaign {} is closed",
+            "campaign {} is closed or being closed",
             campaign.id
         )));
     }
@@ -75,10 +77,26 @@ pub async fn decide(
             who.token.name, campaign.policy_id
         )));
     }
+    // The decision is written only while the campaign is open, read under a lock a close's
+    // `open` → `closing` waits for: no decision changes under a close, or after it.
+    let txn = crate::db::begin_write(&state.db).await?;
+    let open = review_campaigns::Entity::find_by_id(campaign.id)
+        .filter(review_campaigns::Column::Status.eq("open"))
+        .lock_shared()
+        .one(&txn)
+        .await?;
+    if open.is_none() {
+        return Err(ApiError::Conflict(format!(
+            "campaign {} is closed or being closed",
+            campaign.id
+        )));
+    }
     let mut a: review_items::ActiveModel = item.into();
     a.decision = Set(Some(d.decision.as_str().to_owned()));
     a.justification = Set(justification.map(str::to_owned));
     a.decided_by = Set(Some(format!("{} (token {})", who.token.name, who.token.id)));
     a.decided_at = Set(Some(state.clock.now()));
-    Ok(a.update(&state.db).await?.into())
+    let item = a.update(&txn).await?;
+    txn.commit().await?;
+    Ok(item.into())
 }

@@ -165,6 +165,38 @@ async fn a_campaign_is_decided_with_justifications_closed_and_its_evidence_holds
 }
 
 #[tokio::test]
+async fn two_closes_at_once_close_once_and_no_decision_changes_after() {
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let c = open(&app, POLICY, &dpo).await;
+    let list = items(&app, &c).await;
+    for item in &list {
+        assert_eq!(decide(&app, item, &dpo, "keep", Some("On call")).await, 200);
+    }
+    let path = format!("/api/v1/reviews/campaigns/{}/close", c["id"]);
+    let (a, b) = tokio::join!(
+        app.post_json(&path, &dpo, json!({"approve": true})),
+        app.post_json(&path, &dpo, json!({"approve": false}))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let n = gallra::evidence::size(&app.db).await.unwrap();
+    let closed = gallra::evidence::entries(&app.db, 0, n)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(_, e)| e.contains("\"review_closed\""))
+        .count();
+    assert_eq!(closed, 1, "one close, one entry");
+    assert_eq!(
+        decide(&app, &list[0], &dpo, "revoke", Some("Left")).await,
+        409,
+        "no decision after the close"
+    );
+}
+
+#[tokio::test]
 async fn revocations_beyond_the_guard_need_a_dpo_approval_to_close() {
     let (app, ds) = app_with(Kind::Sqlite, &seed_policies()).await;
     let dpo = app.token(Role::Dpo).await;
@@ -179,6 +211,12 @@ async fn revocations_beyond_the_guard_need_a_dpo_approval_to_close() {
     let r = app.post_json(&path, &dpo, json!({})).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("max_percent"));
+    let first = &items(&app, &c).await[0];
+    assert_eq!(
+        decide(&app, first, &dpo, "revoke", Some("Still no need")).await,
+        200,
+        "a close its guard refused leaves the campaign open"
+    );
     assert!(
         ds.disabled("admin_profiles")
             .await
