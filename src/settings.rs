@@ -74,15 +74,39 @@ impl Settings {
             policies: Some(policies),
             scheduler,
             datasource_urls: Default::default(),
-            webhook: env("GALLRA_REVIEW_WEBHOOK").map(|url| Webhook {
-                url,
-                secret: env("GALLRA_WEBHOOK_SECRET").unwrap_or_default(),
-            }),
+            webhook: webhook(env("GALLRA_REVIEW_WEBHOOK"), env("GALLRA_WEBHOOK_SECRET"))?,
         })
+    }
+}
+
+/// The review webhook, if one is set: never without a secret, or anyone could sign its posts.
+fn webhook(url: Option<String>, secret: Option<String>) -> anyhow::Result<Option<Webhook>> {
+    match (url, secret.filter(|s| !s.trim().is_empty())) {
+        (None, _) => Ok(None),
+        (Some(url), Some(secret)) => Ok(Some(Webhook { url, secret })),
+        (Some(_), None) => anyhow::bail!(
+            "GALLRA_REVIEW_WEBHOOK is set but GALLRA_WEBHOOK_SECRET is not: the webhook's posts are signed with it"
+        ),
     }
 }
 
 /// The environment variable that holds a datasource's URL: `meetings` → `GALLRA_DATASOURCE_MEETINGS`.
 pub fn datasource_env(id: &str) -> String {
     format!("GALLRA_DATASOURCE_{}", id.to_uppercase().replace('-', "_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::webhook;
+
+    #[test]
+    fn a_review_webhook_without_a_secret_is_refused() {
+        let url = || Some("http://127.0.0.1:9/hook".to_string());
+        let refused = webhook(url(), None).err().unwrap().to_string();
+        assert!(refused.contains("GALLRA_WEBHOOK_SECRET"), "{refused}");
+        assert!(webhook(url(), Some("  ".into())).is_err());
+        assert!(webhook(None, None).unwrap().is_none());
+        let set = webhook(url(), Some("s3cret".into())).unwrap().unwrap();
+        assert_eq!(set.secret, "s3cret");
+    }
 }

@@ -19,6 +19,10 @@ pub enum ApiError {
     Conflict(String),
     #[error("the store is unavailable")]
     Unavailable,
+    /// A datasource gallra reads or changes on the caller's behalf failed: not the request's
+    /// fault, nor gallra's own store.
+    #[error("{0}")]
+    Datasource(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -43,6 +47,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Datasource(_) => (StatusCode::BAD_GATEWAY, "datasource"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

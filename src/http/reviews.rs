@@ -33,6 +33,7 @@ impl From<OpenError> for ApiError {
             OpenError::UnknownPolicy(_) => ApiError::NotFound(e.to_string()),
             OpenError::AlreadyOpened(_) => ApiError::Conflict(e.to_string()),
             OpenError::Source(m) => ApiError::BadRequest(m),
+            OpenError::Datasource(m) => ApiError::Datasource(m),
             OpenError::Store(e) => ApiError::Internal(e),
         }
     }

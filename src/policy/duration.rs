@@ -66,6 +66,17 @@ impl Period {
             Period::Months(m) => at_or_before(&now.timezone(), now.naive_local() - Months::new(*m)),
         }
     }
+
+    /// The instant this period after `from`, counting calendar months in `from`'s zone; a local
+    /// time the clocks skip or repeat resolves as in `before`, at or before it.
+    pub fn after<Tz: TimeZone>(&self, from: DateTime<Tz>) -> DateTime<Tz> {
+        match self {
+            Period::Fixed(d) => from + *d,
+            Period::Months(m) => {
+                at_or_before(&from.timezone(), from.naive_local() + Months::new(*m))
+            }
+        }
+    }
 }
 
 /// `local` in `tz`: its earlier instant where it occurs twice (the clocks went back), or the
@@ -127,6 +138,18 @@ mod tests {
         assert!(Period::parse("99999999d")
             .unwrap_err()
             .contains("1000 years"));
+    }
+
+    #[test]
+    fn months_after_are_counted_in_the_local_calendar() {
+        use chrono_tz::Europe::Stockholm;
+        // Midnight on 1 May in Stockholm is 22:00 UTC on 30 April: a month later is 1 June.
+        let opened = Stockholm.with_ymd_and_hms(2027, 5, 1, 0, 0, 0).unwrap();
+        let due = Period::Months(1).after(opened);
+        assert_eq!(
+            due,
+            Stockholm.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap()
+        );
     }
 
     #[test]

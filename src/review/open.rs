@@ -22,6 +22,9 @@ pub enum OpenError {
     AlreadyOpened(String),
     #[error("{0}")]
     Source(String),
+    /// The source's or the roster's datasource failed.
+    #[error("{0}")]
+    Datasource(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }
@@ -56,10 +59,10 @@ pub async fn open(
                         .unwrap_or_default(),
                 )
                 .await
-                .map_err(|e| OpenError::Source(e.to_string()))?;
+                .map_err(|e| OpenError::Datasource(e.to_string()))?;
             accounts::from_datasource(&ds, &p.spec)
                 .await
-                .map_err(OpenError::Source)?
+                .map_err(OpenError::Datasource)?
         }
     };
     let items = select(state, &p, accounts).await?;
@@ -146,10 +149,10 @@ async fn select(
                 .datasources
                 .get(&roster_ds)
                 .await
-                .map_err(|e| OpenError::Source(e.to_string()))?;
+                .map_err(|e| OpenError::Datasource(e.to_string()))?;
             let roster = accounts::roster(&ds, &p.spec)
                 .await
-                .map_err(OpenError::Source)?;
+                .map_err(OpenError::Datasource)?;
             accounts
                 .into_iter()
                 .filter(|a| !roster.contains(&a.key))

@@ -5,6 +5,7 @@ use entity::rules;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::policy::duration::Period;
+use crate::policy::schedule::parse_timezone;
 use crate::policy::spec::ReviewPolicy;
 use crate::register::record::from_body;
 
@@ -13,6 +14,7 @@ pub struct Policy {
     pub spec: ReviewPolicy,
     pub hash: String,
     pub due: Period,
+    pub tz: chrono_tz::Tz,
 }
 
 impl Policy {
@@ -20,13 +22,11 @@ impl Policy {
         self.spec.id.get_ref()
     }
 
+    /// When a campaign opened at `opened` is due: months are counted in the policy's zone.
     pub fn due_at(&self, opened: DateTime<Utc>) -> DateTime<Utc> {
-        match self.due {
-            Period::Fixed(d) => opened + d,
-            Period::Months(m) => opened
-                .checked_add_months(chrono::Months::new(m))
-                .unwrap_or(opened),
-        }
+        self.due
+            .after(opened.with_timezone(&self.tz))
+            .with_timezone(&Utc)
     }
 
     /// Whether a caller may decide this policy's items: a DPO or admin always; otherwise a
@@ -44,10 +44,12 @@ impl Policy {
     fn from_model(m: rules::Model) -> anyhow::Result<Self> {
         let spec: ReviewPolicy = from_body(&m.body)?;
         let due = Period::parse(spec.due.get_ref()).map_err(anyhow::Error::msg)?;
+        let tz = parse_timezone(spec.timezone.get_ref()).map_err(anyhow::Error::msg)?;
         Ok(Policy {
             spec,
             hash: m.content_hash,
             due,
+            tz,
         })
     }
 }

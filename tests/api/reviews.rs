@@ -621,3 +621,22 @@ async fn a_reviewer_named_in_the_policy_decides_and_a_revoked_contact_is_deleted
         ));
     }
 }
+
+#[tokio::test]
+async fn a_campaign_whose_datasource_fails_is_a_502_that_names_it() {
+    // The seed register without datasource URLs: `vdx-admin` is unset.
+    let app = TestApp::spawn().await;
+    let dpo = app.token(Role::Dpo).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/reviews/policies/{POLICY}/campaigns"),
+            &dpo,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 502);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "datasource");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("GALLRA_DATASOURCE_VDX_ADMIN"), "{message}");
+}
