@@ -162,36 +162,37 @@ async fn select(
     })
 }
 
-/// The accounts of the last closed campaign of `policy`, by key.
+/// The accounts as the closed campaigns of `policy` left them, by key: each campaign's items
+/// applied in turn, as a differential campaign lists only what changed since the one before
+/// (the first lists everyone). A removed account, and one a revocation deleted, leave it.
 async fn last_closed(state: &AppState, policy: &str) -> anyhow::Result<HashMap<String, Account>> {
-    let last = review_campaigns::Entity::find()
+    let closed = review_campaigns::Entity::find()
         .filter(review_campaigns::Column::PolicyId.eq(policy))
         .filter(review_campaigns::Column::Status.eq("closed"))
-        .order_by_desc(review_campaigns::Column::Id)
-        .one(&state.db)
-        .await?;
-    let Some(last) = last else {
-        return Ok(HashMap::new());
-    };
-    let items = review_items::Entity::find()
-        .filter(review_items::Column::CampaignId.eq(last.id))
+        .order_by_asc(review_campaigns::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(items
-        .into_iter()
-        .filter(|i| i.change != "removed" && i.action.as_deref() != Some("revoked"))
-        .map(|i| {
-            (
-                i.account_key.clone(),
-                Account {
-                    key: i.account_key,
-                    display: i.display,
-                    role: i.role,
-                    last_activity: i.last_activity,
-                },
-            )
-        })
-        .collect())
+    let mut accounts = HashMap::new();
+    for campaign in closed {
+        let items = review_items::Entity::find()
+            .filter(review_items::Column::CampaignId.eq(campaign.id))
+            .all(&state.db)
+            .await?;
+        for i in items {
+            if i.change == "removed" || i.action.as_deref() == Some("deleted") {
+                accounts.remove(&i.account_key);
+                continue;
+            }
+            let account = Account {
+                key: i.account_key.clone(),
+                display: i.display,
+                role: i.role,
+                last_activity: i.last_activity,
+            };
+            accounts.insert(i.account_key, account);
+        }
+    }
+    Ok(accounts)
 }
 
 /// Added, changed (display or role) and removed accounts; unchanged ones need no new look.

@@ -308,6 +308,14 @@ async fn a_differential_campaign_shows_only_what_changed_since_the_last_closed_o
             ("2".into(), "removed".into())
         ]
     );
+    for item in items(&app, &second).await {
+        decide(&app, &item, &dpo, "keep", Some("Needed")).await;
+    }
+    let close = format!("/api/v1/reviews/campaigns/{}/close", second["id"]);
+    assert_eq!(app.post_json(&close, &dpo, json!({})).await.status(), 200);
+    // Nothing changed since the second: the third, against both before it, lists no one.
+    let third = open(&app, POLICY, &dpo).await;
+    assert_eq!(third["items"], 0, "{:?}", items(&app, &third).await);
 }
 
 #[tokio::test]
