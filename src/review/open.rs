@@ -39,9 +39,16 @@ pub async fn open(
     let p = policy::load(&state.db, policy_id)
         .await?
         .ok_or_else(|| OpenError::UnknownPolicy(policy_id.to_owned()))?;
+    let is_csv = p.spec.source.get_ref().csv == Some(true);
     let accounts = match csv {
+        // Its close would revoke on the datasource the accounts of a list it never read.
+        Some(_) if !is_csv => {
+            return Err(OpenError::Source(format!(
+                "`{policy_id}` reads its accounts from its datasource: a CSV is for CSV policies"
+            )))
+        }
         Some(a) => a,
-        None if p.spec.source.get_ref().csv == Some(true) => {
+        None if is_csv => {
             return Err(OpenError::Source(format!(
                 "`{policy_id}` reviews an uploaded CSV: upload one to open a campaign"
             )))

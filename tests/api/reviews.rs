@@ -648,3 +648,23 @@ async fn a_campaign_whose_datasource_fails_is_a_502_that_names_it() {
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("GALLRA_DATASOURCE_VDX_ADMIN"), "{message}");
 }
+
+#[tokio::test]
+async fn a_csv_is_refused_for_a_policy_that_reads_its_datasource() {
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/reviews/policies/{POLICY}/campaigns",
+            app.address
+        ))
+        .bearer_auth(&dpo)
+        .header("content-type", "text/csv")
+        .body("key,display,role,last_activity\n9,Nils Ny,admin,\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("CSV policies"));
+}
