@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::{Permission, Principal, Role};
 use crate::review::close::{close, Tally};
 use crate::review::decide::{decide, NewDecision};
 use crate::review::open::{open, OpenError};
@@ -91,6 +91,16 @@ pub async fn get_campaign(
         .one(&s.db)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
+    // The items name people: a reviewer sees those of the policies it reviews, no others.
+    if auth.token.role == Role::Reviewer {
+        let p = crate::review::policy::load(&s.db, &c.policy_id).await?;
+        if !p.is_some_and(|p| p.assigned(auth.token.role, &auth.token.name)) {
+            return Err(ApiError::Forbidden(format!(
+                "`{}` is not a reviewer of `{}`",
+                auth.token.name, c.policy_id
+            )));
+        }
+    }
     let items = review_items::Entity::find()
         .filter(review_items::Column::CampaignId.eq(id))
         .order_by_asc(review_items::Column::Id)

@@ -668,3 +668,15 @@ async fn a_csv_is_refused_for_a_policy_that_reads_its_datasource() {
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("CSV policies"));
 }
+
+#[tokio::test]
+async fn a_reviewer_sees_the_items_of_the_policies_it_reviews_only() {
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let c = open(&app, POLICY, &dpo).await;
+    let path = format!("/api/v1/reviews/campaigns/{}", c["id"]);
+    // The seed policy is reviewed by `role:dpo`: a reviewer token is not among its reviewers.
+    let reviewer = app.token(Role::Reviewer).await;
+    assert_eq!(app.get(&path, &reviewer).await.status(), 403);
+    assert_eq!(app.get(&path, &dpo).await.status(), 200);
+}
