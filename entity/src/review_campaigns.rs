@@ -18,6 +18,9 @@ pub struct Model {
     pub status: String,
     pub overdue_notified_at: Option<DateTimeUtc>,
     pub evidence_index: Option<i64>,
+    /// While `closing`: the token of the close that holds it, and since when.
+    pub closing_by: Option<String>,
+    pub closing_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -263,11 +263,12 @@ pub async fn create_hold(
     if rule::load(&s.db, &id).await?.is_none() {
         return Err(ApiError::NotFound(format!("no retention rule `{id}`")));
     }
-    if let Some(why) = holds::refusal(&req, &holds::active(&s.db, &id).await?) {
-        return Err(ApiError::BadRequest(why));
-    }
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let txn = crate::db::begin_write(&s.db).await?;
+    // In the hold's transaction, as `place` checks it again: a refusal is a 400 here.
+    if let Some(why) = holds::refusal(&req, &holds::active(&txn, &id).await?) {
+        return Err(ApiError::BadRequest(why));
+    }
     let hold = holds::place(&txn, &id, &req, &by, s.clock.now()).await?;
     s.sequencer
         .commit(txn, &s.db, &s.keys, s.clock.now())

@@ -2,6 +2,7 @@
 //! the policy's guard, or with a DPO's approval), and one evidence entry with counts, the
 //! policy's version hash and a keyed hash over the decisions — no names, no account ids.
 
+use chrono::TimeDelta;
 use entity::{review_campaigns, review_items};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -25,57 +26,96 @@ pub struct Tally {
     pub revocations_failed: u64,
 }
 
+/// A close still holding its campaign this long after it took it was cut off (the process
+/// stopped): a DPO's close with approval may take it over. A close that is still working is
+/// never taken over, however long its request waited.
+pub const CLOSE_STALE_AFTER: TimeDelta = TimeDelta::hours(1);
+
 /// Close campaign `id`. `approved` passes the revocation guard (a DPO's explicit approval).
 ///
-/// The campaign is first taken from `open` to `closing`, so no decision changes under the
-/// close and a second close is refused; a close refused by its checks gives it back. A close
-/// cut off after that (the process stopped) leaves it `closing`: a DPO closes it again with
-/// approval. Only one close commits its evidence.
+/// The close first takes the campaign from `open` to `closing` under a token of its own, so no
+/// decision changes under it and a second close is refused; a close refused by its checks gives
+/// it back. Only the close holding the token commits, once.
 pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ApiError> {
     let c = review_campaigns::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
-    let claimed = match c.status.as_str() {
-        "open" if mark(&state.db, id, "open", "closing").await? => true,
-        "closing" if approved => false,
-        "open" | "closing" => {
-            return Err(ApiError::Conflict(format!(
-                "campaign {id} is being closed; if that close was cut off, a DPO closes it again with approval"
-            )))
-        }
+    let now = state.clock.now();
+    let token = uuid::Uuid::new_v4().to_string();
+    let cut_off = c.closing_at.is_some_and(|at| now - at >= CLOSE_STALE_AFTER);
+    let took = match c.status.as_str() {
+        "open" => take(&state.db, &c, &token, now).await?,
+        "closing" if approved && cut_off => take(&state.db, &c, &token, now).await?,
+        "closing" => false,
         _ => {
             return Err(ApiError::Conflict(format!(
                 "campaign {id} is already closed"
             )))
         }
     };
+    if !took {
+        return Err(ApiError::Conflict(format!(
+            "campaign {id} is being closed; a close cut off for an hour or more is taken over by a DPO's close with approval"
+        )));
+    }
     let (items, p) = match checked(state, &c, approved).await {
         Ok(checked) => checked,
         Err(refused) => {
-            if claimed {
-                mark(&state.db, id, "closing", "open").await?;
+            if c.status == "open" {
+                give_back(&state.db, id, &token).await?;
             }
             return Err(refused);
         }
     };
-    revoke_and_record(state, &c, &items, &p).await
+    revoke_and_record(state, &c, &items, &p, &token).await
 }
 
-/// Take campaign `id` from status `from` to `to`; whether it was in `from`.
-async fn mark(
+/// Take campaign `c` as it was read (open, or closing under another token) into `closing`
+/// under `token`; whether no one else changed it first.
+async fn take(
     db: &impl ConnectionTrait,
-    id: i32,
-    from: &str,
-    to: &str,
+    c: &review_campaigns::Model,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
+    let holder = match &c.closing_by {
+        Some(by) => review_campaigns::Column::ClosingBy.eq(by.clone()),
+        None => review_campaigns::Column::ClosingBy.is_null(),
+    };
     let done = review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value(to))
-        .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq(from))
+        .col_expr(review_campaigns::Column::Status, Expr::value("closing"))
+        .col_expr(
+            review_campaigns::Column::ClosingBy,
+            Expr::value(Some(token.to_owned())),
+        )
+        .col_expr(review_campaigns::Column::ClosingAt, Expr::value(Some(now)))
+        .filter(review_campaigns::Column::Id.eq(c.id))
+        .filter(review_campaigns::Column::Status.eq(c.status.clone()))
+        .filter(holder)
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// Give campaign `id`, closing under `token`, back to `open`.
+async fn give_back(db: &impl ConnectionTrait, id: i32, token: &str) -> Result<(), sea_orm::DbErr> {
+    review_campaigns::Entity::update_many()
+        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::ClosingBy,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            review_campaigns::Column::ClosingAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(review_campaigns::Column::Id.eq(id))
+        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::ClosingBy.eq(token))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The items of campaign `c` and its policy, if the campaign may close: every item decided,
@@ -117,6 +157,7 @@ async fn revoke_and_record(
     c: &review_campaigns::Model,
     items: &[review_items::Model],
     p: &Policy,
+    token: &str,
 ) -> Result<Tally, ApiError> {
     let id = c.id;
     let revoke = revocations_of(items);
@@ -162,17 +203,19 @@ async fn revoke_and_record(
     evidence::append_for(&txn, &event, Subject::ReviewCampaign(id), now)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    // Only one close commits: another that got here first has made it `closed`.
+    // Only the close that holds the campaign commits: one that took it over, or got here
+    // first, leaves this one nothing to update.
     let done = review_campaigns::Entity::update_many()
         .col_expr(review_campaigns::Column::Status, Expr::value("closed"))
         .col_expr(review_campaigns::Column::ClosedAt, Expr::value(Some(now)))
         .filter(review_campaigns::Column::Id.eq(id))
         .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::ClosingBy.eq(token))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
         return Err(ApiError::Conflict(format!(
-            "campaign {id} was closed by another close meanwhile"
+            "campaign {id} was taken over or closed by another close meanwhile"
         )));
     }
     state

@@ -53,7 +53,8 @@ impl CampaignView {
         now: DateTime<Utc>,
     ) -> Self {
         CampaignView {
-            overdue: c.status == "open" && now > c.due_at,
+            // `closing` is outstanding too, until the close commits.
+            overdue: c.status != "closed" && now > c.due_at,
             items: items.len() as u64,
             undecided: items.iter().filter(|i| i.decision.is_none()).count() as u64,
             id: c.id,

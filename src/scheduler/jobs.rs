@@ -149,13 +149,18 @@ async fn settle(
     now: DateTime<Utc>,
     why: &str,
 ) -> anyhow::Result<()> {
+    // A failed run keeps its own error and time, with why it is not retried after it.
+    let (error, finished) = match (&run.error, run.finished_at) {
+        (Some(e), Some(at)) if run.outcome == "failed" => (format!("{e}; {why}"), at),
+        _ => (why.to_owned(), now),
+    };
     let done = retention_runs::Entity::update_many()
         .col_expr(retention_runs::Column::Outcome, Expr::value("failed"))
+        .col_expr(retention_runs::Column::Error, Expr::value(Some(error)))
         .col_expr(
-            retention_runs::Column::Error,
-            Expr::value(Some(why.to_owned())),
+            retention_runs::Column::FinishedAt,
+            Expr::value(Some(finished)),
         )
-        .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
         .col_expr(
             retention_runs::Column::Attempt,
             Expr::value(run.attempt.max(MAX_ATTEMPTS)),

@@ -53,7 +53,7 @@ pub async fn open_due(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<
 pub async fn notify_overdue(state: &AppState) -> anyhow::Result<Vec<i32>> {
     let now = state.clock.now();
     let due = review_campaigns::Entity::find()
-        .filter(review_campaigns::Column::Status.eq("open"))
+        .filter(review_campaigns::Column::Status.is_in(["open", "closing"]))
         .filter(review_campaigns::Column::DueAt.lt(now))
         .filter(review_campaigns::Column::OverdueNotifiedAt.is_null())
         .all(&state.db)

@@ -680,3 +680,45 @@ async fn a_reviewer_sees_the_items_of_the_policies_it_reviews_only() {
     assert_eq!(app.get(&path, &reviewer).await.status(), 403);
     assert_eq!(app.get(&path, &dpo).await.status(), 200);
 }
+
+/// Campaign `id` as a close left it that took it and stopped (the process ended) `ago` before now.
+async fn cut_off(app: &TestApp, id: i32, ago: TimeDelta) {
+    use entity::review_campaigns;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let row = review_campaigns::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: review_campaigns::ActiveModel = row.into();
+    row.status = Set("closing".into());
+    row.closing_by = Set(Some("a-close-that-stopped".into()));
+    row.closing_at = Set(Some(gallra::clock::Clock::now(&*app.clock) - ago));
+    row.update(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_close_cut_off_is_taken_over_by_an_approved_close_an_hour_on_and_not_before() {
+    let (app, _ds) = app_with(Kind::Sqlite, &seed_policies()).await;
+    let dpo = app.token(Role::Dpo).await;
+    let c = open(&app, POLICY, &dpo).await;
+    for item in items(&app, &c).await {
+        assert_eq!(
+            decide(&app, &item, &dpo, "keep", Some("On call")).await,
+            200
+        );
+    }
+    let id = c["id"].as_i64().unwrap() as i32;
+    let path = format!("/api/v1/reviews/campaigns/{id}/close");
+    let close = |approve: bool| app.post_json(&path, &dpo, json!({ "approve": approve }));
+    cut_off(&app, id, TimeDelta::minutes(10)).await;
+    assert_eq!(close(true).await.status(), 409, "it may still be working");
+    cut_off(&app, id, TimeDelta::hours(2)).await;
+    assert_eq!(
+        close(false).await.status(),
+        409,
+        "a takeover needs approval"
+    );
+    assert_eq!(close(true).await.status(), 200);
+    assert_eq!(close(true).await.status(), 409, "closed once");
+}
