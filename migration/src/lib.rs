@@ -9,8 +9,7 @@ mod m20261123_000004_retention;
 mod m20261123_000005_reviews;
 mod m20261123_000006_register_listing;
 mod m20261129_000007_evidence_queue;
-mod m20261129_000008_run_heartbeat;
-mod m20261129_000009_campaign_closing;
+mod m20261129_000008_work_in_progress;
 
 pub struct Migrator;
 
@@ -25,8 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_reviews::Migration),
             Box::new(m20261123_000006_register_listing::Migration),
             Box::new(m20261129_000007_evidence_queue::Migration),
-            Box::new(m20261129_000008_run_heartbeat::Migration),
-            Box::new(m20261129_000009_campaign_closing::Migration),
+            Box::new(m20261129_000008_work_in_progress::Migration),
         ]
     }
 }

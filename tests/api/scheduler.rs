@@ -150,6 +150,15 @@ async fn an_occurrence_missed_while_down_is_caught_up_and_marked_late() {
     assert_eq!(ds.ids().await.len(), 70);
 }
 
+/// Run `id`'s row as it is now.
+async fn run_row(app: &TestApp, id: i32) -> retention_runs::Model {
+    retention_runs::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// The row of a scheduled run of `rule` that a crash cut off on `attempt`, begun at `occurrence`.
 async fn cut_off(
     app: &TestApp,
@@ -191,11 +200,7 @@ async fn a_run_cut_off_on_its_last_attempt_or_whose_rule_is_gone_is_settled_as_f
     for _ in 0..2 {
         tick(&app.state, local(2026, 11, 23, 3, 0)).await.unwrap();
         for (run, why) in [(&last, "attempt 5 of 5"), (&retired, "retired")] {
-            let now = retention_runs::Entity::find_by_id(run.id)
-                .one(&app.db)
-                .await
-                .unwrap()
-                .unwrap();
+            let now = run_row(&app, run.id).await;
             assert_eq!(
                 (now.outcome.as_str(), now.attempt),
                 ("failed", 5),
@@ -222,11 +227,7 @@ async fn a_long_run_that_writes_its_heartbeat_is_not_taken_for_one_a_crash_cut_o
     beat.heartbeat_at = Set(Some(app.clock.now() - TimeDelta::minutes(10)));
     beat.update(&app.db).await.unwrap();
     tick(&app.state, occurrence).await.unwrap();
-    let now = retention_runs::Entity::find_by_id(run.id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let now = run_row(&app, run.id).await;
     assert_eq!(
         (now.outcome.as_str(), now.attempt),
         ("running", 1),
@@ -236,11 +237,7 @@ async fn a_long_run_that_writes_its_heartbeat_is_not_taken_for_one_a_crash_cut_o
     // Silent for an hour since: cut off.
     app.clock.advance(TimeDelta::minutes(50));
     tick(&app.state, occurrence).await.unwrap();
-    let now = retention_runs::Entity::find_by_id(run.id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let now = run_row(&app, run.id).await;
     assert_eq!((now.outcome.as_str(), now.attempt), ("succeeded", 2));
 }
 
@@ -274,11 +271,7 @@ async fn a_run_cut_off_by_a_crash_is_found_and_rerun() {
     let occurrence = local(2026, 11, 23, 2, 30);
     let stale = cut_off(&app, RULE, 1, occurrence).await;
     tick(&app.state, local(2026, 11, 23, 3, 0)).await.unwrap();
-    let run = retention_runs::Entity::find_by_id(stale.id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let run = run_row(&app, stale.id).await;
     assert_eq!((run.outcome.as_str(), run.attempt), ("succeeded", 2));
     assert_eq!(
         scheduled_runs(&app).await.len(),
