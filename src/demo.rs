@@ -26,7 +26,26 @@ pub struct DemoArgs {
     pub listen: Option<String>,
 }
 
+/// Keys the environment can point at, which the demo must not use: it signs and hashes with
+/// keys of its own, in its folder.
+const OTHER_KEYS: [&str; 2] = ["GALLRA_EVIDENCE_KEY", "GALLRA_INSTALLATION_KEY"];
+
+/// Refuse to run where `var` points at another installation's keys.
+fn refuse_other_keys(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+    let set: Vec<&str> = OTHER_KEYS
+        .into_iter()
+        .filter(|v| var(v).is_some_and(|x| !x.is_empty()))
+        .collect();
+    anyhow::ensure!(
+        set.is_empty(),
+        "gallra demo signs and hashes with keys of its own: unset {} first (they point at another installation's keys)",
+        set.join(" and ")
+    );
+    Ok(())
+}
+
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    refuse_other_keys(|v| std::env::var(v).ok())?;
     let dir = args.dir.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("gallra-demo-{}", std::process::id()))
     });
@@ -36,14 +55,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         dir.display()
     );
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // ./policies when run from a checkout (edits show); else the copy built into the binary.
-    let policies = if PathBuf::from("policies").is_dir() {
-        PathBuf::from("policies")
-    } else {
-        let p = dir.join("policies");
-        policy::load::write_embedded(&p)?;
-        p
-    };
+    // Always the seed register built into the binary, written into the demo's folder: never a
+    // `./policies` found where it runs, whose rules could name real datasources (through
+    // `GALLRA_DATASOURCE_*`) and would be run, and approved, on them.
+    let policies = dir.join("policies");
+    policy::load::write_embedded(&policies)?;
     let clock = Arc::new(SystemClock);
     let sources = dir.join("datasources");
     let meetings = crate::demo_data::meetings(&sources, clock.now(), 30, 40).await?;
@@ -176,4 +192,24 @@ fn print_run(r: &RunReport) {
         r.counts.held,
         r.evidence_index.map_or("-".into(), |i| i.to_string())
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refuse_other_keys;
+
+    #[test]
+    fn the_demo_refuses_keys_the_environment_points_at() {
+        let refused = refuse_other_keys(|v| {
+            (v == "GALLRA_EVIDENCE_KEY").then(|| "/etc/gallra/evidence.key".to_string())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            refused.contains("unset GALLRA_EVIDENCE_KEY first"),
+            "{refused}"
+        );
+        assert!(refuse_other_keys(|_| None).is_ok());
+        assert!(refuse_other_keys(|_| Some(String::new())).is_ok());
+    }
 }

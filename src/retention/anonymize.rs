@@ -87,12 +87,16 @@ pub(super) async fn hash_batch(
         let mut binds: Vec<Value> = Vec::with_capacity(names.len() + 1);
         for (i, name) in names.iter().enumerate() {
             let v: Option<String> = r.try_get("", &format!("v{i}"))?;
+            // A row is taken when any listed value is pending: those already hashed (a column
+            // added to the rule later, a NULL filled in since) stay as they are, or equal
+            // values would no longer hash equal.
             binds.push(
-                v.map(|v| {
-                    format!(
+                v.map(|v| match v.starts_with(HASHED) {
+                    true => v,
+                    false => format!(
                         "{HASHED}{}",
                         p.key.hmac_hex(&[name.as_bytes(), v.as_bytes()])
-                    )
+                    ),
                 })
                 .into(),
             );
@@ -113,10 +117,21 @@ pub(super) async fn hash_batch(
     })
 }
 
-/// The key in its own type, so the UPDATE finds the row by its index.
+/// The key in its own type, so the UPDATE finds the row by its index: an integer of any width
+/// (signed, or MySQL's unsigned), or text.
 fn native_key(r: &QueryResult) -> Result<Value, DbErr> {
-    match r.try_get::<i64>("", "kn") {
-        Ok(i) => Ok(i.into()),
-        Err(_) => Ok(r.try_get::<String>("", "kn")?.into()),
+    if let Ok(i) = r.try_get::<i64>("", "kn") {
+        return Ok(i.into());
     }
+    if let Ok(i) = r.try_get::<i32>("", "kn") {
+        return Ok(i.into());
+    }
+    if let Ok(i) = r.try_get::<u64>("", "kn") {
+        return Ok(i.into());
+    }
+    r.try_get::<String>("", "kn").map(Value::from).map_err(|e| {
+        DbErr::Custom(format!(
+            "a keyed hash finds each row by its key, which must be an integer or text: {e}"
+        ))
+    })
 }
