@@ -21,6 +21,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        create_private(std::path::Path::new(file))?;
     }
     let mut opts = ConnectOptions::new(url.to_owned());
     // Statements can carry search terms; they are not logged.
@@ -44,14 +45,49 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// A URL without its password, fit for messages.
+/// Create a new SQLite store file readable by its owner only: it holds the names of the people
+/// in review campaigns and the keys of legal holds. SQLite gives its `-wal` and `-shm` files
+/// the database file's permissions.
+fn create_private(file: &std::path::Path) -> anyhow::Result<()> {
+    if file.as_os_str().is_empty() || file == std::path::Path::new(":memory:") || file.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        // Another process made it first: it is that one's to have made private.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other
+            .map(drop)
+            .with_context(|| format!("cannot create {}", file.display())),
+    }
+}
+
+/// `url` with its password (in the user part or a `password=` parameter) replaced by `***`.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let url = match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             let user = userinfo.split(':').next().unwrap_or("");
             format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_owned(),
+    };
+    // A password can also be a query parameter (`?password=…`, as sqlx reads it).
+    match url.split_once('?') {
+        Some((base, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => url,
     }
 }
 
@@ -66,4 +102,42 @@ pub async fn begin_write(
         ..Default::default()
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_wherever_the_url_holds_them() {
+        assert_eq!(
+            redact("postgres://gallra:s3cret@db:5432/gallra"),
+            "postgres://gallra:***@db:5432/gallra"
+        );
+        assert_eq!(
+            redact("postgres://db/gallra?user=g&password=s3cret&sslmode=require"),
+            "postgres://db/gallra?user=g&password=***&sslmode=require"
+        );
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_store_and_its_log_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gallra.db");
+        let db = connect(&format!("sqlite://{}?mode=rwc", file.display()))
+            .await
+            .unwrap();
+        db.execute_unprepared("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        for f in ["gallra.db", "gallra.db-wal"] {
+            let mode = std::fs::metadata(dir.path().join(f))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
+    }
 }

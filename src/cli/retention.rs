@@ -71,10 +71,16 @@ pub async fn purge(args: PurgeArgs) -> anyhow::Result<ExitCode> {
         b.finish_and_clear();
     }
     print_report(&report, args.json)?;
-    Ok(match report.outcome {
+    Ok(exit_code(&report))
+}
+
+/// Success for a run that did what it was for (or a dry run); failure otherwise, so a script
+/// or a cron job sees it.
+fn exit_code(report: &RunReport) -> ExitCode {
+    match report.outcome {
         Outcome::Succeeded | Outcome::DryRun => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
-    })
+    }
 }
 
 fn print_report(r: &RunReport, json: bool) -> anyhow::Result<()> {
@@ -147,7 +153,7 @@ pub async fn run(c: RetentionCommand) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(!reason.trim().is_empty(), "an approval needs a reason");
             let report = approval::approve(&s, run, 0, &who()).await?;
             print_report(&report, false)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(exit_code(&report))
         }
         RetentionCommand::Hold {
             rule: id,

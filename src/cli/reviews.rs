@@ -7,6 +7,8 @@ use clap::Subcommand;
 use entity::{review_campaigns, review_items};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use anyhow::Context;
+
 use crate::app::state;
 use crate::clock::SystemClock;
 use crate::review::{accounts, close::close, open::open, CampaignView};
@@ -43,7 +45,14 @@ pub async fn run(c: ReviewCommand) -> anyhow::Result<ExitCode> {
             }
         }
         ReviewCommand::Open { policy, csv } => {
-            let accounts = csv.map(|p| std::fs::read_to_string(&p).map_err(anyhow::Error::from).and_then(|t| accounts::from_csv(&t).map_err(anyhow::Error::msg))).transpose()?;
+            let accounts = csv
+                .map(|p| {
+                    let text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("cannot read {}", p.display()))?;
+                    accounts::from_csv(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+                })
+                .transpose()?;
             let id = open(&s, &policy, None, accounts).await?;
             println!("opened campaign {id} of {policy}");
         }
