@@ -171,7 +171,9 @@ async fn run_jobs_once(state: &AppState, admin_token: i32) -> anyhow::Result<()>
                 r.id(),
                 report.error.clone().unwrap_or_default()
             );
-            report = approval::approve(state, report.run_id, admin_token, "demo-admin").await?;
+            let why = "Demo: 30 days of synthetic participants, approved by the demo admin";
+            report =
+                approval::approve(state, report.run_id, admin_token, "demo-admin", why).await?;
         }
         print_run(&report);
     }

@@ -26,6 +26,9 @@ pub struct Model {
     pub evidence_index: Option<i64>,
     /// Written while the run works: a run whose heartbeat is recent is not stale.
     pub heartbeat_at: Option<DateTimeUtc>,
+    /// Why a DPO approved this run past its guard (the evidence holds its SHA-256).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub approval_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

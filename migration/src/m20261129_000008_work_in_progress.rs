@@ -1,7 +1,7 @@
 //! Work in progress and who holds it: a run's heartbeat, written while it works, so a run
-//! longer than the stale limit is not taken for one a crash cut off; a campaign's close, by a
-//! token of that close and since when, so a close that was cut off can be taken over and one
-//! still working cannot.
+//! longer than the stale limit is not taken for one a crash cut off; the reason a DPO gave for
+//! approving a guarded run; a campaign's close, by a token of that close and since when, so a
+//! close that was cut off can be taken over and one still working cannot.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -45,6 +45,10 @@ fn columns() -> Vec<(Alias, ColumnDef)> {
         (
             Alias::new("retention_runs"),
             timestamp_with_time_zone_null(Alias::new("heartbeat_at")),
+        ),
+        (
+            Alias::new("retention_runs"),
+            text_null(Alias::new("approval_reason")),
         ),
         (
             Alias::new("review_campaigns"),

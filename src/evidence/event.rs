@@ -53,6 +53,7 @@ pub enum Event {
         run_id: i32,
         rule: String,
         approved_by_token: i32,
+        reason_sha256: String,
     },
     HoldPlaced {
         hold_id: i32,

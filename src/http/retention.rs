@@ -36,6 +36,7 @@ impl From<RunError> for ApiError {
         match e {
             RunError::UnknownRule(_) => ApiError::NotFound(e.to_string()),
             RunError::AlreadyClaimed(_) => ApiError::Conflict(e.to_string()),
+            RunError::Refused(m) => ApiError::BadRequest(m),
             RunError::Store(e) => ApiError::Internal(e),
         }
     }
@@ -140,6 +141,8 @@ pub struct RunRow {
     pub outcome: String,
     pub error: Option<String>,
     pub approved_by: Option<String>,
+    /// Why the DPO approved it past its guard.
+    pub approval_reason: Option<String>,
     pub report: Option<RunReport>,
 }
 
@@ -206,6 +209,7 @@ pub async fn list_runs(
             outcome: r.outcome,
             error: r.error,
             approved_by: r.approved_by,
+            approval_reason: r.approval_reason,
         })
         .collect();
     Ok(Json(RunPage {
@@ -232,12 +236,9 @@ pub async fn approve_run(
     extract::Json(req): extract::Json<Approval>,
 ) -> Result<Json<RunReport>, ApiError> {
     auth.require(Permission::ApproveAndHold)?;
-    if req.reason.trim().is_empty() {
-        return Err(ApiError::BadRequest("an approval needs a reason".into()));
-    }
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
     let token = auth.token.id;
-    let run = async move { approval::approve(&s, id, token, &by).await };
+    let run = async move { approval::approve(&s, id, token, &by, &req.reason).await };
     Ok(Json(super::to_completion(run).await??))
 }
 

@@ -8,14 +8,22 @@ use super::run::{run_rule, RunError, RunOptions, Trigger};
 use super::RunReport;
 use crate::evidence::{self, Event};
 use crate::http::AppState;
+use crate::register::canonical::sha256_hex;
 
-/// Approve run `run_id` (awaiting approval) by token `token_id`, then run the rule now.
+/// Approve run `run_id` (awaiting approval) by token `token_id`, for `reason`, then run the rule
+/// now. The reason is kept on the run; the evidence holds its SHA-256, as free text may name
+/// people.
 pub async fn approve(
     state: &AppState,
     run_id: i32,
     token_id: i32,
     by: &str,
+    reason: &str,
 ) -> Result<RunReport, RunError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RunError::Refused("an approval needs a reason".into()));
+    }
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db)
         .await
@@ -30,6 +38,10 @@ pub async fn approve(
         .col_expr(
             retention_runs::Column::ApprovedBy,
             Expr::value(Some(by.to_owned())),
+        )
+        .col_expr(
+            retention_runs::Column::ApprovalReason,
+            Expr::value(Some(reason.to_owned())),
         )
         .filter(retention_runs::Column::Id.eq(run_id))
         .filter(retention_runs::Column::Outcome.eq("awaiting_approval"))
@@ -46,6 +58,7 @@ pub async fn approve(
         run_id,
         rule: run.rule_id.clone(),
         approved_by_token: token_id,
+        reason_sha256: sha256_hex(reason.as_bytes()),
     };
     evidence::append(&txn, &event, now)
         .await

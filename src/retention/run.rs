@@ -73,6 +73,9 @@ pub enum RunError {
     /// Another replica (or an earlier start) already has this occurrence.
     #[error("rule `{0}` already has a run for this occurrence")]
     AlreadyClaimed(String),
+    /// The request cannot be taken as it is (an approval without a reason).
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }

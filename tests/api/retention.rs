@@ -198,6 +198,26 @@ async fn a_run_over_its_guard_waits_for_a_dpo_and_the_approval_is_evidence() {
         );
         let kinds_logged = evidence_kinds(&app).await;
         assert!(kinds_logged.contains(&"run_approved".to_string()));
+        // The reason is kept on the run; the evidence holds its hash, not the text.
+        let runs = app
+            .get_json(&format!(
+                "/api/v1/retention/runs?rule={RULE}&outcome=approved"
+            ))
+            .await;
+        let reason = "Controller confirmed the backlog purge";
+        assert_eq!(runs["items"][0]["approval_reason"], reason, "{runs}");
+        let n = gallra::evidence::size(&app.db).await.unwrap();
+        let entries = gallra::evidence::entries(&app.db, 0, n).await.unwrap();
+        let approved = entries
+            .iter()
+            .find(|(_, e)| e.contains("\"run_approved\""))
+            .unwrap();
+        let sha = hex::encode(Sha256::digest(reason.as_bytes()));
+        assert!(
+            approved.1.contains(&sha) && !approved.1.contains(reason),
+            "{}",
+            approved.1
+        );
     }
 }
 
