@@ -84,12 +84,14 @@ impl Application {
 pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     let db = crate::db::connect(&settings.database_url).await?;
     let keys = Keys::load_or_create(&settings.data_dir)?;
+    let installation_key = InstallationKey::load_or_create(&settings.data_dir)?;
+    installation_key.check_against(&db).await?;
     Ok(AppState {
         db,
         clock,
         keys,
         datasources: Datasources::with_urls(settings.datasource_urls.clone()),
-        installation_key: InstallationKey::load_or_create(&settings.data_dir)?,
+        installation_key,
         webhook: settings.webhook.clone(),
         listing: Default::default(),
         sequencer: Default::default(),

@@ -41,6 +41,38 @@ impl InstallationKey {
         }
     }
 
+    /// Check this key is the one `db`'s store was first used with, recording it on first use:
+    /// hashes made under another key would not match those already in the datasources.
+    pub async fn check_against(&self, db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let fingerprint = self.hmac_hex(&[b"gallra installation key fingerprint"]);
+        let backend = db.get_database_backend();
+        let (p1, p2) = match backend {
+            sea_orm::DatabaseBackend::Postgres => ("$1", "$2"),
+            _ => ("?", "?"),
+        };
+        // Two replicas starting at once: the first row written stands, and both read it.
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!("INSERT INTO installation (id, key_fingerprint) VALUES ({p1}, {p2}) ON CONFLICT (id) DO NOTHING"),
+            [1.into(), fingerprint.clone().into()],
+        ))
+        .await?;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT key_fingerprint FROM installation WHERE id = 1",
+            ))
+            .await?
+            .context("the installation row is missing")?;
+        let recorded: String = row.try_get("", "key_fingerprint")?;
+        anyhow::ensure!(
+            recorded == fingerprint,
+            "the installation key (GALLRA_INSTALLATION_KEY, else installation.key in the data folder) is not the one this store was first used with: keyed hashes made with it would not match those already made. Copy that installation's key here."
+        );
+        Ok(())
+    }
+
     /// HMAC-SHA256 of `parts`, each length-prefixed so no two inputs collide, in hex.
     pub fn hmac_hex(&self, parts: &[&[u8]]) -> String {
         let mut mac =

@@ -10,6 +10,7 @@ mod m20261123_000005_reviews;
 mod m20261123_000006_register_listing;
 mod m20261129_000007_evidence_queue;
 mod m20261129_000008_work_in_progress;
+mod m20261129_000009_installation;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_register_listing::Migration),
             Box::new(m20261129_000007_evidence_queue::Migration),
             Box::new(m20261129_000008_work_in_progress::Migration),
+            Box::new(m20261129_000009_installation::Migration),
         ]
     }
 }

@@ -277,3 +277,27 @@ async fn two_replicas_on_one_store_extend_one_tree() {
     assert!(summary.checkpoints >= 2);
     assert!(cli_verify(&app).0);
 }
+
+#[tokio::test]
+async fn a_replica_with_another_installation_key_is_refused_at_start() {
+    let app = TestApp::spawn().await;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let urls = std::collections::HashMap::new();
+    // Another data folder: another installation key, made at first use.
+    let other = crate::helpers::settings(&app.database_url, elsewhere.path(), None, urls.clone());
+    let refused = gallra::app::state(&other, app.clock.clone())
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        format!("{refused:#}").contains("is not the one this store was first used with"),
+        "{refused:#}"
+    );
+    // The same key (a copy of it) is taken.
+    std::fs::copy(
+        app.dir.path().join("installation.key"),
+        elsewhere.path().join("installation.key"),
+    )
+    .unwrap();
+    gallra::app::state(&other, app.clock.clone()).await.unwrap();
+}

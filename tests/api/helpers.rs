@@ -150,7 +150,7 @@ impl TestApp {
     }
 }
 
-fn settings(
+pub fn settings(
     database_url: &str,
     dir: &Path,
     policies: Option<&Path>,
