@@ -84,8 +84,12 @@ impl Application {
 pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     let db = crate::db::connect(&settings.database_url).await?;
     let keys = Keys::load_or_create(&settings.data_dir)?;
-    let installation_key = InstallationKey::load_or_create(&settings.data_dir)?;
-    installation_key.check_against(&db).await?;
+    // A key made now is saved only once the store has taken it.
+    let (installation_key, made) = InstallationKey::load_or_make(&settings.data_dir)?;
+    installation_key.check_against(&db, made.is_some()).await?;
+    if let Some(path) = made {
+        installation_key.save(&path)?;
+    }
     Ok(AppState {
         db,
         clock,

@@ -44,7 +44,6 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// A URL without its password, fit for messages.
 /// Create a new SQLite store file readable by its owner only: it holds the names of the people
 /// in review campaigns and the keys of legal holds. SQLite gives its `-wal` and `-shm` files
 /// the database file's permissions.

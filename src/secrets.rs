@@ -2,7 +2,7 @@
 //! hashes — anonymized values, and review decisions in the evidence log.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};
@@ -19,34 +19,63 @@ impl std::fmt::Debug for InstallationKey {
 }
 
 impl InstallationKey {
-    /// `GALLRA_INSTALLATION_KEY` (a path), else `<data dir>/installation.key`; created if absent.
-    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = std::env::var("GALLRA_INSTALLATION_KEY")
+    /// The key at `GALLRA_INSTALLATION_KEY` (a path), else `<data dir>/installation.key`; or a
+    /// new one, not yet saved, with the path it is to be saved at.
+    pub fn load_or_make(data_dir: &Path) -> anyhow::Result<(Self, Option<PathBuf>)> {
+        let path: PathBuf = std::env::var("GALLRA_INSTALLATION_KEY")
+            .ok()
+            .filter(|p| !p.is_empty())
             .map(Into::into)
-            .unwrap_or_else(|_| data_dir.join("installation.key"));
+            .unwrap_or_else(|| data_dir.join("installation.key"));
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let mut key = [0u8; 32];
                 hex::decode_to_slice(text.trim(), &mut key)
                     .with_context(|| format!("{} is not 64 hex digits", path.display()))?;
-                Ok(InstallationKey(key))
+                Ok((InstallationKey(key), None))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::rng().fill_bytes(&mut key);
-                write_private(&path, &format!("{}\n", hex::encode(key)))?;
-                Ok(InstallationKey(key))
+                Ok((InstallationKey(key), Some(path)))
             }
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
 
+    /// Save a key `load_or_make` made, readable by its owner only.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        write_private(path, &format!("{}\n", hex::encode(self.0)))
+    }
+
     /// Check this key is the one `db`'s store was first used with, recording it on first use:
-    /// hashes made under another key would not match those already in the datasources.
-    pub async fn check_against(&self, db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    /// hashes made under another key would not match those already in the datasources. A key
+    /// just `made` is recorded only on a store with no history: on one already used, the key
+    /// it was used with is missing here, and a new one would lock that one out.
+    pub async fn check_against(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        made: bool,
+    ) -> anyhow::Result<()> {
         use sea_orm::{ConnectionTrait, Statement};
         let fingerprint = self.hmac_hex(&[b"gallra installation key fingerprint"]);
         let backend = db.get_database_backend();
+        let recorded = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT (SELECT COUNT(*) FROM installation) AS recorded, \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM evidence_entries LIMIT 1) AS e) AS used",
+            ))
+            .await?
+            .context("no answer from the store")?;
+        let (recorded, used): (i64, i64) = (
+            recorded.try_get("", "recorded")?,
+            recorded.try_get("", "used")?,
+        );
+        anyhow::ensure!(
+            !(made && (recorded > 0 || used > 0)),
+            "no installation key here (GALLRA_INSTALLATION_KEY, else installation.key in the data folder), and this store has been used: copy the key of the installation that used it"
+        );
         let (p1, p2) = match backend {
             sea_orm::DatabaseBackend::Postgres => ("$1", "$2"),
             _ => ("?", "?"),

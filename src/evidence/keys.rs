@@ -25,8 +25,10 @@ impl std::fmt::Debug for Keys {
 /// The key file: `GALLRA_EVIDENCE_KEY`, else `<data dir>/evidence-signing.key`.
 pub fn key_path(data_dir: &Path) -> PathBuf {
     std::env::var("GALLRA_EVIDENCE_KEY")
+        .ok()
+        .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|_| data_dir.join("evidence-signing.key"))
+        .unwrap_or_else(|| data_dir.join("evidence-signing.key"))
 }
 
 impl Keys {

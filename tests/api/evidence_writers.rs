@@ -279,25 +279,26 @@ async fn two_replicas_on_one_store_extend_one_tree() {
 }
 
 #[tokio::test]
-async fn a_replica_with_another_installation_key_is_refused_at_start() {
+async fn a_replica_with_another_installation_key_or_none_is_refused_at_start() {
     let app = TestApp::spawn().await;
     let elsewhere = tempfile::tempdir().unwrap();
     let urls = std::collections::HashMap::new();
-    // Another data folder: another installation key, made at first use.
-    let other = crate::helpers::settings(&app.database_url, elsewhere.path(), None, urls.clone());
-    let refused = gallra::app::state(&other, app.clock.clone())
-        .await
-        .err()
-        .unwrap();
+    let other = crate::helpers::settings(&app.database_url, elsewhere.path(), None, urls);
+    let start = || gallra::app::state(&other, app.clock.clone());
+    let key = elsewhere.path().join("installation.key");
+    // No key in its folder, on a store already used: refused, and no key is left there that
+    // a second start would take.
+    let refused = format!("{:#}", start().await.err().unwrap());
+    assert!(refused.contains("no installation key here"), "{refused}");
+    assert!(!key.exists());
+    // Another key: refused.
+    std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
+    let refused = format!("{:#}", start().await.err().unwrap());
     assert!(
-        format!("{refused:#}").contains("is not the one this store was first used with"),
-        "{refused:#}"
+        refused.contains("is not the one this store was first used with"),
+        "{refused}"
     );
-    // The same key (a copy of it) is taken.
-    std::fs::copy(
-        app.dir.path().join("installation.key"),
-        elsewhere.path().join("installation.key"),
-    )
-    .unwrap();
-    gallra::app::state(&other, app.clock.clone()).await.unwrap();
+    // The installation's own key (a copy): taken.
+    std::fs::copy(app.dir.path().join("installation.key"), &key).unwrap();
+    start().await.unwrap();
 }
