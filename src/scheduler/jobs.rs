@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::retention_runs;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::occurrences::Schedule;
 use crate::http::AppState;
@@ -79,27 +79,21 @@ async fn last_scheduled(state: &AppState, rule: &str) -> anyhow::Result<Option<D
 /// taken with a conditional update, so only one replica wins it.
 async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
     let now = state.clock.now();
+    // Failed runs on their last attempt are final: left out. Running ones on theirs are read
+    // too, to be settled below rather than stay `running` for good.
     let candidates = retention_runs::Entity::find()
         .filter(retention_runs::Column::ScheduledFor.is_not_null())
-        .filter(retention_runs::Column::Outcome.is_in(["failed", "running"]))
-        .filter(retention_runs::Column::Attempt.lt(MAX_ATTEMPTS))
+        .filter(
+            Condition::any()
+                .add(retention_runs::Column::Outcome.eq("running"))
+                .add(
+                    Condition::all()
+                        .add(retention_runs::Column::Outcome.eq("failed"))
+                        .add(retention_runs::Column::Attempt.lt(MAX_ATTEMPTS)),
+                ),
+        )
         .all(&state.db)
         .await?;
-    // A run cut off on its last attempt is not retried again: it is settled as failed, so it
-    // does not stay `running` for good.
-    let last_attempts = retention_runs::Entity::find()
-        .filter(retention_runs::Column::ScheduledFor.is_not_null())
-        .filter(retention_runs::Column::Outcome.eq("running"))
-        .filter(retention_runs::Column::Attempt.gte(MAX_ATTEMPTS))
-        .all(&state.db)
-        .await?;
-    for run in last_attempts.into_iter().filter(|r| stale(r, now)) {
-        let why = format!(
-            "cut off (the process stopped) on attempt {} of {MAX_ATTEMPTS}; not retried",
-            run.attempt
-        );
-        settle(state, &run, now, &why).await?;
-    }
     let mut reports = Vec::new();
     for run in candidates {
         let ready = match run.outcome.as_str() {
@@ -109,6 +103,15 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             _ => stale(&run, now),
         };
         if !ready {
+            continue;
+        }
+        // Cut off on its last attempt: not retried again.
+        if run.attempt >= MAX_ATTEMPTS {
+            let why = format!(
+                "cut off (the process stopped) on attempt {} of {MAX_ATTEMPTS}; not retried",
+                run.attempt
+            );
+            settle(state, &run, now, &why).await?;
             continue;
         }
         // A rule retired since: its run is settled, not taken and left `running`.
