@@ -3,7 +3,7 @@
 //! where a range finds no row over age; the post-condition finds any rows past such a gap.
 
 use gallra::policy::spec::TimestampFormat;
-use gallra::retention::{run_rule, Outcome, RunOptions};
+use gallra::retention::{run_rule, Outcome, RunOptions, RunReport};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
@@ -78,6 +78,20 @@ async fn without_guards_rows_matched_are_those_changed_held_and_left() {
     }
 }
 
+/// An unguarded run in batches of 100 over `rows` on an analyzed PostgreSQL table: its report,
+/// the datasource, and the table's pages before it.
+async fn swept(rows: &[(i64, chrono::DateTime<chrono::Utc>)]) -> (RunReport, Fixture, i64) {
+    let (app, ds, _p) = unguarded(Kind::Postgres, rows).await;
+    analyze(&ds).await;
+    let pages = pages(&ds).await;
+    let opts = RunOptions {
+        batch: 100,
+        ..RunOptions::manual(false)
+    };
+    let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+    (report, ds, pages)
+}
+
 #[tokio::test]
 async fn an_unguarded_postgresql_sweep_stops_at_the_first_range_past_the_expired_rows() {
     if !kinds().contains(&Kind::Postgres) {
@@ -90,14 +104,7 @@ async fn an_unguarded_postgresql_sweep_stops_at_the_first_range_past_the_expired
             (id, now() - chrono::TimeDelta::minutes(age))
         })
         .collect();
-    let (app, ds, _p) = unguarded(Kind::Postgres, &rows).await;
-    analyze(&ds).await;
-    let pages = pages(&ds).await;
-    let opts = RunOptions {
-        batch: 100,
-        ..RunOptions::manual(false)
-    };
-    let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+    let (report, ds, pages) = swept(&rows).await;
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(
         (report.counts.matched, report.counts.affected),
@@ -131,14 +138,7 @@ async fn rows_over_age_past_a_gap_an_unguarded_sweep_stopped_at_are_found_and_de
             (id, now() - chrono::TimeDelta::days(days))
         })
         .collect();
-    let (app, ds, _p) = unguarded(Kind::Postgres, &rows).await;
-    analyze(&ds).await;
-    let pages = pages(&ds).await;
-    let opts = RunOptions {
-        batch: 100,
-        ..RunOptions::manual(false)
-    };
-    let report = run_rule(&app.state, RULE, opts, |_| {}).await.unwrap();
+    let (report, ds, pages) = swept(&rows).await;
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.remaining_over_age, Some(0));
     // The sweep went on from where it stopped to the table's end, every block once: not by
