@@ -9,12 +9,11 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
-use crate::datasource::Datasources;
+use crate::context::AppState;
 use crate::evidence::{sign_checkpoint, Keys};
-use crate::http::{self, AppState};
+use crate::http;
 use crate::policy::{self, PolicyErrors};
 use crate::register::apply::{self, ApplyReport, Author};
-use crate::secrets::InstallationKey;
 use crate::settings::Settings;
 
 pub struct Application {
@@ -31,7 +30,7 @@ pub struct InvalidPolicies(pub PolicyErrors);
 impl Application {
     /// Connect and migrate the store, apply the policy folder (if any), bind the listener.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let state = state(settings, clock).await?;
+        let state = crate::context::open(settings, clock).await?;
         if let Some(dir) = &settings.policies {
             let author = Author {
                 name: whoami(),
@@ -78,28 +77,6 @@ impl Application {
             .await?;
         Ok(())
     }
-}
-
-/// The state jobs and handlers share, without an HTTP listener (CLI commands).
-pub async fn state(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
-    let db = crate::db::connect(&settings.database_url).await?;
-    let keys = Keys::load_or_create(&settings.data_dir)?;
-    // A key made now is saved only once the store has taken it.
-    let (installation_key, made) = InstallationKey::load_or_make(&settings.data_dir)?;
-    installation_key.check_against(&db, made.is_some()).await?;
-    if let Some(path) = made {
-        installation_key.save(&path)?;
-    }
-    Ok(AppState {
-        db,
-        clock,
-        keys,
-        datasources: Datasources::with_urls(settings.datasource_urls.clone()),
-        installation_key,
-        webhook: settings.webhook.clone(),
-        listing: Default::default(),
-        sequencer: Default::default(),
-    })
 }
 
 /// Validate a folder and apply it. Two replicas starting together may race on the same new

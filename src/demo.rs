@@ -10,8 +10,8 @@ use clap::Args;
 use crate::app::{shutdown_signal, Application};
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
+use crate::context::AppState;
 use crate::demo_data::AccountsTable;
-use crate::http::AppState;
 use crate::policy;
 use crate::retention::{approval, rule, run_rule, Outcome, RunOptions, RunReport};
 use crate::settings::Settings;
@@ -144,6 +144,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());
+    println!("ready, serving until Ctrl-C (logs: warnings and errors; RUST_LOG=info for more):");
     println!("  API docs:  {base}/api/docs");
     println!("  token:     {secret}");
     println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");

@@ -2,14 +2,17 @@
 
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
+pub mod context;
 pub mod datasource;
 pub mod db;
 pub mod demo;
 mod demo_data;
 pub mod evidence;
 pub mod http;
+pub mod installation;
 pub mod policy;
 pub mod register;
 pub mod retention;

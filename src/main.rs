@@ -7,7 +7,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = gallra::cli::Cli::parse();
-    gallra::telemetry::init();
+    gallra::telemetry::init(cli.command.default_log_level());
     match gallra::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {

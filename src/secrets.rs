@@ -2,12 +2,14 @@
 //! hashes — anonymized values, and review decisions in the evidence log.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+
+use crate::installation::{key_path, Found};
 
 #[derive(Clone)]
 pub struct InstallationKey([u8; 32]);
@@ -21,85 +23,45 @@ impl std::fmt::Debug for InstallationKey {
 impl InstallationKey {
     /// The key at `GALLRA_INSTALLATION_KEY` (a path), else `<data dir>/installation.key`; or a
     /// new one, not yet saved, with the path it is to be saved at.
-    pub fn load_or_make(data_dir: &Path) -> anyhow::Result<(Self, Option<PathBuf>)> {
-        let path: PathBuf = std::env::var("GALLRA_INSTALLATION_KEY")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .map(Into::into)
-            .unwrap_or_else(|| data_dir.join("installation.key"));
+    pub fn find(data_dir: &Path) -> anyhow::Result<Found<Self>> {
+        let path = key_path("GALLRA_INSTALLATION_KEY", data_dir, "installation.key");
         match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let mut key = [0u8; 32];
-                hex::decode_to_slice(text.trim(), &mut key)
-                    .with_context(|| format!("{} is not 64 hex digits", path.display()))?;
-                Ok((InstallationKey(key), None))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = [0u8; 32];
-                rand::rng().fill_bytes(&mut key);
-                Ok((InstallationKey(key), Some(path)))
-            }
+            Ok(text) => Ok(Found {
+                key: Self::from_hex(text.trim())
+                    .with_context(|| format!("{} is not 64 hex digits", path.display()))?,
+                path,
+                made: false,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Found {
+                key: Self::generate(),
+                path,
+                made: true,
+            }),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
 
-    /// Save a key `load_or_make` made, readable by its owner only.
+    /// A new random key.
+    pub fn generate() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        InstallationKey(key)
+    }
+
+    fn from_hex(text: &str) -> anyhow::Result<Self> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(text, &mut key)?;
+        Ok(InstallationKey(key))
+    }
+
+    /// Save the key, readable by its owner only; never over an existing file.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
         write_private(path, &format!("{}\n", hex::encode(self.0)))
     }
 
-    /// Check this key is the one `db`'s store was first used with, recording it on first use:
-    /// hashes made under another key would not match those already in the datasources. A key
-    /// just `made` is recorded only on a store with no history: on one already used, the key
-    /// it was used with is missing here, and a new one would lock that one out.
-    pub async fn check_against(
-        &self,
-        db: &sea_orm::DatabaseConnection,
-        made: bool,
-    ) -> anyhow::Result<()> {
-        use sea_orm::{ConnectionTrait, Statement};
-        let fingerprint = self.hmac_hex(&[b"gallra installation key fingerprint"]);
-        let backend = db.get_database_backend();
-        let recorded = db
-            .query_one_raw(Statement::from_string(
-                backend,
-                "SELECT (SELECT COUNT(*) FROM installation) AS recorded, \
-                 (SELECT COUNT(*) FROM (SELECT 1 FROM evidence_entries LIMIT 1) AS e) AS used",
-            ))
-            .await?
-            .context("no answer from the store")?;
-        let (recorded, used): (i64, i64) = (
-            recorded.try_get("", "recorded")?,
-            recorded.try_get("", "used")?,
-        );
-        anyhow::ensure!(
-            !(made && (recorded > 0 || used > 0)),
-            "no installation key here (GALLRA_INSTALLATION_KEY, else installation.key in the data folder), and this store has been used: copy the key of the installation that used it"
-        );
-        let (p1, p2) = match backend {
-            sea_orm::DatabaseBackend::Postgres => ("$1", "$2"),
-            _ => ("?", "?"),
-        };
-        // Two replicas starting at once: the first row written stands, and both read it.
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            format!("INSERT INTO installation (id, key_fingerprint) VALUES ({p1}, {p2}) ON CONFLICT (id) DO NOTHING"),
-            [1.into(), fingerprint.clone().into()],
-        ))
-        .await?;
-        let row = db
-            .query_one_raw(Statement::from_string(
-                backend,
-                "SELECT key_fingerprint FROM installation WHERE id = 1",
-            ))
-            .await?
-            .context("the installation row is missing")?;
-        let recorded: String = row.try_get("", "key_fingerprint")?;
-        anyhow::ensure!(
-            recorded == fingerprint,
-            "the installation key (GALLRA_INSTALLATION_KEY, else installation.key in the data folder) is not the one this store was first used with: keyed hashes made with it would not match those already made. Copy that installation's key here."
-        );
-        Ok(())
+    /// A keyed hash of a constant: says which key this is, and nothing of it.
+    pub fn fingerprint(&self) -> String {
+        self.hmac_hex(&[b"gallra installation key fingerprint"])
     }
 
     /// HMAC-SHA256 of `parts`, each length-prefixed so no two inputs collide, in hex.

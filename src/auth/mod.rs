@@ -4,5 +4,5 @@ mod principal;
 mod role;
 pub mod token;
 
-pub use principal::Principal;
+pub use principal::{Denied, Principal};
 pub use role::{Permission, Role};

@@ -1,52 +1,30 @@
-//! The authenticated caller of a request, extracted from `Authorization: Bearer <token>`.
+//! The authenticated caller: a token and its role. Each edge finds it its own way (a bearer
+//! header, a session); what it may do is decided here.
 
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
-
-use super::token::{self, TokenView};
+use super::token::TokenView;
 use super::Permission;
-use crate::http::{ApiError, AppState};
 
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub token: TokenView,
 }
 
+/// The caller's role does not grant what it asked for.
+#[derive(Debug, thiserror::Error)]
+#[error("role `{role}` may not do this")]
+pub struct Denied {
+    pub role: String,
+}
+
 impl Principal {
-    /// Ok when the caller's role grants `p`, else 403.
-    pub fn require(&self, p: Permission) -> Result<&Self, ApiError> {
+    /// Ok when the caller's role grants `p`.
+    pub fn require(&self, p: Permission) -> Result<&Self, Denied> {
         if self.token.role.may(p) {
             Ok(self)
         } else {
-            Err(ApiError::Forbidden(format!(
-                "role `{}` may not do this",
-                self.token.role
-            )))
+            Err(Denied {
+                role: self.token.role.to_string(),
+            })
         }
-    }
-}
-
-impl FromRequestParts<AppState> for Principal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthorized)?;
-        let secret = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
-        let token = token::authenticate(&state.db, secret)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        tracing::Span::current().record("token", token.id);
-        Ok(Principal { token })
     }
 }

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::clock::{Clock, SystemClock};
+use crate::evidence::sign_checkpoint;
 use crate::evidence::verify::{verify, VerifyError};
-use crate::evidence::{sign_checkpoint, Keys};
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -21,8 +21,8 @@ pub enum EvidenceCommand {
 
 pub async fn run(c: EvidenceCommand) -> anyhow::Result<ExitCode> {
     let settings = Settings::load()?;
-    let db = crate::db::connect(&settings.database_url).await?;
-    let keys = Keys::load_or_create(&settings.data_dir)?;
+    let crate::installation::Store { db, keys, .. } =
+        crate::installation::open(&settings.database_url, &settings.data_dir).await?;
     match c {
         EvidenceCommand::Verify => match verify(&db, &keys).await {
             Ok(s) => {

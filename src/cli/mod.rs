@@ -1,11 +1,7 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
-mod bench;
-mod bench_api;
-mod bench_floor;
-mod bench_purge;
-mod bench_purge_floor;
 mod evidence;
+mod keys;
 mod policies;
 mod retention;
 mod reviews;
@@ -59,11 +55,25 @@ pub enum Command {
     /// The evidence log.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// The installation's keys: show them, or replace one lost for good.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
-    Bench(bench::BenchCommand),
+    Bench(crate::bench::BenchCommand),
     /// Print the built-in vocabularies (data types, data-subject categories).
     Vocabulary,
+}
+
+impl Command {
+    /// The log level when `RUST_LOG` is unset: the demo's screen is for its summary (warnings
+    /// and errors only); everything else, `serve`'s request logs included, logs at `info`.
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Command::Demo(_) => "warn",
+            _ => "info",
+        }
+    }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -83,7 +93,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo(args) => crate::demo::run(args).await.map(|_| ExitCode::SUCCESS),
         Command::Migrate => {
-            crate::db::connect(&Settings::load()?.database_url).await?;
+            let settings = Settings::load()?;
+            crate::installation::open(&settings.database_url, &settings.data_dir).await?;
             println!("store is up to date");
             Ok(ExitCode::SUCCESS)
         }
@@ -94,7 +105,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Retention(c) => retention::run(c).await,
         Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
-        Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
+        Command::Keys(c) => keys::run(c).await,
+        Command::Bench(c) => crate::bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();
             Ok(ExitCode::SUCCESS)

@@ -95,13 +95,12 @@ pub async fn run(c: PoliciesCommand) -> ExitCode {
 pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::load()?;
     let dir = super::policy_dir(args.dir)?;
-    let db = crate::db::connect(&settings.database_url).await?;
+    let store = crate::installation::open(&settings.database_url, &settings.data_dir).await?;
     let author = Author {
         name: args.author.unwrap_or_else(whoami),
         reason: args.reason,
     };
-    let keys = crate::evidence::Keys::load_or_create(&settings.data_dir)?;
-    let report = match apply_dir(&db, &keys, &dir, &author, SystemClock.now()).await {
+    let report = match apply_dir(&store.db, &store.keys, &dir, &author, SystemClock.now()).await {
         Ok(r) => r,
         Err(e) => {
             return match e.downcast::<InvalidPolicies>() {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::state;
 use crate::clock::SystemClock;
+use crate::context::open as state;
 use crate::retention::holds::{self, NewHold};
 use crate::retention::{approval, breach, rule, run_rule, Outcome, RunOptions, RunReport};
 use crate::settings::Settings;

@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use anyhow::Context;
 
-use crate::app::state;
 use crate::clock::SystemClock;
+use crate::context::open as state;
 use crate::review::{accounts, close::close, open::open, CampaignView};
 use crate::settings::Settings;
 

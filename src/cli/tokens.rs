@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use crate::auth::{token, Role};
 use crate::clock::{Clock, SystemClock};
-use crate::evidence::{Keys, Sequencer};
+use crate::evidence::Sequencer;
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -35,8 +35,8 @@ impl clap::ValueEnum for Role {
 
 pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
     let settings = Settings::load()?;
-    let db = crate::db::connect(&settings.database_url).await?;
-    let keys = Keys::load_or_create(&settings.data_dir)?;
+    let crate::installation::Store { db, keys, .. } =
+        crate::installation::open(&settings.database_url, &settings.data_dir).await?;
     let txn = crate::db::begin_write(&db).await?;
     match c {
         TokenCommand::Create { role, name } => {

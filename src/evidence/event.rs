@@ -78,6 +78,14 @@ pub enum Event {
         revocations_failed: u64,
         decisions_hmac: String,
     },
+    /// A lost key replaced (`gallra keys rekey`): which, the old and new installation-key
+    /// fingerprint or verifier key, the SHA-256 of the reason.
+    KeyReplaced {
+        key: String,
+        old: String,
+        new: String,
+        reason_sha256: String,
+    },
 }
 
 impl Event {
@@ -91,6 +99,7 @@ impl Event {
             Event::HoldPlaced { .. } => "hold_placed",
             Event::HoldLifted { .. } => "hold_lifted",
             Event::ReviewClosed { .. } => "review_closed",
+            Event::KeyReplaced { .. } => "key_replaced",
         }
     }
 

@@ -1,10 +1,12 @@
 //! The log's signing key: created on first start (mode 0600), never logged; its verifier key
 //! is public in note form `<name>+<hex key id>+<base64(0x01‖key)>`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use signed_note::{StandardSigner, StandardVerifier};
+
+use crate::installation::{key_path, Found};
 
 #[derive(Clone)]
 pub struct Keys {
@@ -22,29 +24,39 @@ impl std::fmt::Debug for Keys {
     }
 }
 
-/// The key file: `GALLRA_EVIDENCE_KEY`, else `<data dir>/evidence-signing.key`.
-pub fn key_path(data_dir: &Path) -> PathBuf {
-    std::env::var("GALLRA_EVIDENCE_KEY")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| data_dir.join("evidence-signing.key"))
-}
-
 impl Keys {
-    /// Load the signing key, or create it if there is none yet.
-    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = key_path(data_dir);
-        let skey = match std::fs::read_to_string(&path) {
-            Ok(s) => s.trim().to_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path)?,
+    /// The signing key at `GALLRA_EVIDENCE_KEY` (a path), else
+    /// `<data dir>/evidence-signing.key`; or a new one, not yet saved, with the path it is to be
+    /// saved at.
+    pub fn find(data_dir: &Path) -> anyhow::Result<Found<Self>> {
+        let path = key_path("GALLRA_EVIDENCE_KEY", data_dir, "evidence-signing.key");
+        match std::fs::read_to_string(&path) {
+            Ok(s) => Ok(Found {
+                key: Self::from_signer_key(s.trim())
+                    .with_context(|| format!("the signing key {} is malformed", path.display()))?,
+                path,
+                made: false,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Found {
+                key: Self::generate(&origin())?,
+                path,
+                made: true,
+            }),
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read the signing key {}", path.display()))
+                Err(e).with_context(|| format!("cannot read the signing key {}", path.display()))
             }
-        };
+        }
+    }
+
+    /// A new signing key for the log of `origin`.
+    pub fn generate(origin: &str) -> anyhow::Result<Self> {
+        let (skey, _) = signed_note::generate_key(&mut rand_core::OsRng, origin);
         Self::from_signer_key(&skey)
-            .with_context(|| format!("the signing key {} is malformed", path.display()))
+    }
+
+    /// Save the signing key, readable by its owner only; never over an existing file.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        crate::secrets::write_private(path, &format!("{}\n", self.signer_key))
     }
 
     pub fn from_signer_key(skey: &str) -> anyhow::Result<Self> {
@@ -80,11 +92,4 @@ impl Keys {
 /// The log's origin line (and key name): `GALLRA_EVIDENCE_ORIGIN` or a default.
 fn origin() -> String {
     std::env::var("GALLRA_EVIDENCE_ORIGIN").unwrap_or_else(|_| "gallra.local/evidence".into())
-}
-
-fn create(path: &Path) -> anyhow::Result<String> {
-    let (skey, _) = signed_note::generate_key(&mut rand_core::OsRng, &origin());
-    crate::secrets::write_private(path, &format!("{skey}\n"))?;
-    tracing::info!(path = %path.display(), "created the evidence signing key");
-    Ok(skey)
 }

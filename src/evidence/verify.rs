@@ -58,9 +58,14 @@ pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, Ver
     // The signatures are checked on a thread of their own while the entries are walked (a job
     // run signs one checkpoint each, so a log can hold many); their errors are reported first,
     // as if they had been checked before the walk.
+    let replaced: Vec<_> = super::replacements(db)
+        .await?
+        .into_iter()
+        .filter(|r| r.key == "evidence-signing")
+        .collect();
     let notes = {
         let (checkpoints, keys) = (checkpoints.clone(), keys.clone());
-        tokio::task::spawn_blocking(move || check_notes(&checkpoints, &keys, size))
+        tokio::task::spawn_blocking(move || check_notes(&checkpoints, &keys, &replaced, size))
     };
     let walked = walk(db, size, stored_roots(&checkpoints)?).await;
     notes.await.map_err(joined)??;
@@ -72,21 +77,27 @@ pub async fn verify(db: &DatabaseConnection, keys: &Keys) -> Result<Summary, Ver
     })
 }
 
-/// Every checkpoint's note is signed by our key and matches its row, in increasing size, within
-/// the log.
+/// Every checkpoint's note is signed by our key — or, for a tree from before a key replacement,
+/// by the key it replaced — and matches its row, in increasing size, within the log.
 fn check_notes(
     checkpoints: &[evidence_checkpoints::Model],
     keys: &Keys,
+    replaced: &[super::Replacement],
     size: u64,
 ) -> Result<(), VerifyError> {
     // One verifier for all: building it decodes the public key's curve point.
     let verifier = keys
         .verifier()
         .map_err(|e| VerifyError::Bad(format!("verifier key: {e}")))?;
-    let verifiers = VerifierList::new(vec![Box::new(verifier)]);
+    let current = VerifierList::new(vec![Box::new(verifier)]);
+    let earlier = earlier_verifiers(checkpoints, keys, &current, replaced)?;
     let mut last_size = 0;
     for c in checkpoints {
-        let (csize, _) = check_note(c, keys, &verifiers)?;
+        let retired: Vec<&(i64, VerifierList)> = earlier
+            .iter()
+            .filter(|(at, _)| c.tree_size <= *at)
+            .collect();
+        let csize = check_note_under(c, keys, &current, &retired)?;
         if csize < last_size {
             return bad(format!(
                 "checkpoint {}: size {csize} is smaller than the checkpoint before ({last_size})",
@@ -102,6 +113,55 @@ fn check_notes(
         last_size = csize;
     }
     Ok(())
+}
+
+/// The keys replacements retired, each with the index of its replacement: trusted only when a
+/// checkpoint signed with the current key covers that entry (so the entry itself is signed).
+fn earlier_verifiers(
+    checkpoints: &[evidence_checkpoints::Model],
+    keys: &Keys,
+    current: &VerifierList,
+    replaced: &[super::Replacement],
+) -> Result<Vec<(i64, VerifierList)>, VerifyError> {
+    if replaced.is_empty() {
+        return Ok(Vec::new());
+    }
+    let signed_now = checkpoints
+        .iter()
+        .filter(|c| check_note(c, keys, current).is_ok())
+        .map(|c| c.tree_size)
+        .max()
+        .unwrap_or(0);
+    replaced
+        .iter()
+        .filter(|r| r.index < signed_now)
+        .map(|r| {
+            let v = signed_note::StandardVerifier::new(&r.old).map_err(|e| {
+                VerifyError::Bad(format!(
+                    "entry {}: the replaced verifier key is malformed ({e:?})",
+                    r.index
+                ))
+            })?;
+            Ok((r.index, VerifierList::new(vec![Box::new(v)])))
+        })
+        .collect()
+}
+
+/// The checkpoint's size, its note verified with the current key or one of `retired`.
+fn check_note_under(
+    c: &evidence_checkpoints::Model,
+    keys: &Keys,
+    current: &VerifierList,
+    retired: &[&(i64, VerifierList)],
+) -> Result<u64, VerifyError> {
+    match check_note(c, keys, current) {
+        Ok((size, _)) => Ok(size),
+        Err(first) => retired
+            .iter()
+            .find_map(|(_, v)| check_note(c, keys, v).ok())
+            .map(|(size, _)| size)
+            .ok_or(first),
+    }
 }
 
 /// The roots the checkpoints' rows hold (`check_note` ties each to its signed note), by size.

@@ -4,7 +4,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::ApiError;
+use super::{ApiError, AppState};
+use crate::auth::{token, Principal};
 
 /// A position in a listing (`offset`, `from`), 0 when not given: at most `i64::MAX`, the most
 /// rows a store counts; past that a 400, not a failure deeper down.
@@ -57,5 +58,30 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
             .await
             .map(|p| Path(p.0))
             .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+/// The caller, from `Authorization: Bearer <token>`: 401 without a valid one.
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthorized)?;
+        let secret = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let token = token::authenticate(&state.db, secret)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        tracing::Span::current().record("token", token.id);
+        Ok(Principal { token })
     }
 }

@@ -10,13 +10,11 @@ mod retention;
 mod reviews;
 mod tokens;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request};
 use axum::Router;
-use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -26,22 +24,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::ApiError;
 
-use crate::clock::Clock;
-use crate::evidence::Keys;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub clock: Arc<dyn Clock>,
-    pub keys: Keys,
-    /// Groups this process's integrations of queued evidence.
-    pub sequencer: crate::evidence::Sequencer,
-    pub datasources: crate::datasource::Datasources,
-    pub installation_key: crate::secrets::InstallationKey,
-    pub webhook: Option<crate::settings::Webhook>,
-    /// The register list's snapshot of this store.
-    pub listing: crate::register::listing::Listing,
-}
+pub use crate::context::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

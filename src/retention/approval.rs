@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::run::{run_rule, RunError, RunOptions, Trigger};
 use super::RunReport;
+use crate::context::AppState;
 use crate::evidence::{self, Event};
-use crate::http::AppState;
 use crate::register::canonical::sha256_hex;
 
 /// Approve run `run_id` (awaiting approval) by token `token_id`, for `reason`, then run the rule

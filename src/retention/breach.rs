@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
 use super::rule::Rule;
-use crate::http::AppState;
+use crate::context::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BreachView {

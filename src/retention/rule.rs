@@ -31,7 +31,7 @@ impl Rule {
     /// The rule's datasource, checked to have its table and columns, and the active holds.
     pub async fn prepare(
         &self,
-        state: &crate::http::AppState,
+        state: &crate::context::AppState,
     ) -> Result<(sea_orm::DatabaseConnection, super::holds::Held), String> {
         let ds = state
             .datasources

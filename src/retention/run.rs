@@ -14,8 +14,8 @@ use super::exec::{self, Plan, BATCH};
 use super::guard::guard;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
+use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
-use crate::http::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

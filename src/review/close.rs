@@ -11,9 +11,10 @@ use sea_orm::{
 };
 
 use super::policy::{self, Policy};
+use super::ReviewError;
+use crate::context::AppState;
 use crate::datasource::sql::{key_as_text, param, quote};
 use crate::evidence::{self, Event, Subject};
-use crate::http::{ApiError, AppState};
 use crate::policy::spec::RevokeAction;
 
 #[derive(Debug, Default, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
@@ -36,11 +37,11 @@ pub const CLOSE_STALE_AFTER: TimeDelta = TimeDelta::hours(1);
 /// The close first takes the campaign from `open` to `closing` under a token of its own, so no
 /// decision changes under it and a second close is refused; a close refused by its checks gives
 /// it back. Only the close holding the token commits, once.
-pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ApiError> {
+pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ReviewError> {
     let c = review_campaigns::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
+        .ok_or_else(|| ReviewError::NotFound(format!("no campaign {id}")))?;
     let now = state.clock.now();
     let token = uuid::Uuid::new_v4().to_string();
     let cut_off = c.closing_at.is_some_and(|at| now - at >= CLOSE_STALE_AFTER);
@@ -49,13 +50,13 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, A
         "closing" if approved && cut_off => take(&state.db, &c, &token, now).await?,
         "closing" => false,
         _ => {
-            return Err(ApiError::Conflict(format!(
+            return Err(ReviewError::Conflict(format!(
                 "campaign {id} is already closed"
             )))
         }
     };
     if !took {
-        return Err(ApiError::Conflict(format!(
+        return Err(ReviewError::Conflict(format!(
             "campaign {id} is being closed; a close cut off for an hour or more is taken over by a DPO's close with approval"
         )));
     }
@@ -124,25 +125,27 @@ async fn checked(
     state: &AppState,
     c: &review_campaigns::Model,
     approved: bool,
-) -> Result<(Vec<review_items::Model>, Policy), ApiError> {
+) -> Result<(Vec<review_items::Model>, Policy), ReviewError> {
     let items = review_items::Entity::find()
         .filter(review_items::Column::CampaignId.eq(c.id))
         .all(&state.db)
         .await?;
     let undecided = items.iter().filter(|i| i.decision.is_none()).count();
     if undecided > 0 {
-        return Err(ApiError::Conflict(format!(
+        return Err(ReviewError::Conflict(format!(
             "{undecided} of {} items are undecided",
             items.len()
         )));
     }
     let p = policy::load(&state.db, &c.policy_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("review policy `{}` is retired", c.policy_id)))?;
+        .ok_or_else(|| {
+            ReviewError::NotFound(format!("review policy `{}` is retired", c.policy_id))
+        })?;
     let revoke = revocations_of(&items);
     if !approved {
         if let Some(why) = guard(&p, revoke.len() as u64, items.len() as u64) {
-            return Err(ApiError::Conflict(format!(
+            return Err(ReviewError::Conflict(format!(
                 "{why}: a DPO must close it with approval"
             )));
         }
@@ -158,7 +161,7 @@ async fn revoke_and_record(
     items: &[review_items::Model],
     p: &Policy,
     token: &str,
-) -> Result<Tally, ApiError> {
+) -> Result<Tally, ReviewError> {
     let id = c.id;
     let revoke = revocations_of(items);
     let mut tally = Tally {
@@ -202,7 +205,7 @@ async fn revoke_and_record(
     };
     evidence::append_for(&txn, &event, Subject::ReviewCampaign(id), now)
         .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map_err(|e| ReviewError::Store(e.into()))?;
     // Only the close that holds the campaign commits: one that took it over, or got here
     // first, leaves this one nothing to update.
     let done = review_campaigns::Entity::update_many()
@@ -214,7 +217,7 @@ async fn revoke_and_record(
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
-        return Err(ApiError::Conflict(format!(
+        return Err(ReviewError::Conflict(format!(
             "campaign {id} was taken over or closed by another close meanwhile"
         )));
     }

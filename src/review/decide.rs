@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 
 use super::policy;
 use super::views::ItemView;
+use super::ReviewError;
 use crate::auth::Principal;
-use crate::http::{ApiError, AppState};
+use crate::context::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -43,14 +44,14 @@ pub async fn decide(
     item_id: i32,
     who: &Principal,
     d: &NewDecision,
-) -> Result<ItemView, ApiError> {
+) -> Result<ItemView, ReviewError> {
     let justification = d
         .justification
         .as_deref()
         .map(str::trim)
         .filter(|j| !j.is_empty());
     if d.decision != Decision::Unsure && justification.is_none() {
-        return Err(ApiError::BadRequest(format!(
+        return Err(ReviewError::Invalid(format!(
             "`{}` needs a justification (e.g. the work-related need for access)",
             d.decision.as_str()
         )));
@@ -58,13 +59,13 @@ pub async fn decide(
     let item = review_items::Entity::find_by_id(item_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no review item {item_id}")))?;
+        .ok_or_else(|| ReviewError::NotFound(format!("no review item {item_id}")))?;
     let campaign = review_campaigns::Entity::find_by_id(item.campaign_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::NotFound("campaign".into()))?;
+        .ok_or_else(|| ReviewError::NotFound("campaign".into()))?;
     if campaign.status != "open" {
-        return Err(ApiError::Conflict(format!(
+        return Err(ReviewError::Conflict(format!(
             "campaign {} is closed or being closed",
             campaign.id
         )));
@@ -72,7 +73,7 @@ pub async fn decide(
     let p = policy::load(&state.db, &campaign.policy_id).await?;
     let assigned = p.is_some_and(|p| p.assigned(who.token.role, &who.token.name));
     if !assigned {
-        return Err(ApiError::Forbidden(format!(
+        return Err(ReviewError::Forbidden(format!(
             "`{}` is not a reviewer of `{}`",
             who.token.name, campaign.policy_id
         )));
@@ -86,7 +87,7 @@ pub async fn decide(
         .one(&txn)
         .await?;
     if open.is_none() {
-        return Err(ApiError::Conflict(format!(
+        return Err(ReviewError::Conflict(format!(
             "campaign {} is closed or being closed",
             campaign.id
         )));

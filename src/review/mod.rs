@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod close;
 pub mod decide;
+pub mod error;
 pub mod open;
 pub mod policy;
 pub mod views;
 
+pub use error::ReviewError;
 pub use views::{CampaignView, ItemView};

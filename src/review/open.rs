@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::accounts::{self, Account};
 use super::policy::{self, Policy};
-use crate::http::AppState;
+use crate::context::AppState;
 use crate::policy::spec::ReviewKind;
 
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::occurrences::Schedule;
-use crate::http::AppState;
+use crate::context::AppState;
 use crate::retention::run::{claim, run_claimed, RunError};
 use crate::retention::{rule, RunOptions, RunReport, Trigger};
 

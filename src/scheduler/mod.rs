@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use crate::http::AppState;
+use crate::context::AppState;
 
 /// Start the minute ticker; the first pass (catch-up of missed occurrences, resumption of
 /// interrupted runs) starts at once, in the background, so serving is not delayed.

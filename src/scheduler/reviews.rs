@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::occurrences::Schedule;
-use crate::http::AppState;
+use crate::context::AppState;
 use crate::review::open::{open, OpenError};
 use crate::review::policy;
 

@@ -168,6 +168,7 @@ async fn token_create_on_the_command_line_prints_only_the_token() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gallra"))
         .args(["token", "create", "--role", "dpo", "--name", "dpo-cli"])
         .env("GALLRA_DATABASE_URL", &app.database_url)
+        .env("GALLRA_DATA_DIR", app.dir.path())
         .output()
         .unwrap();
     assert!(

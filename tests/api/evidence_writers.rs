@@ -279,18 +279,23 @@ async fn two_replicas_on_one_store_extend_one_tree() {
 }
 
 #[tokio::test]
-async fn a_replica_with_another_installation_key_or_none_is_refused_at_start() {
+async fn a_replica_with_another_key_or_none_is_refused_at_start() {
     let app = TestApp::spawn().await;
     let elsewhere = tempfile::tempdir().unwrap();
     let urls = std::collections::HashMap::new();
     let other = crate::helpers::settings(&app.database_url, elsewhere.path(), None, urls);
-    let start = || gallra::app::state(&other, app.clock.clone());
+    let start = || gallra::context::open(&other, app.clock.clone());
     let key = elsewhere.path().join("installation.key");
+    let signing = elsewhere.path().join("evidence-signing.key");
     // No key in its folder, on a store already used: refused, and no key is left there that
     // a second start would take.
     let refused = format!("{:#}", start().await.err().unwrap());
-    assert!(refused.contains("no installation key here"), "{refused}");
-    assert!(!key.exists());
+    assert!(refused.contains("no installation key at"), "{refused}");
+    assert!(
+        refused.contains("gallra keys rekey --installation"),
+        "{refused}"
+    );
+    assert!(!key.exists() && !signing.exists());
     // Another key: refused.
     std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
     let refused = format!("{:#}", start().await.err().unwrap());
@@ -298,7 +303,20 @@ async fn a_replica_with_another_installation_key_or_none_is_refused_at_start() {
         refused.contains("is not the one this store was first used with"),
         "{refused}"
     );
-    // The installation's own key (a copy): taken.
+    // The installation's own key (a copy), but no signing key: refused, and none left behind.
     std::fs::copy(app.dir.path().join("installation.key"), &key).unwrap();
+    let refused = format!("{:#}", start().await.err().unwrap());
+    assert!(refused.contains("no evidence signing key at"), "{refused}");
+    assert!(!signing.exists());
+    // Another signing key: refused.
+    let (other_key, _) = signed_note::generate_key(&mut rand_core::OsRng, "gallra.local/evidence");
+    std::fs::write(&signing, format!("{other_key}\n")).unwrap();
+    let refused = format!("{:#}", start().await.err().unwrap());
+    assert!(
+        refused.contains("evidence signing key") && refused.contains("is not the one"),
+        "{refused}"
+    );
+    // Both of the installation's own keys: taken.
+    std::fs::copy(app.dir.path().join("evidence-signing.key"), &signing).unwrap();
     start().await.unwrap();
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use gallra::app::Application;
 use gallra::auth::{token, Role};
 use gallra::clock::FixedClock;
-use gallra::http::AppState;
+use gallra::context::AppState;
 use gallra::settings::Settings;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tempfile::TempDir;

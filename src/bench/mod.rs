@@ -1,22 +1,27 @@
-//! `gallra bench evidence`: append rate, inclusion-proof latency and full verification time,
+//! The benchmarks of BENCHMARKS.md (`gallra bench …`). `gallra bench evidence`: append rate, inclusion-proof latency and full verification time,
 //! on a fresh store (SQLite in a temp dir, or `--database-url`). Run it from a release build.
+
+mod api;
+mod floor;
+mod purge;
+mod purge_floor;
 
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
 
-use super::bench_floor::After;
+use self::floor::After;
 use crate::clock::{Clock, SystemClock};
-use crate::evidence::{self, Event, Keys, Sequencer};
+use crate::evidence::{self, Event, Sequencer};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Measure the evidence ledger (DESIGN §10 goals: ≥ 2,000 appends/s, proof < 5 ms, verify of 1 M < 3 s).
     Evidence(EvidenceBench),
     /// Measure a purge against one raw DELETE (DESIGN §10: ≤ 1.3×, every transaction ≤ 250 ms, ≤ 64 MB).
-    Purge(super::bench_purge::PurgeBench),
+    Purge(purge::PurgeBench),
     /// Measure the API and the start (DESIGN §10: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
-    Api(super::bench_api::ApiBench),
+    Api(api::ApiBench),
 }
 
 #[derive(Debug, Args)]
@@ -32,15 +37,14 @@ pub struct EvidenceBench {
 pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     let args = match c {
         BenchCommand::Evidence(args) => args,
-        BenchCommand::Purge(args) => return super::bench_purge::run(args).await,
-        BenchCommand::Api(args) => return super::bench_api::run(args).await,
+        BenchCommand::Purge(args) => return purge::run(args).await,
+        BenchCommand::Api(args) => return api::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args
         .database_url
         .unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
-    let db = crate::db::connect(&url).await?;
-    let keys = Keys::load_or_create(&dir)?;
+    let crate::installation::Store { db, keys, .. } = crate::installation::open(&url, &dir).await?;
     let now = SystemClock.now();
     let event = |i: u64| Event::TokenCreated {
         token_id: i as i32,
@@ -54,7 +58,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
     let body = event(0).to_entry(now);
     let mut appended = 0;
     for (writers, n) in [(1, 2_000), (8, 4_000)] {
-        let floor = super::bench_floor::rate(&db, &body, n, writers).await?;
+        let floor = floor::rate(&db, &body, n, writers).await?;
         println!("{writers} writer(s), one event per transaction: floor (one plain row per transaction, same client and store, nothing after the commit) {floor:.0}/s");
         for (sign, what) in [
             (false, "put in the tree (a token, a hold)"),
@@ -68,17 +72,12 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
                 sign,
             };
             let t = Instant::now();
-            let rate = super::bench_floor::one_per_transaction(
-                &db,
-                n,
-                writers,
-                after,
-                move |txn, i| async move {
+            let rate =
+                floor::one_per_transaction(&db, n, writers, after, move |txn, i| async move {
                     evidence::append(&txn, &event(first + i), now).await?;
                     Ok(txn)
-                },
-            )
-            .await?;
+                })
+                .await?;
             appended += n;
             println!(
                 "  append, each committed and {what}: {n} in {:.2?} = {rate:.0}/s ({:.2}× the goal of 2000/s, {:.2}× the floor)",

@@ -223,7 +223,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         webhook: None,
     };
     // The same instant as the raw DELETE's cutoff: both remove exactly the same rows.
-    let state = crate::app::state(&settings, Arc::new(FixedClock::new(now))).await?;
+    let state = crate::context::open(&settings, Arc::new(FixedClock::new(now))).await?;
     let author = crate::register::apply::Author {
         name: "bench".into(),
         reason: "bench".into(),
@@ -242,10 +242,10 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         ))
         .await?;
     let raw_time = t.elapsed();
-    let check = super::bench_purge_floor::check_after_raw(&state, &ds, cutoff).await?;
+    let check = super::purge_floor::check_after_raw(&state, &ds, cutoff).await?;
     let floor = (
-        super::bench_purge_floor::read_then_delete(&ds, cutoff).await?,
-        super::bench_purge_floor::delete_returning(&ds, cutoff).await?,
+        super::purge_floor::read_then_delete(&ds, cutoff).await?,
+        super::purge_floor::delete_returning(&ds, cutoff).await?,
     );
 
     // The raw DELETE ran on an open connection: so does the purge, on each of the three it

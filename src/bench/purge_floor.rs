@@ -10,8 +10,8 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
 use anyhow::Context;
 
+use crate::context::AppState;
 use crate::datasource::sql::{instant, joined_text, key_as_text, param};
-use crate::http::AppState;
 use crate::policy::spec::TimestampFormat;
 use crate::retention::holds::Held;
 use crate::retention::{postcondition_after_sweep, Plan, BATCH};

@@ -1,0 +1,44 @@
+//! The application's shared state, below every edge: the store, the clock, the keys, the
+//! datasources, the evidence sequencer. The JSON API, the web UI, the CLI and the scheduler all
+//! work through it; it knows none of them.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::clock::Clock;
+use crate::datasource::Datasources;
+use crate::evidence::{Keys, Sequencer};
+use crate::register::listing::Listing;
+use crate::secrets::InstallationKey;
+use crate::settings::{Settings, Webhook};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Keys,
+    /// Groups this process's integrations of queued evidence.
+    pub sequencer: Sequencer,
+    pub datasources: Datasources,
+    pub installation_key: InstallationKey,
+    pub webhook: Option<Webhook>,
+    /// The register list's snapshot of this store.
+    pub listing: Listing,
+}
+
+/// Open the store (migrated, both keys made or checked: [`crate::installation::open`]) and the
+/// state around it.
+pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let store = crate::installation::open(&settings.database_url, &settings.data_dir).await?;
+    Ok(AppState {
+        db: store.db,
+        clock,
+        keys: store.keys,
+        datasources: Datasources::with_urls(settings.datasource_urls.clone()),
+        installation_key: store.installation_key,
+        webhook: settings.webhook.clone(),
+        listing: Default::default(),
+        sequencer: Default::default(),
+    })
+}
