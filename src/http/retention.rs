@@ -4,10 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
-use entity::retention_runs;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{self, Path, Query};
@@ -16,8 +13,8 @@ use crate::auth::{Permission, Principal};
 use crate::retention::breach::{self, BreachView};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::run::RunError;
+use crate::retention::views::{self, RuleView, RunPage};
 use crate::retention::{approval, rule, run_rule, RunOptions, RunReport};
-use crate::scheduler::occurrences::Schedule;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,22 +39,6 @@ impl From<RunError> for ApiError {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RuleView {
-    pub id: String,
-    pub description: Option<String>,
-    pub datasource: String,
-    pub table: String,
-    pub keep_for: String,
-    pub action: String,
-    pub schedule: String,
-    pub timezone: String,
-    pub next_run: Option<DateTime<Utc>>,
-    pub max_rows: Option<i64>,
-    pub max_percent: Option<i64>,
-    pub version_hash: String,
-}
-
 /// Retention rules with their next scheduled run.
 #[utoipa::path(get, path = "/api/v1/retention/rules", tag = "retention", responses((status = 200, body = Vec<RuleView>)), security(("bearer" = [])))]
 pub async fn list_rules(
@@ -65,33 +46,7 @@ pub async fn list_rules(
     auth: Principal,
 ) -> Result<Json<Vec<RuleView>>, ApiError> {
     auth.require(Permission::ReadRetention)?;
-    let now = s.clock.now();
-    let rules = rule::list(&s.db).await?;
-    Ok(Json(
-        rules
-            .into_iter()
-            .map(|r| {
-                let spec = &r.spec;
-                let next_run = Schedule::parse(spec.schedule.get_ref(), spec.timezone.get_ref())
-                    .ok()
-                    .and_then(|x| x.next_after(now));
-                RuleView {
-                    id: r.id().to_owned(),
-                    description: spec.description.clone(),
-                    datasource: spec.datasource.get_ref().clone(),
-                    table: spec.table.get_ref().clone(),
-                    keep_for: spec.keep_for.get_ref().clone(),
-                    action: format!("{:?}", spec.action).to_lowercase(),
-                    schedule: spec.schedule.get_ref().clone(),
-                    timezone: spec.timezone.get_ref().clone(),
-                    next_run,
-                    max_rows: spec.max_rows.as_ref().map(|x| *x.get_ref()),
-                    max_percent: spec.max_percent.as_ref().map(|x| *x.get_ref()),
-                    version_hash: r.hash.clone(),
-                }
-            })
-            .collect(),
-    ))
+    Ok(Json(views::rule_views(&s.db, s.clock.now()).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -126,34 +81,6 @@ pub struct RunFilter {
     pub offset: Option<u64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunRow {
-    pub id: i32,
-    pub rule: String,
-    pub rule_hash: String,
-    pub trigger: String,
-    pub scheduled_for: Option<DateTime<Utc>>,
-    pub late: bool,
-    pub dry_run: bool,
-    pub attempt: i32,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub outcome: String,
-    pub error: Option<String>,
-    pub approved_by: Option<String>,
-    /// Why the DPO approved it past its guard.
-    pub approval_reason: Option<String>,
-    pub report: Option<RunReport>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunPage {
-    pub items: Vec<RunRow>,
-    pub total: u64,
-    pub limit: u64,
-    pub offset: u64,
-}
-
 /// Runs, newest first, filtered by rule and outcome.
 #[utoipa::path(get, path = "/api/v1/retention/runs", params(RunFilter), tag = "retention", responses((status = 200, body = RunPage)), security(("bearer" = [])))]
 pub async fn list_runs(
@@ -168,56 +95,8 @@ pub async fn list_runs(
             "limit must be between 1 and 500".into(),
         ));
     }
-    let mut select = retention_runs::Entity::find();
-    if let Some(r) = &f.rule {
-        select = select.filter(retention_runs::Column::RuleId.eq(r.clone()));
-    }
-    if let Some(o) = &f.outcome {
-        select = select.filter(retention_runs::Column::Outcome.eq(o.clone()));
-    }
-    let total = select.clone().count(&s.db).await?;
     let offset = extract::position(f.offset, "offset")?;
-    let rows = select
-        .order_by_desc(retention_runs::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(&s.db)
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| RunRow {
-            // The index is stored on the row when the run's event enters the tree, after
-            // the report was written.
-            report: r
-                .report
-                .as_deref()
-                .and_then(|x| serde_json::from_str::<RunReport>(x).ok())
-                .map(|report| RunReport {
-                    evidence_index: r.evidence_index.map(|i| i as u64),
-                    ..report
-                }),
-            id: r.id,
-            rule: r.rule_id,
-            rule_hash: r.rule_hash,
-            trigger: r.trigger,
-            scheduled_for: r.scheduled_for,
-            late: r.late,
-            dry_run: r.dry_run,
-            attempt: r.attempt,
-            started_at: r.started_at,
-            finished_at: r.finished_at,
-            outcome: r.outcome,
-            error: r.error,
-            approved_by: r.approved_by,
-            approval_reason: r.approval_reason,
-        })
-        .collect();
-    Ok(Json(RunPage {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    Ok(Json(views::runs_page(&s.db, f.rule.as_deref(), f.outcome.as_deref(), limit, offset).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -55,27 +55,15 @@ pub async fn list_campaigns(
     Query(f): Query<CampaignFilter>,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     auth.require(Permission::ReadReviews)?;
-    let mut select = review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id);
-    if let Some(p) = &f.policy {
-        select = select.filter(review_campaigns::Column::PolicyId.eq(p.clone()));
-    }
-    let now = s.clock.now();
-    let mut out = Vec::new();
-    for c in select.all(&s.db).await? {
-        let items = review_items::Entity::find()
-            .filter(review_items::Column::CampaignId.eq(c.id))
-            .all(&s.db)
-            .await?;
-        let v = CampaignView::new(c, &items, now);
-        let keep = match f.status.as_deref() {
+    let all = crate::review::views::list_campaigns(&s.db, f.policy.as_deref(), s.clock.now()).await?;
+    let out = all
+        .into_iter()
+        .filter(|v| match f.status.as_deref() {
             None => true,
             Some("overdue") => v.overdue,
             Some(st) => v.status == st,
-        };
-        if keep {
-            out.push(v);
-        }
-    }
+        })
+        .collect();
     Ok(Json(out))
 }
 

@@ -89,3 +89,32 @@ impl From<review_items::Model> for ItemView {
         }
     }
 }
+
+/// Every campaign, newest first (of `policy` only, if given), with its items counted.
+pub async fn list_campaigns(
+    db: &impl sea_orm::ConnectionTrait,
+    policy: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<CampaignView>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut select = review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id);
+    if let Some(p) = policy {
+        select = select.filter(review_campaigns::Column::PolicyId.eq(p));
+    }
+    let campaigns = select.all(db).await?;
+    let mut items: std::collections::HashMap<i32, Vec<review_items::Model>> = Default::default();
+    for i in review_items::Entity::find()
+        .filter(review_items::Column::CampaignId.is_in(campaigns.iter().map(|c| c.id)))
+        .all(db)
+        .await?
+    {
+        items.entry(i.campaign_id).or_default().push(i);
+    }
+    Ok(campaigns
+        .into_iter()
+        .map(|c| {
+            let its = items.remove(&c.id).unwrap_or_default();
+            CampaignView::new(c, &its, now)
+        })
+        .collect())
+}
