@@ -67,16 +67,22 @@ impl Application {
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
         tokio::spawn(background_checkpoints(self.state.clone()));
+        tokio::spawn(background_verification(self.state.clone()));
         let _scheduler = if self.scheduler {
             Some(crate::scheduler::start(self.state.clone()).await?)
         } else {
             None
         };
-        axum::serve(self.listener, http::router(self.state))
+        axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await?;
         Ok(())
     }
+}
+
+/// Every edge a served application answers on: the JSON API and the web interface.
+pub fn router(state: AppState) -> axum::Router {
+    http::with_layers(http::routes().merge(crate::web::routes()).with_state(state))
 }
 
 /// Validate a folder and apply it. Two replicas starting together may race on the same new
@@ -116,6 +122,19 @@ async fn background_checkpoints(state: AppState) {
         if let Err(e) = checkpoint_if_unsigned(&state).await {
             tracing::error!(error = %e, "checkpoint failed");
         }
+    }
+}
+
+/// Verify the whole log at start and every 15 minutes, for the overview page.
+async fn background_verification(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        state
+            .log_health
+            .check(&state.db, &state.keys, state.clock.now())
+            .await;
     }
 }
 

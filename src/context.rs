@@ -25,6 +25,8 @@ pub struct AppState {
     pub webhook: Option<Webhook>,
     /// The register list's snapshot of this store.
     pub listing: Listing,
+    /// The log's last full verification (at start, then every 15 minutes while serving).
+    pub log_health: crate::evidence::health::Health,
 }
 
 /// Open the store (migrated, both keys made or checked: [`crate::installation::open`]) and the
@@ -40,5 +42,6 @@ pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         webhook: settings.webhook.clone(),
         listing: Default::default(),
         sequencer: Default::default(),
+        log_health: Default::default(),
     })
 }

@@ -144,7 +144,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());
+    let link =
+        crate::auth::session::create_login_link(&app.state.db, admin.id, clock.now()).await?;
     println!("ready, serving until Ctrl-C (logs: warnings and errors; RUST_LOG=info for more):");
+    println!(
+        "  sign in:   {base}/login/link/{link}   (once: the link is void after its first use)"
+    );
     println!("  API docs:  {base}/api/docs");
     println!("  token:     {secret}");
     println!("  try:       curl -H 'Authorization: Bearer {secret}' '{base}/api/v1/services?data_type=national-id-number'");

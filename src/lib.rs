@@ -21,3 +21,4 @@ pub mod scheduler;
 pub mod secrets;
 pub mod settings;
 pub mod telemetry;
+pub mod web;

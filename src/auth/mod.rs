@@ -2,6 +2,7 @@
 
 mod principal;
 mod role;
+pub mod session;
 pub mod token;
 
 pub use principal::{Denied, Principal};

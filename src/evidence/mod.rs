@@ -4,6 +4,7 @@
 mod event;
 mod frontier;
 mod grow;
+pub mod health;
 mod keys;
 mod queue;
 mod replaced;

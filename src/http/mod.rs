@@ -28,7 +28,13 @@ pub use crate::context::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The JSON API alone, with its layers (tests, and a deployment without the web interface).
 pub fn router(state: AppState) -> Router {
+    with_layers(routes().with_state(state))
+}
+
+/// The API's routes: health, `/api/v1`, the OpenAPI document and Swagger UI.
+pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .merge(register::routes())
         .merge(tokens::routes())
@@ -41,7 +47,12 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .nest("/api/v1", api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .with_state(state)
+}
+
+/// What every request goes through: panics caught, a 30 s timeout, request ids, and a log
+/// line by route template.
+pub fn with_layers(router: Router) -> Router {
+    router
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response_boxed()))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

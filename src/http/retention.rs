@@ -96,7 +96,16 @@ pub async fn list_runs(
         ));
     }
     let offset = extract::position(f.offset, "offset")?;
-    Ok(Json(views::runs_page(&s.db, f.rule.as_deref(), f.outcome.as_deref(), limit, offset).await?))
+    Ok(Json(
+        views::runs_page(
+            &s.db,
+            f.rule.as_deref(),
+            f.outcome.as_deref(),
+            limit,
+            offset,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

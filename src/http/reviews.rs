@@ -55,7 +55,8 @@ pub async fn list_campaigns(
     Query(f): Query<CampaignFilter>,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     auth.require(Permission::ReadReviews)?;
-    let all = crate::review::views::list_campaigns(&s.db, f.policy.as_deref(), s.clock.now()).await?;
+    let all =
+        crate::review::views::list_campaigns(&s.db, f.policy.as_deref(), s.clock.now()).await?;
     let out = all
         .into_iter()
         .filter(|v| match f.status.as_deref() {

@@ -71,6 +71,29 @@ impl Listing {
         })
     }
 
+    /// For each (term, value) of the services `f` selects, how many hold it: the counts a
+    /// list of filters shows beside each choice.
+    pub async fn facets(
+        &self,
+        db: &impl ConnectionTrait,
+        f: &ServiceFilter,
+    ) -> Result<Vec<(String, String, u64)>, sea_orm::DbErr> {
+        let snapshot = self.current(db).await?;
+        let filter = Filter::new(f);
+        let mut counts: HashMap<(&str, &str), u64> = HashMap::new();
+        for s in snapshot.services.iter().filter(|s| filter.selects(s)) {
+            for (term, value) in &s.terms {
+                *counts.entry((term, value)).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, String, u64)> = counts
+            .into_iter()
+            .map(|((t, v), n)| (t.to_owned(), v.to_owned(), n))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
     /// The snapshot at the log's current size, read again if the log has grown.
     async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, sea_orm::DbErr> {
         let log_size = log_size(db).await?;
@@ -173,6 +196,8 @@ async fn services(db: &impl ConnectionTrait) -> Result<Vec<Listed>, sea_orm::DbE
                         subjects: of("subject"),
                         controllers: of("controller"),
                         special_categories: of("special"),
+                        sub_processors: of("sub_processor"),
+                        transfer_countries: of("transfer_country"),
                         id: key,
                         name,
                         version,
@@ -209,6 +234,9 @@ impl Filter {
         }
         if let Some(v) = &f.sub_processor {
             terms.push(("sub_processor", v.to_lowercase()));
+        }
+        if let Some(v) = &f.transfer_country {
+            terms.push(("transfer_country", v.to_uppercase()));
         }
         if f.special_category == Some(true) {
             terms.push(("special", String::new()));

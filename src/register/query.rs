@@ -29,6 +29,8 @@ pub struct ServiceFilter {
     pub controller: Option<String>,
     /// A sub-processor or system, by organisation id or name.
     pub sub_processor: Option<String>,
+    /// A country personal data is transferred to (ISO 3166 code, e.g. `US`).
+    pub transfer_country: Option<String>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u64>,
     /// Rows to skip (default 0).
@@ -168,4 +170,27 @@ pub async fn list_instructions(
         .collect();
     rows.sort_by(|a, b| (&a.service, &a.id).cmp(&(&b.service, &b.id)));
     Ok(rows)
+}
+
+/// The stored body of version `version` of service `id`, pretty-printed JSON.
+pub async fn service_version_body(
+    db: &impl ConnectionTrait,
+    id: &str,
+    version: i32,
+) -> anyhow::Result<Option<String>> {
+    let Some(e) = entry(db, SERVICE, id).await? else {
+        return Ok(None);
+    };
+    let v = register_versions::Entity::find()
+        .filter(register_versions::Column::EntryId.eq(e.id))
+        .filter(register_versions::Column::Version.eq(version))
+        .one(db)
+        .await?;
+    Ok(match v {
+        Some(v) => {
+            let json: serde_json::Value = serde_json::from_str(&v.body)?;
+            Some(serde_json::to_string_pretty(&json)?)
+        }
+        None => None,
+    })
 }

@@ -121,6 +121,9 @@ pub fn service_terms(s: &ServiceFile) -> Vec<(&'static str, String)> {
             terms.push(("sub_processor", org.get_ref().clone()));
         }
     }
+    for t in &s.transfers {
+        terms.push(("transfer_country", t.country.to_uppercase()));
+    }
     terms.sort();
     terms.dedup();
     terms

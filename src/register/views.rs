@@ -22,6 +22,10 @@ pub struct ServiceSummary {
     pub subjects: Vec<String>,
     pub controllers: Vec<String>,
     pub special_categories: Vec<String>,
+    /// Sub-processors and systems, by organisation id or lower-cased name.
+    pub sub_processors: Vec<String>,
+    /// Countries personal data is transferred to.
+    pub transfer_countries: Vec<String>,
 }
 
 /// One page of the register list.

@@ -17,6 +17,7 @@ pub mod rule;
 pub mod run;
 mod statements;
 mod sweep;
+pub mod views;
 
 pub use exec::{check_schema, postcondition_after_sweep, Plan, BATCH};
 pub use report::{Outcome, RunReport};

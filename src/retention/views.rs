@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::retention_runs;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,7 +29,10 @@ pub struct RuleView {
 }
 
 /// Every rule with its next scheduled run after `now`.
-pub async fn rule_views(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<Vec<RuleView>> {
+pub async fn rule_views(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<RuleView>> {
     let rules = rule::list(db).await?;
     Ok(rules
         .into_iter()
@@ -104,10 +109,7 @@ pub async fn runs_page(
         .offset(offset)
         .all(db)
         .await?;
-    let items = rows
-        .into_iter()
-        .map(row)
-        .collect();
+    let items = rows.into_iter().map(row).collect();
     Ok(RunPage {
         items,
         total,
@@ -116,10 +118,12 @@ pub async fn runs_page(
     })
 }
 
-
 /// One run with its report.
 pub async fn run_row(db: &impl ConnectionTrait, id: i32) -> Result<Option<RunRow>, sea_orm::DbErr> {
-    Ok(retention_runs::Entity::find_by_id(id).one(db).await?.map(row))
+    Ok(retention_runs::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(row))
 }
 
 /// A run's row as the edges show it. The evidence index is stored on the row when the run's

@@ -1,0 +1,214 @@
+## Frame
+skip-to-content = Skip to content
+nav-main = Main
+nav-language = Language
+nav-overview = Overview
+nav-register = Register
+nav-retention = Retention
+nav-reviews = Reviews
+nav-evidence = Evidence
+nav-exports = Exports
+sign-out = Sign out
+role-admin = administrator
+role-dpo = data protection officer
+role-reviewer = reviewer
+role-auditor = auditor
+role-operator = operator
+
+## Sign-in
+login-title = Sign in to gallra
+login-intro = Paste your API token. The server keeps a session for this browser; the token itself is not stored in it.
+login-token = API token
+login-submit = Sign in
+login-bad-token = That token is not valid or has been revoked.
+login-link-used = This sign-in link has been used or has expired. Ask for a new one.
+
+## Errors
+error-title = Something went wrong
+error-forbidden = Your role may not do this.
+error-csrf = The form has expired or did not come from this site. Reload the page and try again.
+error-internal = An internal error occurred. It has been logged.
+error-no-service = There is no service “{ $x }”.
+
+## Overview
+overview-title = Compliance overview
+overview-register = Register
+overview-services = Services
+overview-rules = Retention rules
+overview-awaiting = Runs awaiting approval
+overview-failed = Failed runs
+overview-checkpoint = Latest signed checkpoint: { $count } entries
+evidence-empty = The evidence log is empty.
+log-verifies = The log verifies
+log-broken = The log does not verify:
+log-not-checked = The log has not been verified since the server started.
+enforcement-enforced = Enforced
+enforcement-manual = Manual
+enforcement-none = Not enforced
+enforcement-none-warning = Not enforced: no rule, review or owner carries this out
+enforced-by-rule = retention rule { $x }
+enforced-by-review = review { $x }
+breach-compliant = Compliant
+breach-in-breach = In breach
+breach-unchecked = Not checked
+status-open = Open
+status-overdue = Overdue
+status-closing = Closing
+status-closed = Closed
+next-run = next run
+
+## Register
+register-title = Register of processing
+register-search = Search the register
+register-count = { $n ->
+    [one] { $count } service
+   *[other] { $count } services
+}
+filter-text = Free text
+filter-data-type = Personal data
+filter-subject = Data subjects
+filter-controller = Controller
+filter-sub-processor = Sub-processor or system
+filter-country = Transfer to country
+filter-special = Special categories only (Art. 9/10)
+filter-any = All
+filter-apply = Search
+filter-clear = Clear
+pager = Pages
+pager-prev = Previous page
+pager-next = Next page
+col-service = Service
+col-data-types = Personal data
+col-subjects = Data subjects
+col-version = Version
+col-source = Source
+col-instruction = Instruction
+col-enforcement = Enforcement
+col-schedule = Schedule
+col-last = Last run or campaign
+col-when = When
+col-author = Author
+col-reason = Reason
+col-hash = Content hash
+badge-special = special category
+badge-art9 = Art. 9 special category
+badge-art10 = Art. 10 criminal offences
+badge-may-contain = may contain special categories
+badge-sensitive = sensitive
+instructions-title = Instructions and their enforcement
+
+## Service
+service-retired = This service is retired: the record below is its last version.
+service-retired-short = retired
+service-processing = Processing
+service-subjects = Data subjects and personal data
+service-parties = Parties, transfers and security
+service-instructions = Documented instructions
+service-versions = Versions
+field-source = Source
+field-section = section
+field-subject-matter = Subject matter
+field-duration = Duration
+field-nature = Nature of the processing
+field-purposes = Purposes
+field-processor = Processor
+field-controllers = Controllers and categories of processing
+field-representative = Representative
+field-dpo = Data protection officer
+field-sub-processors = Sub-processors and systems
+field-transfers = Transfers to third countries
+field-security = Technical and organisational security measures
+open-stated = Stated
+open-none = None, as the source states
+open-not-stated = Not stated in the source
+duration-until-further-notice = Until further notice
+duration-contract-term = For the term of the contract
+duration-until-date = Until a date
+safeguard-adequacy = adequacy decision
+safeguard-scc = standard contractual clauses
+safeguard-bcr = binding corporate rules
+safeguard-derogation = derogation (Art. 49)
+safeguard-other = other safeguard
+diff-from = Compare version
+diff-to = with version
+diff-compare = Compare
+diff-title = Changes from version
+
+## Run outcomes
+outcome-running = Running
+outcome-succeeded = Succeeded
+outcome-postcondition-failed = Post-condition failed
+outcome-failed = Failed
+outcome-dry-run = Dry run
+outcome-awaiting-approval = Awaiting approval
+
+## Personal-data types
+dt-name = Name
+dt-national-id-number = National identity number (personnummer, CPR)
+dt-hsa-id = HSA-id (health-care directory identity)
+dt-username = Username
+dt-session-id = Session id
+dt-contact-email = E-mail address
+dt-phone-number = Telephone number
+dt-postal-address = Postal address
+dt-job-title = Job title or role
+dt-workplace = Employer or workplace
+dt-credentials = Passwords and authentication credentials
+dt-access-rights = Access rights and permissions
+dt-ip-address = IP address
+dt-device-id = Device or workstation identifier
+dt-log-data = Log data (activity, access and audit logs)
+dt-audio-video = Audio and video
+dt-meeting-content = Meeting content (video, audio, chat) that may hold special categories
+dt-email-content = E-mail content that may hold special categories
+dt-file-content = Files and documents that may hold special categories
+dt-free-text = Free text that may hold special categories
+dt-web-content = Published web content
+dt-financial = Financial circumstances
+dt-salary = Salary
+dt-health = Health data
+dt-trade-union-membership = Trade-union membership
+dt-political-opinion = Political opinions
+dt-religious-belief = Religious or philosophical beliefs
+dt-ethnic-origin = Racial or ethnic origin
+dt-sex-life = Sex life or sexual orientation
+dt-genetic = Genetic data
+dt-biometric = Biometric data for identification
+dt-criminal-offence = Criminal convictions and offences
+
+## Categories of data subjects
+subj-residents = Residents
+subj-patients = Patients
+subj-relatives = Relatives
+subj-children = Children
+subj-employees = Employees
+subj-elected-officials = Elected officials
+subj-contractors = Contractors and consultants
+subj-customer-staff = The customer's staff
+subj-supplier-staff = Suppliers' staff
+subj-end-users = End users of the service
+subj-administrators = Administrators
+subj-contact-persons = Contact persons
+subj-email-correspondents = People who correspond with the customer
+subj-website-visitors = Website visitors
+
+## Processing operations (Art. 4(2))
+op-collection = collection
+op-recording = recording
+op-organisation = organisation
+op-structuring = structuring
+op-storage = storage
+op-adaptation = adaptation
+op-alteration = alteration
+op-retrieval = retrieval
+op-consultation = consultation
+op-use = use
+op-disclosure = disclosure by transmission
+op-transmission = transmission
+op-dissemination = dissemination
+op-making-available = making available
+op-alignment = alignment
+op-combination = combination
+op-restriction = restriction
+op-erasure = erasure
+op-destruction = destruction

@@ -1,0 +1,86 @@
+//! The web interface's one error type: a page in the user's language with the right status,
+//! or a redirect to sign in. 5xx are logged once; internals are never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::i18n::{Lang, Tr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No live session: sign in, then come back to the path.
+    #[error("sign in")]
+    SignIn(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for WebError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::SignIn(next) => {
+                let to = format!("/login?next={}", urlencode(next));
+                return Redirect::to(&to).into_response();
+            }
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Internal(e) => {
+                tracing::error!(error = ?e, "page failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let t = Tr::new(Lang::En);
+        let message = match &self {
+            WebError::Internal(_) => t.t("error-internal"),
+            other => other.to_string(),
+        };
+        let page = ErrorPage {
+            t,
+            status: status.as_u16(),
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => status.into_response(),
+        }
+    }
+}
+
+/// Percent-encode a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
