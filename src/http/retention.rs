@@ -11,6 +11,7 @@ use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::retention::breach::{self, BreachView};
+use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::run::RunError;
 use crate::retention::views::{self, RuleView, RunPage};
@@ -26,6 +27,18 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/holds", get(list_holds))
         .route("/retention/holds/{id}", delete(lift_hold))
         .route("/retention/breaches", get(list_breaches))
+}
+
+impl From<HoldError> for ApiError {
+    fn from(e: HoldError) -> Self {
+        match e {
+            HoldError::UnknownRule(_) | HoldError::UnknownHold(_) => {
+                ApiError::NotFound(e.to_string())
+            }
+            HoldError::Refused(why) => ApiError::BadRequest(why),
+            HoldError::Store(e) => ApiError::Internal(e),
+        }
+    }
 }
 
 impl From<RunError> for ApiError {
@@ -149,19 +162,8 @@ pub async fn create_hold(
     extract::Json(req): extract::Json<NewHold>,
 ) -> Result<(StatusCode, Json<HoldView>), ApiError> {
     auth.require(Permission::ApproveAndHold)?;
-    if rule::load(&s.db, &id).await?.is_none() {
-        return Err(ApiError::NotFound(format!("no retention rule `{id}`")));
-    }
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
-    let txn = crate::db::begin_write(&s.db).await?;
-    // In the hold's transaction, as `place` checks it again: a refusal is a 400 here.
-    if let Some(why) = holds::refusal(&req, &holds::active(&txn, &id).await?) {
-        return Err(ApiError::BadRequest(why));
-    }
-    let hold = holds::place(&txn, &id, &req, &by, s.clock.now()).await?;
-    s.sequencer
-        .commit(txn, &s.db, &s.keys, s.clock.now())
-        .await?;
+    let hold = hold_ops::place(&s, &id, &req, &by).await?;
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
@@ -174,14 +176,7 @@ pub async fn lift_hold(
 ) -> Result<Json<HoldView>, ApiError> {
     auth.require(Permission::ApproveAndHold)?;
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
-    let txn = crate::db::begin_write(&s.db).await?;
-    let lifted = holds::lift(&txn, id, &by, s.clock.now()).await?;
-    s.sequencer
-        .commit(txn, &s.db, &s.keys, s.clock.now())
-        .await?;
-    lifted
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no legal hold {id}")))
+    Ok(Json(hold_ops::lift(&s, id, &by).await?))
 }
 
 /// Per rule: the oldest record against keep_for; compliant only when nothing is over age.

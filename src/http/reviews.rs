@@ -5,13 +5,13 @@ use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use entity::{review_campaigns, review_items};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal, Role};
+use crate::auth::{Permission, Principal};
 use crate::review::close::{close, Tally};
 use crate::review::decide::{decide, NewDecision};
 use crate::review::open::{open, OpenError};
@@ -76,30 +76,9 @@ pub async fn get_campaign(
     Path(id): Path<i32>,
 ) -> Result<Json<CampaignDetail>, ApiError> {
     auth.require(Permission::ReadReviews)?;
-    let c = review_campaigns::Entity::find_by_id(id)
-        .one(&s.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
-    // The items name people: a reviewer sees those of the policies it reviews, no others.
-    if auth.token.role == Role::Reviewer {
-        let p = crate::review::policy::load(&s.db, &c.policy_id).await?;
-        if !p.is_some_and(|p| p.assigned(auth.token.role, &auth.token.name)) {
-            return Err(ApiError::Forbidden(format!(
-                "`{}` is not a reviewer of `{}`",
-                auth.token.name, c.policy_id
-            )));
-        }
-    }
-    let items = review_items::Entity::find()
-        .filter(review_items::Column::CampaignId.eq(id))
-        .order_by_asc(review_items::Column::Id)
-        .all(&s.db)
-        .await?;
-    let campaign = CampaignView::new(c, &items, s.clock.now());
-    Ok(Json(CampaignDetail {
-        campaign,
-        item_list: items.into_iter().map(ItemView::from).collect(),
-    }))
+    Ok(Json(
+        crate::review::views::campaign_detail(&s.db, id, &auth, s.clock.now()).await?,
+    ))
 }
 
 /// Decide an item: keep / revoke (with a justification) or unsure.

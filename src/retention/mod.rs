@@ -7,6 +7,7 @@ mod batch;
 pub mod breach;
 mod exec;
 mod guard;
+pub mod hold_ops;
 pub mod holds;
 mod hooked;
 pub mod instant;

@@ -118,3 +118,37 @@ pub async fn list_campaigns(
         })
         .collect())
 }
+
+/// Campaign `id` with its items, for `who`: the items name people, so a reviewer sees those of
+/// the policies it reviews, no others.
+pub async fn campaign_detail(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i32,
+    who: &crate::auth::Principal,
+    now: DateTime<Utc>,
+) -> Result<CampaignDetail, super::ReviewError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let c = review_campaigns::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| super::ReviewError::NotFound(format!("no campaign {id}")))?;
+    if who.token.role == crate::auth::Role::Reviewer {
+        let p = super::policy::load(db, &c.policy_id).await?;
+        if !p.is_some_and(|p| p.assigned(who.token.role, &who.token.name)) {
+            return Err(super::ReviewError::Forbidden(format!(
+                "`{}` is not a reviewer of `{}`",
+                who.token.name, c.policy_id
+            )));
+        }
+    }
+    let items = review_items::Entity::find()
+        .filter(review_items::Column::CampaignId.eq(id))
+        .order_by_asc(review_items::Column::Id)
+        .all(db)
+        .await?;
+    let campaign = CampaignView::new(c, &items, now);
+    Ok(CampaignDetail {
+        campaign,
+        item_list: items.into_iter().map(ItemView::from).collect(),
+    })
+}

@@ -2,7 +2,6 @@
 //! in each locale's form. The register's own text is never translated: it keeps its source's
 //! language and is marked with it.
 
-use std::borrow::Borrow;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
@@ -72,6 +71,40 @@ impl Lang {
     }
 }
 
+/// An instant, however many references deep a template holds it.
+pub trait At {
+    fn at(&self) -> DateTime<Utc>;
+}
+
+impl At for DateTime<Utc> {
+    fn at(&self) -> DateTime<Utc> {
+        *self
+    }
+}
+
+impl<T: At + ?Sized> At for &T {
+    fn at(&self) -> DateTime<Utc> {
+        (**self).at()
+    }
+}
+
+/// A count, however many references deep a template holds it.
+pub trait Count {
+    fn count(&self) -> u64;
+}
+
+impl Count for u64 {
+    fn count(&self) -> u64 {
+        *self
+    }
+}
+
+impl<T: Count + ?Sized> Count for &T {
+    fn count(&self) -> u64 {
+        (**self).count()
+    }
+}
+
 type Bundle = FluentBundle<FluentResource>;
 
 static BUNDLES: LazyLock<[Bundle; 3]> = LazyLock::new(|| Lang::ALL.map(bundle));
@@ -127,8 +160,8 @@ impl Tr {
     }
 
     /// The message `id` with one numeric argument `n` (plurals).
-    pub fn n(&self, id: &str, n: impl Borrow<u64>) -> String {
-        let n = *n.borrow();
+    pub fn n(&self, id: &str, n: impl Count) -> String {
+        let n = n.count();
         let mut args = FluentArgs::new();
         args.set("n", FluentValue::from(n));
         args.set("count", self.num(n));
@@ -158,8 +191,8 @@ impl Tr {
     }
 
     /// A count with the locale's grouping: 12 345 (sv), 12.345 (da), 12,345 (en).
-    pub fn num(&self, n: impl Borrow<u64>) -> String {
-        let n = *n.borrow();
+    pub fn num(&self, n: impl Count) -> String {
+        let n = n.count();
         let sep = match self.lang {
             Lang::Sv => '\u{a0}',
             Lang::Da => '.',
@@ -177,8 +210,8 @@ impl Tr {
     }
 
     /// An instant in the locale's form, in `tz` (the register's zone: Europe/Stockholm).
-    pub fn date_time(&self, at: impl Borrow<DateTime<Utc>>) -> String {
-        let local = at.borrow().with_timezone(&chrono_tz::Europe::Stockholm);
+    pub fn date_time(&self, at: impl At) -> String {
+        let local = at.at().with_timezone(&chrono_tz::Europe::Stockholm);
         let fmt = match self.lang {
             Lang::Sv => "%Y-%m-%d %H:%M",
             Lang::Da => "%d.%m.%Y %H.%M",
@@ -188,8 +221,8 @@ impl Tr {
     }
 
     /// A date alone, in the locale's form.
-    pub fn date(&self, at: impl Borrow<DateTime<Utc>>) -> String {
-        let local = at.borrow().with_timezone(&chrono_tz::Europe::Stockholm);
+    pub fn date(&self, at: impl At) -> String {
+        let local = at.at().with_timezone(&chrono_tz::Europe::Stockholm);
         let fmt = match self.lang {
             Lang::Sv => "%Y-%m-%d",
             Lang::Da => "%d.%m.%Y",

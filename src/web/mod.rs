@@ -15,7 +15,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::context::AppState;
-use pages::{login, overview, service, services};
+use pages::{login, overview, retention, service, services};
 
 pub use error::WebError;
 
@@ -32,6 +32,14 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(services::list_services))
         .route("/services/{id}", get(service::show_service))
         .route("/instructions", get(services::list_instruction_rows))
+        .route("/retention", get(retention::show_retention))
+        .route("/retention/runs", get(retention::list_runs))
+        .route("/retention/runs/{id}", get(retention::show_run))
+        .route("/retention/runs/{id}/approve", post(retention::approve_run))
+        .route("/retention/rules/{id}", get(retention::show_rule))
+        .route("/retention/rules/{id}/holds", post(retention::place_hold))
+        .route("/retention/rules/{id}/dry-run", post(retention::dry_run))
+        .route("/retention/holds/{id}/lift", post(retention::lift_hold))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

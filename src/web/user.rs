@@ -20,6 +20,8 @@ pub struct WebUser {
     pub token_id: i32,
     pub name: String,
     pub role: Role,
+    /// The same caller as the domain knows it (deciding reviews checks its assignment).
+    pub principal: crate::auth::Principal,
     pub csrf: String,
     pub tr: Tr,
     /// The path asked for, to come back to after signing in.
@@ -97,8 +99,9 @@ impl FromRequestParts<AppState> for WebUser {
         };
         Ok(WebUser {
             token_id: s.token.id,
-            name: s.token.name,
+            name: s.token.name.clone(),
             role: s.token.role,
+            principal: crate::auth::Principal { token: s.token },
             csrf: s.csrf,
             tr,
             path,

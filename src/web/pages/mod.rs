@@ -3,5 +3,6 @@
 pub mod labels;
 pub mod login;
 pub mod overview;
+pub mod retention;
 pub mod service;
 pub mod services;
