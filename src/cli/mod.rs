@@ -114,9 +114,9 @@ fn print_vocabulary() {
             d.label_en
         );
     }
-    println!("data-subject categories:");
+    println!("data-subject categories (id, fideslang, label):");
     for s in SUBJECT_CATEGORIES {
-        println!("  {:<24} {}", s.id, s.label_en);
+        println!("  {:<24} {:<16} {}", s.id, s.fideslang, s.label_en);
     }
 }
 
