@@ -11,6 +11,7 @@ mod m20261123_000006_register_listing;
 mod m20261129_000007_evidence_queue;
 mod m20261129_000008_work_in_progress;
 mod m20261129_000009_installation;
+mod m20261203_000011_register_evidence_index;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_evidence_queue::Migration),
             Box::new(m20261129_000008_work_in_progress::Migration),
             Box::new(m20261129_000009_installation::Migration),
+            Box::new(m20261203_000011_register_evidence_index::Migration),
         ]
     }
 }
