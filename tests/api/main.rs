@@ -12,6 +12,7 @@ mod http_edge;
 mod policies_check;
 mod register_api;
 mod register_apply;
+mod register_asof;
 mod retention;
 mod retention_dropped;
 mod retention_formats;
