@@ -6,6 +6,7 @@ mod bench_floor;
 mod bench_purge;
 mod bench_purge_floor;
 mod evidence;
+mod export;
 mod policies;
 mod retention;
 mod reviews;
@@ -59,6 +60,9 @@ pub enum Command {
     /// The evidence log.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// Exports: the register as of a date.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
     Bench(bench::BenchCommand),
@@ -94,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Retention(c) => retention::run(c).await,
         Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
+        Command::Export(c) => export::run(c).await,
         Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();

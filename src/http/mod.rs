@@ -2,6 +2,7 @@
 
 mod error;
 mod evidence;
+mod exports;
 mod extract;
 mod health;
 mod openapi;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(evidence::routes())
         .merge(retention::routes())
         .merge(reviews::routes())
+        .merge(exports::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()

@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod evidence;
 mod evidence_writers;
+mod exports_register;
 mod go_crosscheck;
 mod http_edge;
 mod policies_check;
