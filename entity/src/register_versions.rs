@@ -18,6 +18,9 @@ pub struct Model {
     pub retired: bool,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// The index of the evidence entry that recorded this version, once it is in the tree;
+    /// `None` for versions written before the column (their entry is found by key and version).
+    pub evidence_index: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

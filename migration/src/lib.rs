@@ -12,6 +12,7 @@ mod m20261129_000007_evidence_queue;
 mod m20261129_000008_work_in_progress;
 mod m20261129_000009_installation;
 mod m20261203_000010_verifier_key;
+mod m20261203_000011_register_evidence_index;
 mod m20261203_000012_web_sessions;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_work_in_progress::Migration),
             Box::new(m20261129_000009_installation::Migration),
             Box::new(m20261203_000010_verifier_key::Migration),
+            Box::new(m20261203_000011_register_evidence_index::Migration),
             Box::new(m20261203_000012_web_sessions::Migration),
         ]
     }

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::clock::{Clock, SystemClock};
-use crate::evidence::sign_checkpoint;
 use crate::evidence::verify::{verify, VerifyError};
+use crate::evidence::{sign_checkpoint, Keys};
+use crate::register::integrity::{self, IntegrityError, IntegritySummary};
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -24,11 +25,11 @@ pub async fn run(c: EvidenceCommand) -> anyhow::Result<ExitCode> {
     let crate::installation::Store { db, keys, .. } =
         crate::installation::open(&settings.database_url, &settings.data_dir).await?;
     match c {
-        EvidenceCommand::Verify => match verify(&db, &keys).await {
-            Ok(s) => {
+        EvidenceCommand::Verify => match verify_all(&db, &keys).await {
+            Ok((s, register)) => {
                 println!(
-                    "ok: {} entries, {} checkpoints verified with {}",
-                    s.entries, s.checkpoints, keys.verifier_key
+                    "ok: {} entries, {} checkpoints verified with {}; {} register versions match their entries",
+                    s.entries, s.checkpoints, keys.verifier_key, register.versions
                 );
                 if s.queued > 0 {
                     println!(
@@ -38,11 +39,11 @@ pub async fn run(c: EvidenceCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(VerifyError::Bad(what)) => {
+            Err(Failed::Bad(what)) => {
                 eprintln!("evidence verification failed: {what}");
                 Ok(ExitCode::FAILURE)
             }
-            Err(e) => Err(e.into()),
+            Err(Failed::Other(e)) => Err(e),
         },
         EvidenceCommand::Checkpoint => {
             sign_checkpoint(&db, &keys, SystemClock.now()).await?;
@@ -57,4 +58,27 @@ pub async fn run(c: EvidenceCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+enum Failed {
+    /// The log, or the register against it, does not match: names the first bad thing.
+    Bad(String),
+    Other(anyhow::Error),
+}
+
+/// The log first (its entries are then what was appended), then the register against it: a
+/// register row changed in the store is caught even though the log itself is intact.
+async fn verify_all(
+    db: &sea_orm::DatabaseConnection,
+    keys: &Keys,
+) -> Result<(crate::evidence::verify::Summary, IntegritySummary), Failed> {
+    let log = verify(db, keys).await.map_err(|e| match e {
+        VerifyError::Bad(what) => Failed::Bad(what),
+        e => Failed::Other(e.into()),
+    })?;
+    let register = integrity::check(db).await.map_err(|e| match e {
+        IntegrityError::Bad(what) => Failed::Bad(what),
+        e => Failed::Other(e.into()),
+    })?;
+    Ok((log, register))
 }

@@ -1,6 +1,7 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
 mod evidence;
+mod export;
 mod keys;
 mod policies;
 mod retention;
@@ -58,6 +59,9 @@ pub enum Command {
     /// The installation's keys: show them, or replace one lost for good.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Exports: the register as of a date.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
     Bench(crate::bench::BenchCommand),
@@ -106,6 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
         Command::Keys(c) => keys::run(c).await,
+        Command::Export(c) => export::run(c).await,
         Command::Bench(c) => crate::bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();
@@ -126,9 +131,9 @@ fn print_vocabulary() {
             d.label_en
         );
     }
-    println!("data-subject categories:");
+    println!("data-subject categories (id, fideslang, label):");
     for s in SUBJECT_CATEGORIES {
-        println!("  {:<24} {}", s.id, s.label_en);
+        println!("  {:<24} {:<16} {}", s.id, s.fideslang, s.label_en);
     }
 }
 

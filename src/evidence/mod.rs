@@ -16,7 +16,7 @@ pub mod verify;
 
 pub use event::Event;
 pub use keys::Keys;
-pub use queue::{append, append_all, append_for, integrate, pending, Subject};
+pub use queue::{append, append_all, append_all_for, append_for, integrate, pending, Subject};
 pub use replaced::{replacements, Replacement};
 pub use sequencer::Sequencer;
 pub use signing::{latest_checkpoint, sign_checkpoint, unsigned};

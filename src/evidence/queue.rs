@@ -34,6 +34,8 @@ const IDS: usize = 1_000;
 pub enum Subject {
     RetentionRun(i32),
     ReviewCampaign(i32),
+    /// A row of `register_versions`: the register as of a date cites its version's entry.
+    RegisterVersion(i32),
 }
 
 impl Subject {
@@ -41,12 +43,15 @@ impl Subject {
         match self {
             Subject::RetentionRun(_) => "retention_runs",
             Subject::ReviewCampaign(_) => "review_campaigns",
+            Subject::RegisterVersion(_) => "register_versions",
         }
     }
 
     fn id(self) -> i32 {
         match self {
-            Subject::RetentionRun(id) | Subject::ReviewCampaign(id) => id,
+            Subject::RetentionRun(id)
+            | Subject::ReviewCampaign(id)
+            | Subject::RegisterVersion(id) => id,
         }
     }
 
@@ -66,6 +71,12 @@ impl Subject {
             ("review_campaigns", false) => {
                 "UPDATE review_campaigns SET evidence_index = ? WHERE id = ?"
             }
+            ("register_versions", true) => {
+                "UPDATE register_versions SET evidence_index = $1 WHERE id = $2"
+            }
+            ("register_versions", false) => {
+                "UPDATE register_versions SET evidence_index = ? WHERE id = ?"
+            }
             _ => return None,
         })
     }
@@ -77,7 +88,7 @@ pub async fn append(
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<(), TreeError> {
-    queue(db, std::slice::from_ref(event), None, now).await
+    queue(db, &[(event, None)], now).await
 }
 
 /// Record events, in order, in the caller's transaction.
@@ -86,7 +97,18 @@ pub async fn append_all(
     events: &[Event],
     now: DateTime<Utc>,
 ) -> Result<(), TreeError> {
-    queue(db, events, None, now).await
+    let items: Vec<_> = events.iter().map(|e| (e, None)).collect();
+    queue(db, &items, now).await
+}
+
+/// Record events, in order, each with the row that stores its index once it is in the tree.
+pub async fn append_all_for(
+    db: &impl ConnectionTrait,
+    events: &[(Event, Subject)],
+    now: DateTime<Utc>,
+) -> Result<(), TreeError> {
+    let items: Vec<_> = events.iter().map(|(e, s)| (e, Some(*s))).collect();
+    queue(db, &items, now).await
 }
 
 /// Record one event whose index `subject` stores once the event is in the tree.
@@ -96,13 +118,12 @@ pub async fn append_for(
     subject: Subject,
     now: DateTime<Utc>,
 ) -> Result<(), TreeError> {
-    queue(db, std::slice::from_ref(event), Some(subject), now).await
+    queue(db, &[(event, Some(subject))], now).await
 }
 
 async fn queue(
     db: &impl ConnectionTrait,
-    events: &[Event],
-    subject: Option<Subject>,
+    events: &[(&Event, Option<Subject>)],
     now: DateTime<Utc>,
 ) -> Result<(), TreeError> {
     if let Some(head) = grow::try_lock_head(db).await? {
@@ -110,15 +131,15 @@ async fn queue(
         // the head row until it ends.
         let leaves: Vec<Leaf> = events
             .iter()
-            .map(|e| Leaf {
+            .map(|(e, _)| Leaf {
                 kind: e.kind().to_owned(),
                 body: e.to_entry(now),
                 created_at: now,
             })
             .collect();
         let (_, indexes) = grow::extend(db, head, &leaves).await?;
-        if let Some(s) = subject {
-            for index in indexes {
+        for ((_, subject), index) in events.iter().zip(indexes) {
+            if let Some(s) = subject {
                 record_index(db, s.table(), s.id() as i64, index).await?;
             }
         }
@@ -126,14 +147,16 @@ async fn queue(
     }
     QUEUED.store(true, Ordering::SeqCst);
     for chunk in events.chunks(IDS) {
-        let rows = chunk.iter().map(|e| evidence_queue::ActiveModel {
-            created_at: Set(now),
-            kind: Set(e.kind().to_owned()),
-            body: Set(e.to_entry(now)),
-            subject: Set(subject.map(|s| s.table().to_owned())),
-            subject_id: Set(subject.map(|s| s.id() as i64)),
-            ..Default::default()
-        });
+        let rows = chunk
+            .iter()
+            .map(|(e, subject)| evidence_queue::ActiveModel {
+                created_at: Set(now),
+                kind: Set(e.kind().to_owned()),
+                body: Set(e.to_entry(now)),
+                subject: Set(subject.map(|s| s.table().to_owned())),
+                subject_id: Set(subject.map(|s| s.id() as i64)),
+                ..Default::default()
+            });
         evidence_queue::Entity::insert_many(rows)
             .exec_without_returning(db)
             .await?;

@@ -2,6 +2,7 @@
 
 mod error;
 mod evidence;
+mod exports;
 mod extract;
 mod health;
 mod openapi;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(evidence::routes())
         .merge(retention::routes())
         .merge(reviews::routes())
+        .merge(exports::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
     Router::new()

@@ -33,9 +33,10 @@ use utoipa::{Modify, OpenApi};
         super::reviews::decide_item,
         super::reviews::close_campaign,
         super::reviews::open_campaign,
+        super::exports::export_register,
     ),
     modifiers(&BearerAuth),
-    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"))
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"), (name = "exports", description = "The register as of a date: CSV (Art. 30(2)), HTML, JSON, fideslang"))
 )]
 pub struct ApiDoc;
 

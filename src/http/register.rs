@@ -11,6 +11,7 @@ use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
 use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};
 use crate::register::views::{ServicePage, ServiceView};
+use crate::register::{as_of, history};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,23 +39,41 @@ pub async fn list_services(
             "limit must be between 1 and {MAX_LIMIT}"
         )));
     }
-    Ok(Json(
-        s.listing
-            .page(&s.db, &f, limit, extract::position(f.offset, "offset")?)
-            .await?,
-    ))
+    let offset = extract::position(f.offset, "offset")?;
+    let page = match instant(f.as_of.as_deref())? {
+        Some(at) => as_of::page(&s.db, &f, at, limit, offset).await?,
+        None => s.listing.page(&s.db, &f, limit, offset).await?,
+    };
+    Ok(Json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOf {
+    /// The record as it stood at this instant (RFC 3339, or a date: the end of that day, UTC).
+    pub as_of: Option<String>,
+}
+
+/// `as_of` parsed, or a 400 naming it.
+fn instant(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    text.map(|t| history::parse_as_of(t).map_err(ApiError::BadRequest))
+        .transpose()
 }
 
 /// One processing record with every field, its instructions and their enforcement.
-#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path, description = "service id")), tag = "register",
+#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path, description = "service id"), AsOf), tag = "register",
     responses((status = 200, body = ServiceView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn get_service(
     State(s): State<AppState>,
     auth: Principal,
     Path(id): Path<String>,
+    Query(q): Query<AsOf>,
 ) -> Result<Json<ServiceView>, ApiError> {
     auth.require(Permission::ReadRegister)?;
-    let view = query::get_service(&s.db, &id).await?;
+    let view = match instant(q.as_of.as_deref())? {
+        Some(at) => as_of::service(&s.db, &id, at).await?,
+        None => query::get_service(&s.db, &id).await?,
+    };
     view.map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no service `{id}`")))
 }

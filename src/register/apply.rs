@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::canonical::{sha256_hex, to_canonical};
 use super::record::{desired_entries, service_terms, Desired, SERVICE};
-use crate::evidence::{self, Event};
+use crate::evidence::{self, Event, Subject};
 use crate::policy::spec::ServiceFile;
 use crate::policy::PolicySet;
 
@@ -74,39 +74,41 @@ async fn apply_in(
             .map(|e| ((e.kind.clone(), e.key.clone()), e))
             .collect();
     let mut report = ApplyReport::default();
+    // Each change with the id of the version row that records it.
+    let mut written: Vec<(Change, i32)> = Vec::new();
     for d in desired {
         match existing.get(&(d.kind.to_owned(), d.key.clone())) {
             Some(e) if e.retired_at.is_none() && e.content_hash == d.content_hash => {
                 report.unchanged += 1
             }
-            Some(e) => report
-                .changes
-                .push(update_entry(db, e, d, author, now).await?),
-            None => report.changes.push(insert_entry(db, d, author, now).await?),
+            Some(e) => written.push(update_entry(db, e, d, author, now).await?),
+            None => written.push(insert_entry(db, d, author, now).await?),
         }
     }
     for e in existing.values() {
         let wanted = desired.iter().any(|d| d.kind == e.kind && d.key == e.key);
         if !wanted && e.retired_at.is_none() {
-            report.changes.push(retire_entry(db, e, author, now).await?);
+            written.push(retire_entry(db, e, author, now).await?);
         }
     }
-    report
-        .changes
-        .sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
-    // Each new version is evidence, in the same transaction as the version itself.
-    let events: Vec<Event> = report
-        .changes
+    written.sort_by(|(a, _), (b, _)| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    // Each new version is evidence, in the same transaction as the version itself; the version
+    // row keeps its entry's index, so the register as of a date cites its proof.
+    let events: Vec<(Event, Subject)> = written
         .iter()
-        .map(|c| Event::RegisterVersion {
-            entry: c.kind.to_owned(),
-            key: c.key.clone(),
-            version: c.version,
-            content_hash: c.content_hash.clone(),
-            retired: c.change == ChangeKind::Retired,
+        .map(|(c, row)| {
+            let event = Event::RegisterVersion {
+                entry: c.kind.to_owned(),
+                key: c.key.clone(),
+                version: c.version,
+                content_hash: c.content_hash.clone(),
+                retired: c.change == ChangeKind::Retired,
+            };
+            (event, Subject::RegisterVersion(*row))
         })
         .collect();
-    evidence::append_all(db, &events, now).await?;
+    evidence::append_all_for(db, &events, now).await?;
+    report.changes = written.into_iter().map(|(c, _)| c).collect();
     Ok(report)
 }
 
@@ -115,7 +117,7 @@ async fn insert_entry(
     d: &Desired,
     author: &Author,
     now: DateTime<Utc>,
-) -> anyhow::Result<Change> {
+) -> anyhow::Result<(Change, i32)> {
     let entry = register_entries::ActiveModel {
         updated_at: Set(now),
         kind: Set(d.kind.to_owned()),
@@ -130,9 +132,9 @@ async fn insert_entry(
     }
     .insert(db)
     .await?;
-    write_version(db, entry.id, 1, d, author, false, now).await?;
+    let row = write_version(db, entry.id, 1, d, author, false, now).await?;
     sync_service(db, entry.id, d.service.as_ref(), now).await?;
-    Ok(change(d, ChangeKind::Added, 1))
+    Ok((change(d, ChangeKind::Added, 1), row))
 }
 
 async fn update_entry(
@@ -141,7 +143,7 @@ async fn update_entry(
     d: &Desired,
     author: &Author,
     now: DateTime<Utc>,
-) -> anyhow::Result<Change> {
+) -> anyhow::Result<(Change, i32)> {
     let version = e.current_version + 1;
     let mut entry: register_entries::ActiveModel = e.clone().into();
     entry.updated_at = Set(now);
@@ -152,14 +154,14 @@ async fn update_entry(
     entry.search_text = Set(d.search_text.clone());
     entry.retired_at = Set(None);
     entry.update(db).await?;
-    write_version(db, e.id, version, d, author, false, now).await?;
+    let row = write_version(db, e.id, version, d, author, false, now).await?;
     sync_service(db, e.id, d.service.as_ref(), now).await?;
     let kind = if e.retired_at.is_some() {
         ChangeKind::Added
     } else {
         ChangeKind::Changed
     };
-    Ok(change(d, kind, version))
+    Ok((change(d, kind, version), row))
 }
 
 /// A removed entry keeps its history; its last version says it was retired.
@@ -168,7 +170,7 @@ async fn retire_entry(
     e: &register_entries::Model,
     author: &Author,
     now: DateTime<Utc>,
-) -> anyhow::Result<Change> {
+) -> anyhow::Result<(Change, i32)> {
     let version = e.current_version + 1;
     let mut entry: register_entries::ActiveModel = e.clone().into();
     entry.updated_at = Set(now);
@@ -186,15 +188,16 @@ async fn retire_entry(
         search_text: e.search_text.clone(),
         service: None,
     };
-    write_version(db, e.id, version, &d, author, true, now).await?;
+    let row = write_version(db, e.id, version, &d, author, true, now).await?;
     sync_service(db, e.id, None, now).await?;
-    Ok(Change {
+    let change = Change {
         kind: kind_str(&e.kind),
         key: e.key.clone(),
         change: ChangeKind::Retired,
         version,
         content_hash: e.content_hash.clone(),
-    })
+    };
+    Ok((change, row))
 }
 
 fn kind_str(kind: &str) -> &'static str {
@@ -223,9 +226,9 @@ async fn write_version(
     author: &Author,
     retired: bool,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i32> {
     let source = |s: &String| (!s.is_empty()).then(|| s.clone());
-    register_versions::ActiveModel {
+    let row = register_versions::ActiveModel {
         created_at: Set(now),
         entry_id: Set(entry_id),
         version: Set(version),
@@ -236,11 +239,12 @@ async fn write_version(
         reason: Set(author.reason.clone()),
         retired: Set(retired),
         body: Set(d.body.clone()),
+        evidence_index: Set(None),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(row.id)
 }
 
 /// Rebuild the derived rows of one service (terms, instructions, rules) from its current spec.

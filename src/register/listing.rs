@@ -36,12 +36,12 @@ struct Snapshot {
     services: Vec<Listed>,
 }
 
-struct Listed {
-    summary: ServiceSummary,
+pub(super) struct Listed {
+    pub(super) summary: ServiceSummary,
     /// Lower-cased text of the whole record, for `q`.
-    search_text: String,
+    pub(super) search_text: String,
     /// Every (term, value) of the record, for the other filters.
-    terms: Vec<(String, String)>,
+    pub(super) terms: Vec<(String, String)>,
 }
 
 impl Listing {
@@ -54,21 +54,7 @@ impl Listing {
         offset: u64,
     ) -> Result<ServicePage, sea_orm::DbErr> {
         let snapshot = self.current(db).await?;
-        let filter = Filter::new(f);
-        let mut total = 0;
-        let mut items = Vec::new();
-        for s in snapshot.services.iter().filter(|s| filter.selects(s)) {
-            if total >= offset && (items.len() as u64) < limit {
-                items.push(s.summary.clone());
-            }
-            total += 1;
-        }
-        Ok(ServicePage {
-            items,
-            total,
-            limit,
-            offset,
-        })
+        Ok(select_page(&snapshot.services, f, limit, offset))
     }
 
     /// For each (term, value) of the services `f` selects, how many hold it: the counts a
@@ -192,6 +178,7 @@ async fn services(db: &impl ConnectionTrait) -> Result<Vec<Listed>, sea_orm::DbE
                 };
                 Listed {
                     summary: ServiceSummary {
+                        evidence_index: None,
                         data_types: of("data_type"),
                         subjects: of("subject"),
                         controllers: of("controller"),
@@ -210,6 +197,30 @@ async fn services(db: &impl ConnectionTrait) -> Result<Vec<Listed>, sea_orm::DbE
             },
         )
         .collect())
+}
+
+/// One page of the services in `services` that `f` selects, and how many it selects.
+pub(super) fn select_page(
+    services: &[Listed],
+    f: &ServiceFilter,
+    limit: u64,
+    offset: u64,
+) -> ServicePage {
+    let filter = Filter::new(f);
+    let mut total = 0;
+    let mut items = Vec::new();
+    for s in services.iter().filter(|s| filter.selects(s)) {
+        if total >= offset && (items.len() as u64) < limit {
+            items.push(s.summary.clone());
+        }
+        total += 1;
+    }
+    ServicePage {
+        items,
+        total,
+        limit,
+        offset,
+    }
 }
 
 /// A `ServiceFilter` made ready to test services: all its parts must hold.

@@ -35,6 +35,9 @@ pub struct ServiceFilter {
     pub limit: Option<u64>,
     /// Rows to skip (default 0).
     pub offset: Option<u64>,
+    /// The register as it stood at this instant (RFC 3339, or a date: the end of that day,
+    /// UTC), each service with the evidence index of its version.
+    pub as_of: Option<String>,
 }
 
 async fn entry(
@@ -71,10 +74,13 @@ pub async fn get_service(
     };
     let spec = service_from_body(&e.body)?;
     let orgs = organisations(db).await?;
+    let evidence_index =
+        super::history::evidence_index(db, SERVICE, id, e.id, e.current_version).await?;
     let stored = StoredService {
         spec: &spec,
         version: e.current_version,
         content_hash: &e.content_hash,
+        evidence_index,
         updated_at: e.updated_at,
         retired: e.retired_at.is_some(),
     };

@@ -80,7 +80,7 @@ pub fn desired_entries(set: &PolicySet) -> serde_json::Result<Vec<Desired>> {
 }
 
 /// Lower-cased id, name and every string of the body, for `q=` search.
-fn search_text(kind: &str, key: &str, name: &str, body: &str) -> String {
+pub(super) fn search_text(kind: &str, key: &str, name: &str, body: &str) -> String {
     let mut text = format!("{kind} {key} {name}");
     if let Ok(v) = serde_json::from_str::<Value>(body) {
         collect_strings(&v, &mut text);

@@ -10,6 +10,7 @@ pub struct StoredService<'a> {
     pub spec: &'a ServiceFile,
     pub version: i32,
     pub content_hash: &'a str,
+    pub evidence_index: Option<i64>,
     pub updated_at: DateTime<Utc>,
     pub retired: bool,
 }
@@ -43,6 +44,7 @@ pub fn build(s: StoredService<'_>, orgs: &[Organisation]) -> ServiceView {
         source: spec.service.source.clone(),
         version: s.version,
         content_hash: s.content_hash.to_owned(),
+        evidence_index: s.evidence_index,
         updated_at: s.updated_at,
         retired: s.retired,
         representative: open_value(spec, "representative", processor.representative.clone()),

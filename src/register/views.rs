@@ -17,6 +17,9 @@ pub struct ServiceSummary {
     pub name: String,
     pub version: i32,
     pub content_hash: String,
+    /// The evidence entry that recorded this version; given with `as_of`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_index: Option<i64>,
     pub updated_at: DateTime<Utc>,
     pub data_types: Vec<String>,
     pub subjects: Vec<String>,
@@ -68,6 +71,9 @@ pub struct ServiceView {
     pub source: SourceRef,
     pub version: i32,
     pub content_hash: String,
+    /// The index of the evidence entry that recorded this version (`null` while it is still
+    /// queued, not yet in the tree).
+    pub evidence_index: Option<i64>,
     pub updated_at: DateTime<Utc>,
     pub retired: bool,
     pub processor: OrganisationView,

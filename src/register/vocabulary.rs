@@ -109,12 +109,15 @@ pub const DATA_TYPES: &[DataType] = &[
     ),
     dt("salary", "Salary", "Lön", Plain, true, "user.financial"),
     dt("health", "Health data", "Uppgifter om hälsa", Art9, true, "user.health_and_medical"),
-    dt("trade-union-membership", "Trade-union membership", "Facklig tillhörighet", Art9, true, "user.union_membership"),
-    dt("political-opinion", "Political opinions", "Politiska åsikter", Art9, true, "user.political_opinion"),
-    dt("religious-belief", "Religious or philosophical beliefs", "Religiös eller filosofisk övertygelse", Art9, true, "user.religious_belief"),
-    dt("ethnic-origin", "Racial or ethnic origin", "Etniskt ursprung", Art9, true, "user.race_ethnicity"),
-    dt("sex-life", "Sex life or sexual orientation", "Sexualliv eller sexuell läggning", Art9, true, "user.sexual_orientation"),
-    dt("genetic", "Genetic data", "Genetiska uppgifter", Art9, true, "user.genetic"),
+    // fideslang 3.1.4 has no key for trade-union membership: it is carried as its parent
+    // `user.demographic` (beside political opinion and religious belief), and the fideslang
+    // export names the gallra type in each declaration's `meta`.
+    dt("trade-union-membership", "Trade-union membership", "Facklig tillhörighet", Art9, true, "user.demographic"),
+    dt("political-opinion", "Political opinions", "Politiska åsikter", Art9, true, "user.demographic.political_opinion"),
+    dt("religious-belief", "Religious or philosophical beliefs", "Religiös eller filosofisk övertygelse", Art9, true, "user.demographic.religious_belief"),
+    dt("ethnic-origin", "Racial or ethnic origin", "Etniskt ursprung", Art9, true, "user.demographic.race_ethnicity"),
+    dt("sex-life", "Sex life or sexual orientation", "Sexualliv eller sexuell läggning", Art9, true, "user.demographic.sexual_orientation"),
+    dt("genetic", "Genetic data", "Genetiska uppgifter", Art9, true, "user.health_and_medical.genetic"),
     dt("biometric", "Biometric data for identification", "Biometriska uppgifter", Art9, true, "user.biometric"),
     dt("criminal-offence", "Criminal convictions and offences", "Lagöverträdelser", Art10, true, "user.criminal_history"),
 ];
@@ -124,51 +127,42 @@ pub struct SubjectCategory {
     pub id: &'static str,
     pub label_en: &'static str,
     pub label_sv: &'static str,
+    /// The fideslang data subject closest to this category, for export (fideslang's default
+    /// taxonomy has no child, resident or administrator: the nearest role stands in).
+    pub fideslang: &'static str,
 }
 
-const fn sc(id: &'static str, label_en: &'static str, label_sv: &'static str) -> SubjectCategory {
+const fn sc(
+    id: &'static str,
+    label_en: &'static str,
+    label_sv: &'static str,
+    fideslang: &'static str,
+) -> SubjectCategory {
     SubjectCategory {
         id,
         label_en,
         label_sv,
+        fideslang,
     }
 }
 
+// One row per category reads as a table.
+#[rustfmt::skip]
 pub const SUBJECT_CATEGORIES: &[SubjectCategory] = &[
-    sc("residents", "Residents", "Invånare"),
-    sc("patients", "Patients", "Patienter"),
-    sc("relatives", "Relatives", "Anhöriga"),
-    sc("children", "Children", "Barn"),
-    sc("employees", "Employees", "Medarbetare"),
-    sc("elected-officials", "Elected officials", "Förtroendevalda"),
-    sc(
-        "contractors",
-        "Contractors and consultants",
-        "Uppdragstagare och konsulter",
-    ),
-    sc(
-        "customer-staff",
-        "The customer's staff",
-        "Kundens medarbetare",
-    ),
-    sc(
-        "supplier-staff",
-        "Suppliers' staff",
-        "Leverantörers medarbetare",
-    ),
-    sc(
-        "end-users",
-        "End users of the service",
-        "Tjänstens användare",
-    ),
-    sc("administrators", "Administrators", "Administratörer"),
-    sc("contact-persons", "Contact persons", "Kontaktpersoner"),
-    sc(
-        "email-correspondents",
-        "People who correspond with the customer",
-        "Korrespondenter",
-    ),
-    sc("website-visitors", "Website visitors", "Webbplatsbesökare"),
+    sc("residents", "Residents", "Invånare", "citizen_voter"),
+    sc("patients", "Patients", "Patienter", "patient"),
+    sc("relatives", "Relatives", "Anhöriga", "next_of_kin"),
+    sc("children", "Children", "Barn", "customer"),
+    sc("employees", "Employees", "Medarbetare", "employee"),
+    sc("elected-officials", "Elected officials", "Förtroendevalda", "citizen_voter"),
+    sc("contractors", "Contractors and consultants", "Uppdragstagare och konsulter", "consultant"),
+    sc("customer-staff", "The customer's staff", "Kundens medarbetare", "employee"),
+    sc("supplier-staff", "Suppliers' staff", "Leverantörers medarbetare", "supplier_vendor"),
+    sc("end-users", "End users of the service", "Tjänstens användare", "customer"),
+    sc("administrators", "Administrators", "Administratörer", "employee"),
+    sc("contact-persons", "Contact persons", "Kontaktpersoner", "customer"),
+    sc("email-correspondents", "People who correspond with the customer", "Korrespondenter", "customer"),
+    sc("website-visitors", "Website visitors", "Webbplatsbesökare", "visitor"),
 ];
 
 /// Art. 4(2) processing operations.
@@ -251,5 +245,75 @@ mod tests {
             nearest("national-id-numbr", DATA_TYPES.iter().map(|d| d.id))[0],
             "national-id-number"
         );
+    }
+
+    /// fideslang 3.1.4's default taxonomy holds these keys (`fideslang.default_taxonomy`);
+    /// the export test checks the same against the package itself.
+    const FIDESLANG_CATEGORIES: &[&str] = &[
+        "user.name",
+        "user.government_id.national_identification_number",
+        "user.unique_id",
+        "user.unique_id.pseudonymous",
+        "user.account.username",
+        "user.contact.email",
+        "user.contact.phone_number",
+        "user.contact.address",
+        "user.job_title",
+        "user.workplace",
+        "user.authorization",
+        "user.authorization.credentials",
+        "user.device.ip_address",
+        "user.device.device_id",
+        "user.behavior",
+        "user.content.private",
+        "user.content.public",
+        "user.financial",
+        "user.health_and_medical",
+        "user.health_and_medical.genetic",
+        "user.demographic",
+        "user.demographic.political_opinion",
+        "user.demographic.religious_belief",
+        "user.demographic.race_ethnicity",
+        "user.demographic.sexual_orientation",
+        "user.biometric",
+        "user.criminal_history",
+    ];
+
+    const FIDESLANG_SUBJECTS: &[&str] = &[
+        "anonymous_user",
+        "citizen_voter",
+        "commuter",
+        "consultant",
+        "customer",
+        "employee",
+        "job_applicant",
+        "next_of_kin",
+        "passenger",
+        "patient",
+        "prospect",
+        "shareholder",
+        "supplier_vendor",
+        "trainee",
+        "visitor",
+    ];
+
+    #[test]
+    fn every_fideslang_key_is_in_the_default_taxonomy() {
+        for d in DATA_TYPES {
+            assert!(
+                FIDESLANG_CATEGORIES.contains(&d.fideslang),
+                "{}: `{}` is not a fideslang 3.1.4 data category",
+                d.id,
+                d.fideslang
+            );
+        }
+        for s in SUBJECT_CATEGORIES {
+            assert!(
+                FIDESLANG_SUBJECTS.contains(&s.fideslang),
+                "{}: `{}` is not a fideslang 3.1.4 data subject",
+                s.id,
+                s.fideslang
+            );
+        }
     }
 }

@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(Tr::new(Lang::Sv).num(1234567), "1\u{a0}234\u{a0}567");
         assert_eq!(Tr::new(Lang::Da).num(1234), "1.234");
         assert_eq!(Tr::new(Lang::En).num(999), "999");
-        let at = "2026-03-01T12:30:00Z".parse().unwrap();
+        let at: DateTime<Utc> = "2026-03-01T12:30:00Z".parse().unwrap();
         assert_eq!(Tr::new(Lang::Sv).date_time(&at), "2026-03-01 13:30");
         assert_eq!(Tr::new(Lang::Da).date(&at), "01.03.2026");
     }

@@ -50,6 +50,7 @@ impl ListQuery {
             transfer_country: set(&self.transfer_country),
             limit: None,
             offset: None,
+            as_of: None,
         }
     }
 

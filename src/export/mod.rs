@@ -1,0 +1,4 @@
+//! Exports: the register as of a date in the forms people and tools read (CSV in the columns
+//! of Art. 30(2), a printable HTML page, JSON, fideslang).
+
+pub mod register;
