@@ -212,3 +212,149 @@ op-combination = samkøring
 op-restriction = begrænsning
 op-erasure = sletning
 op-destruction = tilintetgørelse
+
+## Sletning
+retention-title = Sletning
+retention-all-runs = Alle kørsler
+runs-title = Sletningskørsler
+runs-count = { $n ->
+    [one] { $count } kørsel
+   *[other] { $count } kørsler
+}
+rows-over-age = { $n ->
+    [one] { $count } række over opbevaringsperioden
+   *[other] { $count } rækker over opbevaringsperioden
+}
+col-rule = Regel
+col-keep-for = Opbevares
+col-next-run = Næste kørsel
+col-last-outcome = Seneste udfald
+col-breach = Kontrol af overtrædelser
+col-outcome = Udfald
+col-run = Kørsel
+col-affected = Slettede eller anonymiserede rækker
+col-hold = Tilbageholdelse
+col-keys = Nøgler
+col-placed = Oprettet
+col-state = Tilstand
+never-run = aldrig kørt
+oldest-record = ældste post
+run-late = kørt efterfølgende
+run-trigger = Udløst af
+run-attempt = forsøg
+run-started = Startet
+run-finished = Færdig
+run-rule-hash = Reglens version (hash)
+run-approved-by = Godkendt af
+run-cutoff = Grænse
+run-table-rows = Rækker i tabellen
+run-matched = Rækker over opbevaringsperioden
+run-held = Under tilbageholdelse
+run-digest = SHA-256 over de berørte nøgler
+run-postcondition = Efterkontrol
+postcondition-holds = opfyldt: intet over perioden er tilbage uden for tilbageholdelser
+run-batches = Omgange
+run-longest-batch = længste
+run-duration = Varighed
+run-evidence = Dokumentation
+approve-title = Godkend kørslen
+approve-intro = En grænse stoppede kørslen, før noget blev ændret. Godkender du den, kører den nu forbi grænsen; din begrundelse gemmes på kørslen og dens hash i dokumentationsloggen.
+approve-submit = Godkend og kør
+approve-reason-required = En godkendelse kræver en begrundelse.
+field-reason = Begrundelse
+rule-source = Datakilde og tabel
+rule-guards = Grænser
+dry-run-submit = Prøvekør (ændrer intet)
+holds-title = Retlige tilbageholdelser
+hold-whole-rule = hele reglen
+hold-active = gælder
+hold-lifted = ophævet
+hold-lift = Ophæv tilbageholdelsen
+hold-place = Opret en retlig tilbageholdelse
+hold-keys = Nøgler der tilbageholdes (én pr. linje; tomt tilbageholder hele reglen)
+hold-keys-help = Tilbageholdte rækker springes over af hver kørsel, indtil tilbageholdelsen ophæves.
+hold-reason-required = En tilbageholdelse kræver en begrundelse.
+
+## Gennemgange
+reviews-title = Gennemgangskampagner
+reviews-none = Ingen kampagner matcher.
+col-campaign = Kampagne
+col-policy = Politik
+col-kind = Type
+col-due = Frist
+col-progress = Besluttede
+col-account = Konto
+col-role = Rolle
+col-last-activity = Seneste aktivitet
+col-change = Ændring siden sidste kampagne
+col-decision = Beslutning
+review-opened = Åbnet
+review-items = Poster
+review-select = Vælg
+review-undecided = ikke besluttet
+review-decide-selected = Beslut om de valgte poster
+review-justification = Begrundelse
+review-justification-help = Behold og tilbagekald kræver en begrundelse, fx det arbejdsbetingede behov for adgang.
+review-apply = Anvend på de valgte poster
+review-close = Luk kampagnen
+review-close-approve = Godkend tilbagekaldelser ud over politikkens grænse
+review-select-items = Vælg mindst én post.
+review-choose-decision = Vælg behold, tilbagekald eller usikker.
+review-justification-required = Behold og tilbagekald kræver en begrundelse.
+review-done-decided = Beslutningerne er gemt.
+review-done-closed = Kampagnen er lukket, og dens dokumentation er skrevet.
+decision-keep = Behold
+decision-revoke = Tilbagekald
+decision-unsure = Usikker
+
+## Dokumentation
+evidence-title = Dokumentationslog
+evidence-intro = Hver ændring af fortegnelsen og hver kørsel, tilbageholdelse, godkendelse og lukket gennemgang er en post i en Merkle-log, der kun kan vokse. Enhver med verifikationsnøglen kan kontrollere det signerede kontrolpunkt og hver posts inklusionsbevis uden at stole på denne server.
+evidence-checkpoint = Seneste signerede kontrolpunkt
+evidence-key = Verifikationsnøgle
+evidence-entries = Poster
+evidence-count = { $n ->
+    [one] { $count } post
+   *[other] { $count } poster
+}
+evidence-newer = Nyere poster
+evidence-older = Ældre poster
+evidence-entry = Post
+evidence-records = Posten vedrører
+evidence-canonical = Kanoniske bytes
+evidence-pretty = Indrykket
+evidence-proof = Inklusionsbevis
+evidence-leaf-hash = Bladhash
+evidence-proof-holds = Beviset stemmer med kontrolpunktets rod
+evidence-proof-fails = Beviset stemmer ikke med kontrolpunktets rod
+evidence-proof-size = træ med { $count } poster
+evidence-proof-how = Kontrollér selv: fold revisionsstien (RFC 9162 §2.1.3.2) fra bladhashen; det samme bevis findes på
+evidence-not-signed = Intet signeret kontrolpunkt omfatter posten endnu; det næste gør.
+col-index = Indeks
+col-records = Vedrører
+kind-register-version = Version af fortegnelsen
+kind-token-created = Token oprettet
+kind-token-revoked = Token tilbagekaldt
+kind-retention-run = Sletningskørsel
+kind-run-approved = Kørsel godkendt
+kind-hold-placed = Tilbageholdelse oprettet
+kind-hold-lifted = Tilbageholdelse ophævet
+kind-review-closed = Gennemgang lukket
+kind-key-replaced = Nøgle udskiftet
+
+## Eksport
+exports-title = Eksport
+exports-register = Fortegnelsen
+exports-register-intro = Fortegnelsen, som den så ud på en dato: databehandlerens fortegnelse efter art. 30, stk. 2, som CSV, en side til udskrift, JSON med alle felter eller Fides-systemer (fideslang).
+exports-format = Format
+exports-csv = CSV (fortegnelse efter art. 30, stk. 2)
+exports-html = Side til udskrift (HTML)
+exports-as-of = Pr. dato
+exports-lang = Overskrifter
+exports-excel = Til regneark (semikolon, UTF-8 med BOM)
+exports-download = Hent
+exports-bundle = Revisionspakke
+exports-bundle-intro = Dokumentationen for en periode med fortegnelsen, kørslerne og gennemgangene i en zip-fil, som en tilsynsmyndighed verificerer offline med verifikationsnøglen.
+exports-from = Fra
+exports-to = Til
+exports-download-bundle = Hent revisionspakken

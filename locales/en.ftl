@@ -212,3 +212,149 @@ op-combination = combination
 op-restriction = restriction
 op-erasure = erasure
 op-destruction = destruction
+
+## Retention
+retention-title = Retention
+retention-all-runs = All runs
+runs-title = Retention runs
+runs-count = { $n ->
+    [one] { $count } run
+   *[other] { $count } runs
+}
+rows-over-age = { $n ->
+    [one] { $count } row over age
+   *[other] { $count } rows over age
+}
+col-rule = Rule
+col-keep-for = Keep for
+col-next-run = Next run
+col-last-outcome = Last outcome
+col-breach = Breach check
+col-outcome = Outcome
+col-run = Run
+col-affected = Rows deleted or anonymized
+col-hold = Hold
+col-keys = Keys
+col-placed = Placed
+col-state = State
+never-run = never run
+oldest-record = oldest record
+run-late = caught up late
+run-trigger = Trigger
+run-attempt = attempt
+run-started = Started
+run-finished = Finished
+run-rule-hash = Rule version (hash)
+run-approved-by = Approved by
+run-cutoff = Cutoff
+run-table-rows = Rows in the table
+run-matched = Rows over age
+run-held = Under legal hold
+run-digest = SHA-256 of the affected keys
+run-postcondition = Post-condition
+postcondition-holds = holds: nothing over age remains outside holds
+run-batches = Batches
+run-longest-batch = longest
+run-duration = Duration
+run-evidence = Evidence
+approve-title = Approve this run
+approve-intro = A guard stopped this run before it changed anything. Approving runs it now, past its guard; your reason is kept on the run and its hash in the evidence log.
+approve-submit = Approve and run
+approve-reason-required = An approval needs a reason.
+field-reason = Reason
+rule-source = Datasource and table
+rule-guards = Guards
+dry-run-submit = Dry run (changes nothing)
+holds-title = Legal holds
+hold-whole-rule = the whole rule
+hold-active = active
+hold-lifted = lifted
+hold-lift = Lift hold
+hold-place = Place a legal hold
+hold-keys = Keys to hold (one a line; empty holds the whole rule)
+hold-keys-help = Held rows are skipped by every run until the hold is lifted.
+hold-reason-required = A legal hold needs a reason.
+
+## Reviews
+reviews-title = Review campaigns
+reviews-none = No campaigns match.
+col-campaign = Campaign
+col-policy = Policy
+col-kind = Kind
+col-due = Due
+col-progress = Decided
+col-account = Account
+col-role = Role
+col-last-activity = Last activity
+col-change = Change since the last campaign
+col-decision = Decision
+review-opened = Opened
+review-items = Items
+review-select = Select
+review-undecided = not decided
+review-decide-selected = Decide the selected items
+review-justification = Justification
+review-justification-help = Keep and revoke need a justification, such as the work-related need for access.
+review-apply = Apply to the selected items
+review-close = Close the campaign
+review-close-approve = Approve revocations beyond the policy's guard
+review-select-items = Select at least one item.
+review-choose-decision = Choose keep, revoke or unsure.
+review-justification-required = Keep and revoke need a justification.
+review-done-decided = The decisions are saved.
+review-done-closed = The campaign is closed and its evidence written.
+decision-keep = Keep
+decision-revoke = Revoke
+decision-unsure = Unsure
+
+## Evidence
+evidence-title = Evidence log
+evidence-intro = Every change to the register and every run, hold, approval and review closing is an entry in an append-only Merkle log. Anyone with the verifier key can check the signed checkpoint and each entry's inclusion proof without trusting this server.
+evidence-checkpoint = Latest signed checkpoint
+evidence-key = Verifier key
+evidence-entries = Entries
+evidence-count = { $n ->
+    [one] { $count } entry
+   *[other] { $count } entries
+}
+evidence-newer = Newer entries
+evidence-older = Older entries
+evidence-entry = Entry
+evidence-records = This entry records
+evidence-canonical = Canonical bytes
+evidence-pretty = Indented
+evidence-proof = Inclusion proof
+evidence-leaf-hash = Leaf hash
+evidence-proof-holds = The proof checks against the checkpoint's root
+evidence-proof-fails = The proof does not check against the checkpoint's root
+evidence-proof-size = tree of { $count } entries
+evidence-proof-how = Check it yourself: fold the audit path (RFC 9162 §2.1.3.2) from the leaf hash; the same proof is served at
+evidence-not-signed = No signed checkpoint covers this entry yet; the next one will.
+col-index = Index
+col-records = Records
+kind-register-version = Register version
+kind-token-created = Token created
+kind-token-revoked = Token revoked
+kind-retention-run = Retention run
+kind-run-approved = Run approved
+kind-hold-placed = Legal hold placed
+kind-hold-lifted = Legal hold lifted
+kind-review-closed = Review closed
+kind-key-replaced = Key replaced
+
+## Exports
+exports-title = Exports
+exports-register = The register
+exports-register-intro = The register as it stood on a date: the processor's record of Art. 30(2) as CSV, a printable page, JSON with every field, or Fides systems (fideslang).
+exports-format = Format
+exports-csv = CSV (Art. 30(2) record)
+exports-html = Printable page (HTML)
+exports-as-of = As of
+exports-lang = Labels
+exports-excel = For spreadsheets (semicolons, UTF-8 with BOM)
+exports-download = Download
+exports-bundle = Audit bundle
+exports-bundle-intro = The evidence of a period, with the register, runs and reviews, in a zip an authority verifies offline with the verifier key.
+exports-from = From
+exports-to = To
+exports-download-bundle = Download the audit bundle

@@ -212,3 +212,149 @@ op-combination = sammanförande
 op-restriction = begränsning
 op-erasure = radering
 op-destruction = förstöring
+
+## Gallring
+retention-title = Gallring
+retention-all-runs = Alla körningar
+runs-title = Gallringskörningar
+runs-count = { $n ->
+    [one] { $count } körning
+   *[other] { $count } körningar
+}
+rows-over-age = { $n ->
+    [one] { $count } rad över gallringsfristen
+   *[other] { $count } rader över gallringsfristen
+}
+col-rule = Regel
+col-keep-for = Bevaras
+col-next-run = Nästa körning
+col-last-outcome = Senaste utfall
+col-breach = Kontroll av överträdelser
+col-outcome = Utfall
+col-run = Körning
+col-affected = Raderade eller anonymiserade rader
+col-hold = Spärr
+col-keys = Nycklar
+col-placed = Lagd
+col-state = Läge
+never-run = aldrig körd
+oldest-record = äldsta post
+run-late = körd i efterhand
+run-trigger = Utlöst av
+run-attempt = försök
+run-started = Startad
+run-finished = Klar
+run-rule-hash = Regelns version (hash)
+run-approved-by = Godkänd av
+run-cutoff = Gräns
+run-table-rows = Rader i tabellen
+run-matched = Rader över gallringsfristen
+run-held = Under bevarandespärr
+run-digest = SHA-256 över berörda nycklar
+run-postcondition = Efterkontroll
+postcondition-holds = uppfylld: inget över fristen finns kvar utanför spärrar
+run-batches = Omgångar
+run-longest-batch = längsta
+run-duration = Tid
+run-evidence = Bevis
+approve-title = Godkänn körningen
+approve-intro = En spärrgräns stoppade körningen innan något ändrades. Godkänner du den körs den nu, förbi gränsen; ditt skäl sparas på körningen och dess hash i bevisloggen.
+approve-submit = Godkänn och kör
+approve-reason-required = Ett godkännande kräver ett skäl.
+field-reason = Skäl
+rule-source = Datakälla och tabell
+rule-guards = Spärrgränser
+dry-run-submit = Provkör (ändrar inget)
+holds-title = Bevarandespärrar
+hold-whole-rule = hela regeln
+hold-active = gäller
+hold-lifted = hävd
+hold-lift = Häv spärren
+hold-place = Lägg en bevarandespärr
+hold-keys = Nycklar att spärra (en per rad; tomt spärrar hela regeln)
+hold-keys-help = Spärrade rader hoppas över av varje körning tills spärren hävs.
+hold-reason-required = En bevarandespärr kräver ett skäl.
+
+## Granskningar
+reviews-title = Granskningskampanjer
+reviews-none = Inga kampanjer matchar.
+col-campaign = Kampanj
+col-policy = Policy
+col-kind = Typ
+col-due = Förfaller
+col-progress = Beslutade
+col-account = Konto
+col-role = Roll
+col-last-activity = Senaste aktivitet
+col-change = Ändring sedan förra kampanjen
+col-decision = Beslut
+review-opened = Öppnad
+review-items = Poster
+review-select = Välj
+review-undecided = ej beslutad
+review-decide-selected = Besluta om valda poster
+review-justification = Motivering
+review-justification-help = Behåll och återkalla kräver en motivering, till exempel det arbetsrelaterade behovet av åtkomst.
+review-apply = Tillämpa på valda poster
+review-close = Stäng kampanjen
+review-close-approve = Godkänn återkallelser utöver policyns spärrgräns
+review-select-items = Välj minst en post.
+review-choose-decision = Välj behåll, återkalla eller osäker.
+review-justification-required = Behåll och återkalla kräver en motivering.
+review-done-decided = Besluten är sparade.
+review-done-closed = Kampanjen är stängd och dess bevis skrivet.
+decision-keep = Behåll
+decision-revoke = Återkalla
+decision-unsure = Osäker
+
+## Bevis
+evidence-title = Bevislogg
+evidence-intro = Varje ändring i registret och varje körning, spärr, godkännande och stängd granskning är en post i en Merkle-logg som bara kan växa. Den som har verifieringsnyckeln kan kontrollera den signerade kontrollpunkten och varje posts inklusionsbevis utan att lita på den här servern.
+evidence-checkpoint = Senast signerade kontrollpunkt
+evidence-key = Verifieringsnyckel
+evidence-entries = Poster
+evidence-count = { $n ->
+    [one] { $count } post
+   *[other] { $count } poster
+}
+evidence-newer = Nyare poster
+evidence-older = Äldre poster
+evidence-entry = Post
+evidence-records = Posten gäller
+evidence-canonical = Kanoniska byte
+evidence-pretty = Indraget
+evidence-proof = Inklusionsbevis
+evidence-leaf-hash = Lövhash
+evidence-proof-holds = Beviset stämmer mot kontrollpunktens rot
+evidence-proof-fails = Beviset stämmer inte mot kontrollpunktens rot
+evidence-proof-size = träd med { $count } poster
+evidence-proof-how = Kontrollera själv: vik granskningsvägen (RFC 9162 §2.1.3.2) från lövhashen; samma bevis finns på
+evidence-not-signed = Ingen signerad kontrollpunkt omfattar posten ännu; nästa gör det.
+col-index = Index
+col-records = Gäller
+kind-register-version = Registerversion
+kind-token-created = Token skapad
+kind-token-revoked = Token återkallad
+kind-retention-run = Gallringskörning
+kind-run-approved = Körning godkänd
+kind-hold-placed = Bevarandespärr lagd
+kind-hold-lifted = Bevarandespärr hävd
+kind-review-closed = Granskning stängd
+kind-key-replaced = Nyckel ersatt
+
+## Export
+exports-title = Export
+exports-register = Registret
+exports-register-intro = Registret som det såg ut ett visst datum: personuppgiftsbiträdets register enligt art. 30.2 som CSV, en utskriftsvänlig sida, JSON med alla fält eller Fides-system (fideslang).
+exports-format = Format
+exports-csv = CSV (register enligt art. 30.2)
+exports-html = Utskriftsvänlig sida (HTML)
+exports-as-of = Per datum
+exports-lang = Rubriker
+exports-excel = För kalkylprogram (semikolon, UTF-8 med BOM)
+exports-download = Ladda ner
+exports-bundle = Granskningspaket
+exports-bundle-intro = Bevisen för en period, med registret, körningarna och granskningarna, i en zip-fil som en tillsynsmyndighet verifierar offline med verifieringsnyckeln.
+exports-from = Från
+exports-to = Till
+exports-download-bundle = Ladda ner granskningspaketet

@@ -271,3 +271,33 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod used {
+    use super::*;
+
+    /// Every message a template or page asks for by name exists in English (and so, by the
+    /// test above, in every language).
+    #[test]
+    fn every_message_the_pages_name_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for dir in ["templates", "src/web", "src/web/pages"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_file() {
+                    texts.push(std::fs::read_to_string(p).unwrap());
+                }
+            }
+        }
+        let en = Tr::new(Lang::En);
+        for text in texts {
+            for call in [".t(\"", ".n(\"", ".x(\""] {
+                for part in text.split(call).skip(1) {
+                    let id = part.split('"').next().unwrap();
+                    assert!(en.has(id), "no message `{id}`");
+                }
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::context::AppState;
-use pages::{login, overview, retention, service, services};
+use pages::{evidence, exports, login, overview, retention, reviews, service, services};
 
 pub use error::WebError;
 
@@ -40,6 +40,14 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/rules/{id}/holds", post(retention::place_hold))
         .route("/retention/rules/{id}/dry-run", post(retention::dry_run))
         .route("/retention/holds/{id}/lift", post(retention::lift_hold))
+        .route("/exports", get(exports::show_exports))
+        .route("/exports/register", get(exports::download_register))
+        .route("/evidence", get(evidence::show_evidence))
+        .route("/evidence/{index}", get(evidence::show_entry))
+        .route("/reviews", get(reviews::list_reviews))
+        .route("/reviews/{id}", get(reviews::show_campaign))
+        .route("/reviews/{id}/decisions", post(reviews::decide_items))
+        .route("/reviews/{id}/close", post(reviews::close_campaign))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

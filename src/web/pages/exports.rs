@@ -1,0 +1,90 @@
+//! `/exports`: the register as CSV, HTML, JSON or fideslang as of a date, and the audit bundle
+//! of a period, as downloads.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::auth::Permission;
+use crate::context::AppState;
+use crate::export::register::{self, Lang, RegisterFormat};
+use crate::register::history::parse_as_of;
+use crate::web::error::WebError;
+use crate::web::nav::Nav;
+use crate::web::user::WebUser;
+
+#[derive(Template)]
+#[template(path = "exports.html")]
+struct ExportsPage {
+    nav: Nav,
+    today: String,
+    bundle: bool,
+}
+
+pub async fn show_exports(
+    State(s): State<AppState>,
+    user: WebUser,
+) -> Result<Html<String>, WebError> {
+    user.require(Permission::ReadRegister)?;
+    let page = ExportsPage {
+        nav: Nav::new(&user, "/exports"),
+        today: s.clock.now().format("%Y-%m-%d").to_string(),
+        bundle: user.may(Permission::ReadEvidence),
+    };
+    Ok(Html(page.render().map_err(anyhow::Error::from)?))
+}
+
+#[derive(Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    excel: String,
+}
+
+/// The register export as a download, exactly what `GET /api/v1/exports/register` gives.
+pub async fn download_register(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, WebError> {
+    user.require(Permission::ReadRegister)?;
+    let format: RegisterFormat = q.format.parse().map_err(WebError::BadRequest)?;
+    // Exports have Swedish and English labels: a Danish page gets the English ones.
+    let lang: Lang = if q.lang.is_empty() {
+        user.tr.code()
+    } else {
+        q.lang.as_str()
+    }
+    .parse()
+    .unwrap_or(Lang::En);
+    let as_of = match q.as_of.trim() {
+        "" => s.clock.now(),
+        text => parse_as_of(text).map_err(WebError::BadRequest)?,
+    };
+    let bytes = register::render(&s.db, format, as_of, lang, q.excel == "true")
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let file = format!(
+        "register-{}.{}",
+        as_of.format("%Y-%m-%d"),
+        format.extension()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
