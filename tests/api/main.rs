@@ -22,3 +22,5 @@ mod retention_keys;
 mod retention_unguarded;
 mod reviews;
 mod scheduler;
+mod web;
+mod web_scenario;
