@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 mod demo_data;
 pub mod evidence;
+pub mod export;
 pub mod http;
 pub mod policy;
 pub mod register;

@@ -9,6 +9,8 @@ mod queue;
 mod sequencer;
 mod signing;
 mod stored;
+pub mod tile_path;
+pub mod tiles;
 pub mod tree;
 pub mod verify;
 
