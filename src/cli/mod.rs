@@ -5,6 +5,7 @@ mod bench_api;
 mod bench_floor;
 mod bench_purge;
 mod bench_purge_floor;
+pub mod bundle;
 mod evidence;
 mod policies;
 mod retention;
@@ -59,6 +60,10 @@ pub enum Command {
     /// The evidence log.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// Exports: the audit bundle (`gallra export bundle --out F`, or `gallra export --out F`).
+    Export(bundle::ExportArgs),
+    /// Check an audit bundle offline against the log's published verifier key.
+    VerifyBundle(bundle::VerifyBundleArgs),
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
     Bench(bench::BenchCommand),
@@ -94,6 +99,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Retention(c) => retention::run(c).await,
         Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
+        Command::Export(a) => bundle::run_export(a).await,
+        Command::VerifyBundle(a) => Ok(bundle::verify_bundle(a)),
         Command::Bench(c) => bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();
