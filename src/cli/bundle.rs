@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::clock::{Clock, SystemClock};
 use crate::evidence::Keys;
-use crate::export::bundle::{self, BundleError, Period};
+use crate::export::bundle::{self, parse_from, parse_to, BundleError, Period};
 use crate::settings::Settings;
 
 /// `gallra export`: a subcommand, or the bundle's own flags (CONTRACT's alias).
@@ -47,27 +47,6 @@ pub struct VerifyBundleArgs {
     /// The log's verifier key as published out of band: the key itself, or a file holding it.
     #[arg(long)]
     pub key: Option<String>,
-}
-
-fn parse_day(s: &str) -> Option<DateTime<Utc>> {
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
-}
-
-fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("`{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 instant"))
-}
-
-/// A day starts the period at its midnight (UTC).
-pub fn parse_from(s: &str) -> Result<DateTime<Utc>, String> {
-    parse_day(s).map_or_else(|| parse_instant(s), Ok)
-}
-
-/// A day ends the period at the next midnight: the day is included.
-pub fn parse_to(s: &str) -> Result<DateTime<Utc>, String> {
-    parse_day(s).map_or_else(|| parse_instant(s), |d| Ok(d + TimeDelta::days(1)))
 }
 
 pub async fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! The HTTP edge: state, router, middleware (request ids, tracing), and the handlers' modules.
 
+mod bundle;
 mod error;
 mod evidence;
 mod extract;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(register::routes())
         .merge(tokens::routes())
         .merge(evidence::routes())
+        .merge(bundle::routes())
         .merge(retention::routes())
         .merge(reviews::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.

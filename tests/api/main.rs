@@ -5,6 +5,7 @@ mod datasources;
 mod helpers;
 
 mod auth;
+mod bundle;
 mod evidence;
 mod evidence_writers;
 mod go_crosscheck;
@@ -19,3 +20,4 @@ mod retention_keys;
 mod retention_unguarded;
 mod reviews;
 mod scheduler;
+mod tiles;

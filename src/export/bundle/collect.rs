@@ -153,7 +153,12 @@ fn run_row(r: retention_runs::Model) -> RunRow {
         held: count("held"),
         keys_sha256: report["keys_sha256"].as_str().map(str::to_owned),
         remaining_over_age: report["remaining_over_age"].as_u64(),
-        outcome: r.outcome,
+        // The outcome the run's evidence recorded; the row's own may have moved on since (an
+        // approved run's `approved`).
+        outcome: report["outcome"]
+            .as_str()
+            .map_or_else(|| r.outcome.clone(), str::to_owned),
+        status: r.outcome,
         finished_at: r.finished_at.map(instant),
     }
 }

@@ -15,7 +15,7 @@ mod write;
 
 pub use read::{read_zip, Files};
 pub use verify::{verify, Verified};
-pub use write::{plan, register_stand_in, write, Period, Plan, Written};
+pub use write::{parse_from, parse_to, plan, register_stand_in, write, Period, Plan, Written};
 
 /// A bundle that cannot be read or does not verify; the message names the first bad file, row
 /// or entry.

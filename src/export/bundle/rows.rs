@@ -33,7 +33,10 @@ pub struct RunRow {
     pub keys_sha256: Option<String>,
     /// The post-condition: rows over age outside holds after the run (0 when it holds).
     pub remaining_over_age: Option<u64>,
+    /// The outcome its evidence recorded.
     pub outcome: String,
+    /// The run's state now (an approved run: `approved`).
+    pub status: String,
     pub finished_at: Option<String>,
 }
 

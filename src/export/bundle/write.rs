@@ -3,7 +3,7 @@
 
 use std::io::{Seek, Write};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
 use entity::evidence_entries;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use zip::write::SimpleFileOptions;
@@ -22,6 +22,27 @@ use crate::evidence::{latest_checkpoint, sign_checkpoint, Keys};
 pub struct Period {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+}
+
+fn parse_day(s: &str) -> Option<DateTime<Utc>> {
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("`{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 instant"))
+}
+
+/// A day starts the period at its midnight (UTC).
+pub fn parse_from(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_day(s).map_or_else(|| parse_instant(s), Ok)
+}
+
+/// A day ends the period at the next midnight: the day is included.
+pub fn parse_to(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_day(s).map_or_else(|| parse_instant(s), |d| Ok(d + TimeDelta::days(1)))
 }
 
 /// What a bundle will hold: the checkpoint, and the period's first and last entry under it.
