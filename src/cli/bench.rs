@@ -17,6 +17,8 @@ pub enum BenchCommand {
     Purge(super::bench_purge::PurgeBench),
     /// Measure the API and the start (DESIGN §10: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
     Api(super::bench_api::ApiBench),
+    /// Measure the audit bundle of a period (DESIGN §10: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
+    Bundle(super::bench_bundle::BundleBench),
 }
 
 #[derive(Debug, Args)]
@@ -34,6 +36,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Evidence(args) => args,
         BenchCommand::Purge(args) => return super::bench_purge::run(args).await,
         BenchCommand::Api(args) => return super::bench_api::run(args).await,
+        BenchCommand::Bundle(args) => return super::bench_bundle::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args

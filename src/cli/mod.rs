@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_api;
+mod bench_bundle;
 mod bench_floor;
 mod bench_purge;
 mod bench_purge_floor;
