@@ -219,3 +219,51 @@ fn complete(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries() -> BTreeMap<u64, Value> {
+        let e = r#"{"at":"2026-11-23T09:00:00Z","content_hash":"ab","entry":"service","key":"digitalt-mote","kind":"register_version","retired":false,"schema":1,"version":2}"#;
+        BTreeMap::from([(7, serde_json::from_str(e).unwrap())])
+    }
+
+    #[test]
+    fn a_spreadsheet_csv_with_bom_and_semicolons_is_read_by_its_header() {
+        let csv = "\u{feff}name;service_id;version;content_hash;evidence_index\r\nDigitalt möte;digitalt-mote;2;ab;7\r\n";
+        let rows = csv_rows("register/register.csv", csv.as_bytes()).unwrap();
+        assert_eq!(
+            check_rows("register/register.csv", &rows, &REGISTER, &entries()).unwrap(),
+            1
+        );
+        let changed = csv.replace(";2;ab;", ";3;ab;");
+        let rows = csv_rows("register/register.csv", changed.as_bytes()).unwrap();
+        let e = check_rows("register/register.csv", &rows, &REGISTER, &entries()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "register/register.csv row 1: version is \"3\", but entry 7 says \"2\""
+        );
+    }
+
+    #[test]
+    fn a_row_citing_another_kind_or_a_missing_entry_is_named() {
+        let rows = csv_rows("runs.csv", b"evidence_index,run_id\n7,1\n8,2\n").unwrap();
+        let e = check_rows("runs.csv", &rows, &super::super::rows::RUNS, &entries()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "runs.csv row 1: cites entry 7, a register_version entry, not retention_run"
+        );
+        let e = check_rows(
+            "runs.csv",
+            &rows[1..],
+            &super::super::rows::RUNS,
+            &entries(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "runs.csv row 1: cites entry 8, which the bundle does not hold"
+        );
+    }
+}
