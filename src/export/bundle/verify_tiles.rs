@@ -13,12 +13,12 @@ use crate::evidence::tile_path::{TileId, TileKind, HEIGHT, WIDTH};
 use crate::evidence::tiles::in_tree;
 
 /// The bundle's entries by index, each proven in the tree of `size` with `root`.
-pub fn verify_evidence<'a>(
-    files: &'a BTreeMap<String, Vec<u8>>,
+pub fn verify_evidence(
+    files: &BTreeMap<String, Vec<u8>>,
     size: u64,
     root: Hash,
     (first, last): (u64, u64),
-) -> Result<BTreeMap<u64, &'a [u8]>, BundleError> {
+) -> Result<BTreeMap<u64, &[u8]>, BundleError> {
     let (bundles, hashes) = tiles_of(files)?;
     for b in entry_bundles(&[(first, last)], size) {
         if !bundles.contains_key(&b) {
