@@ -35,8 +35,10 @@ pub enum Permission {
     ReadReviews,
     /// Open and close review campaigns, upload account lists.
     ManageReviews,
-    /// Read the evidence log and download audit bundles.
+    /// Read the evidence log.
     ReadEvidence,
+    /// Download audit bundles.
+    ExportAudit,
 }
 
 impl Role {
@@ -63,7 +65,10 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Dpo => !matches!(p, ManageTokens),
-            Role::Auditor => matches!(p, ReadRegister | ReadRetention | ReadEvidence | ReadReviews),
+            Role::Auditor => matches!(
+                p,
+                ReadRegister | ReadRetention | ReadEvidence | ReadReviews | ExportAudit
+            ),
             Role::Operator => matches!(
                 p,
                 ReadRegister | ReadRetention | RunRetention | ReadEvidence

@@ -2,6 +2,7 @@
 //! on a fresh store (SQLite in a temp dir, or `--database-url`). Run it from a release build.
 
 mod api;
+mod bundle;
 mod floor;
 mod purge;
 mod purge_floor;
@@ -22,6 +23,8 @@ pub enum BenchCommand {
     Purge(purge::PurgeBench),
     /// Measure the API and the start (DESIGN §10: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
     Api(api::ApiBench),
+    /// Measure the audit bundle of a period (DESIGN §10: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
+    Bundle(bundle::BundleBench),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +42,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Evidence(args) => args,
         BenchCommand::Purge(args) => return purge::run(args).await,
         BenchCommand::Api(args) => return api::run(args).await,
+        BenchCommand::Bundle(args) => return bundle::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args

@@ -3,18 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use crate::clock::{Clock, SystemClock};
 use crate::export::register::{render, Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 use crate::settings::Settings;
-
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// The register as of a date: csv (Art. 30(2)), html (printable), json, or fideslang (YAML).
-    Register(RegisterArgs),
-}
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
@@ -35,13 +29,8 @@ pub struct RegisterArgs {
     out: PathBuf,
 }
 
-pub async fn run(c: ExportCommand) -> anyhow::Result<ExitCode> {
-    match c {
-        ExportCommand::Register(args) => register(args).await,
-    }
-}
-
-async fn register(args: RegisterArgs) -> anyhow::Result<ExitCode> {
+/// Write the register as of a date.
+pub async fn register(args: RegisterArgs) -> anyhow::Result<ExitCode> {
     let format: RegisterFormat = args.format.parse().map_err(anyhow::Error::msg)?;
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
     let as_of = match args.as_of.as_deref() {
@@ -49,7 +38,10 @@ async fn register(args: RegisterArgs) -> anyhow::Result<ExitCode> {
         None => SystemClock.now(),
     };
     // Reading only: no keys are needed, and none are created.
-    let db = crate::db::connect(&Settings::load()?.database_url).await?;
+    let settings = Settings::load()?;
+    let db = crate::installation::open(&settings.database_url, &settings.data_dir)
+        .await?
+        .db;
     let bytes = render(&db, format, as_of, lang, args.excel).await?;
     if args.out.as_os_str() == "-" {
         use std::io::Write;

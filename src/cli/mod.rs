@@ -1,5 +1,6 @@
 //! The command line (CONTRACT): each subcommand parses, calls the library, prints.
 
+pub mod bundle;
 mod evidence;
 mod export;
 mod keys;
@@ -59,9 +60,10 @@ pub enum Command {
     /// The installation's keys: show them, or replace one lost for good.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// Exports: the register as of a date.
-    #[command(subcommand)]
-    Export(export::ExportCommand),
+    /// Exports: the audit bundle (`gallra export bundle --out F`, or `gallra export --out F`) and the register as of a date (`gallra export register`).
+    Export(bundle::ExportArgs),
+    /// Check an audit bundle offline against the log's published verifier key.
+    VerifyBundle(bundle::VerifyBundleArgs),
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
     Bench(crate::bench::BenchCommand),
@@ -110,7 +112,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(c) => reviews::run(c).await,
         Command::Evidence(c) => evidence::run(c).await,
         Command::Keys(c) => keys::run(c).await,
-        Command::Export(c) => export::run(c).await,
+        Command::Export(a) => bundle::run_export(a).await,
+        Command::VerifyBundle(a) => Ok(bundle::verify_bundle(a)),
         Command::Bench(c) => crate::bench::run(c).await.map(|_| ExitCode::SUCCESS),
         Command::Vocabulary => {
             print_vocabulary();

@@ -11,6 +11,8 @@ mod replaced;
 mod sequencer;
 mod signing;
 mod stored;
+pub mod tile_path;
+pub mod tiles;
 pub mod tree;
 pub mod verify;
 

@@ -1,7 +1,7 @@
 //! Handlers for the evidence log: verifier key, checkpoint, entries and proofs (CONTRACT).
 
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,7 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
-use crate::evidence::{self, tree::TreeError};
+use crate::evidence::tile_path::TileId;
+use crate::evidence::{self, tiles, tree::TreeError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/entries/{index}", get(get_entry))
         .route("/evidence/proof/inclusion", get(get_inclusion_proof))
         .route("/evidence/proof/consistency", get(get_consistency_proof))
+        .route("/evidence/tile/{*path}", get(get_tile))
 }
 
 impl From<TreeError> for ApiError {
@@ -171,4 +173,32 @@ pub async fn get_consistency_proof(
         to: q.to,
         hashes: proof.hashes,
     }))
+}
+
+/// A tile of the log in C2SP tlog-tiles layout: `tile/<L>/<N>[.p/<W>]` (hash tiles of height 8)
+/// or `tile/entries/<N>[.p/<W>]` (entry bundles), for any width the tree already holds.
+#[utoipa::path(get, path = "/api/v1/evidence/tile/{path}", params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups of three digits (`x001/x234/067`)")), tag = "evidence", responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404)), security(("bearer" = [])))]
+pub async fn get_tile(
+    State(s): State<AppState>,
+    auth: Principal,
+    axum::extract::Path(path): axum::extract::Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    auth.require(Permission::ReadEvidence)?;
+    let tile = TileId::parse(&format!("tile/{path}"))
+        .ok_or_else(|| ApiError::NotFound(format!("tile/{path}: not a tile path")))?;
+    if !tiles::in_tree(tile, evidence::size(&s.db).await?) {
+        return Err(ApiError::NotFound(format!(
+            "{}: not in the tree yet",
+            tile.path()
+        )));
+    }
+    let data = tiles::read_tile(&s.db, tile).await?;
+    // A tile never changes once the tree holds it: a wider one has another path.
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream"),
+            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        data,
+    ))
 }

@@ -1,5 +1,6 @@
 //! The HTTP edge: state, router, middleware (request ids, tracing), and the handlers' modules.
 
+mod bundle;
 mod error;
 mod evidence;
 mod exports;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(register::routes())
         .merge(tokens::routes())
         .merge(evidence::routes())
+        .merge(bundle::routes())
         .merge(retention::routes())
         .merge(reviews::routes())
         .merge(exports::routes())

@@ -20,6 +20,8 @@ use utoipa::{Modify, OpenApi};
         super::evidence::get_entry,
         super::evidence::get_inclusion_proof,
         super::evidence::get_consistency_proof,
+        super::evidence::get_tile,
+        super::bundle::get_bundle,
         super::retention::list_rules,
         super::retention::create_run,
         super::retention::list_runs,
@@ -36,7 +38,7 @@ use utoipa::{Modify, OpenApi};
         super::exports::export_register,
     ),
     modifiers(&BearerAuth),
-    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"), (name = "exports", description = "The register as of a date: CSV (Art. 30(2)), HTML, JSON, fideslang"))
+    tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"), (name = "exports", description = "The register as of a date (CSV of Art. 30(2), HTML, JSON, fideslang) and the audit bundle"))
 )]
 pub struct ApiDoc;
 

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/holds/{id}/lift", post(retention::lift_hold))
         .route("/exports", get(exports::show_exports))
         .route("/exports/register", get(exports::download_register))
+        .route("/exports/bundle", get(exports::download_bundle))
         .route("/evidence", get(evidence::show_evidence))
         .route("/evidence/{index}", get(evidence::show_entry))
         .route("/reviews", get(reviews::list_reviews))

@@ -72,3 +72,111 @@ async fn go_sumdb_note_and_tlog_accept_the_checkpoint_and_every_proof() {
     );
     assert!(stdout.starts_with("OK: gallra.local/evidence"), "{stdout}");
 }
+
+/// `go` and x/mod are present (or, outside CI, the test is skipped).
+fn go_available() -> bool {
+    if std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "go is required in CI for the cross-check"
+    );
+    eprintln!("go not installed: cross-check not run");
+    false
+}
+
+/// Run tests/go/bundle.go on an unzipped bundle.
+fn go_bundle(dir: &std::path::Path, key: &std::path::Path) -> std::process::Output {
+    let cache = tempfile::tempdir().unwrap();
+    std::process::Command::new("go")
+        .args(["run", "bundle.go"])
+        .arg(dir)
+        .arg(key)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/go"))
+        .env("GO111MODULE", "off")
+        .env("GOPATH", "/usr/share/gocode")
+        .env("GOCACHE", cache.path())
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap()
+}
+
+/// A day of entries between others: the bundle of that day proves its entries (and the rest of
+/// their entry bundles) through tiles of two levels, and holds no tile Go does not read.
+#[tokio::test]
+async fn go_sumdb_tlog_proves_every_entry_of_a_bundle_through_its_tiles() {
+    if !go_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    for (days, n) in [(1, 600), (2, 100)] {
+        app.clock.advance(chrono::TimeDelta::days(days));
+        let now = gallra::clock::Clock::now(&*app.clock);
+        let events: Vec<_> = (0..n)
+            .map(|i| gallra::evidence::Event::TokenRevoked { token_id: i })
+            .collect();
+        let txn = gallra::db::begin_write(&app.db).await.unwrap();
+        gallra::evidence::append_all(&txn, &events, now)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+    }
+    let bytes = crate::bundle::download(&app, "?from=2026-11-24&to=2026-11-24").await;
+    let files = crate::bundle::unzip(&bytes);
+    let ok = gallra::export::bundle::verify(&files, &app.keys.verifier_key).unwrap();
+    assert!(
+        ok.first_index > 0 && ok.last_index - ok.first_index == 599,
+        "{ok:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (path, data) in &files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+    let key = dir.path().join("published-key");
+    std::fs::write(&key, &app.keys.verifier_key).unwrap();
+    let (d, k) = (dir.path().to_owned(), key.clone());
+    let out = tokio::task::spawn_blocking(move || go_bundle(&d, &k))
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with(&format!(
+            "OK: gallra.local/evidence, {} entries proven",
+            ok.entries
+        )),
+        "{stdout}"
+    );
+
+    // A changed hash tile, or one missing, and Go refuses the bundle.
+    let level0 = dir.path().join("tile/0/001");
+    let mut data = std::fs::read(&level0).unwrap();
+    data[7] ^= 1;
+    std::fs::write(&level0, &data).unwrap();
+    let (d, k) = (dir.path().to_owned(), key.clone());
+    let out = tokio::task::spawn_blocking(move || go_bundle(&d, &k))
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    std::fs::remove_file(&level0).unwrap();
+    let (d, k) = (dir.path().to_owned(), key);
+    let out = tokio::task::spawn_blocking(move || go_bundle(&d, &k))
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tile/0/001"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

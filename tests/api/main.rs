@@ -5,6 +5,7 @@ mod datasources;
 mod helpers;
 
 mod auth;
+mod bundle;
 mod evidence;
 mod evidence_writers;
 mod exports_register;
@@ -22,5 +23,6 @@ mod retention_keys;
 mod retention_unguarded;
 mod reviews;
 mod scheduler;
+mod tiles;
 mod web;
 mod web_scenario;

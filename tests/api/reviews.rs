@@ -12,7 +12,7 @@ use crate::datasources::{kinds, Fixture, Kind};
 use crate::helpers::{copy_policies, edit, seed_policies, TestApp};
 
 const POLICY: &str = "vdx-admin-profiles";
-const PEOPLE: &[(i64, &str, &str)] = &[
+pub(crate) const PEOPLE: &[(i64, &str, &str)] = &[
     (1, "Anna Admin", "admin"),
     (2, "Bo Berg", "admin"),
     (3, "Cia Carlsson", "operator"),
@@ -28,7 +28,7 @@ async fn app_with(kind: Kind, policies: &std::path::Path) -> (TestApp, Fixture) 
     (TestApp::spawn_full(Some(policies), urls).await, ds)
 }
 
-async fn open(app: &TestApp, policy: &str, token: &str) -> Value {
+pub(crate) async fn open(app: &TestApp, policy: &str, token: &str) -> Value {
     let r = app
         .post_json(
             &format!("/api/v1/reviews/policies/{policy}/campaigns"),
@@ -40,14 +40,14 @@ async fn open(app: &TestApp, policy: &str, token: &str) -> Value {
     r.json().await.unwrap()
 }
 
-async fn items(app: &TestApp, campaign: &Value) -> Vec<Value> {
+pub(crate) async fn items(app: &TestApp, campaign: &Value) -> Vec<Value> {
     let detail = app
         .get_json(&format!("/api/v1/reviews/campaigns/{}", campaign["id"]))
         .await;
     detail["item_list"].as_array().unwrap().clone()
 }
 
-async fn decide(
+pub(crate) async fn decide(
     app: &TestApp,
     item: &Value,
     token: &str,

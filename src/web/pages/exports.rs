@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::Permission;
 use crate::context::AppState;
+use crate::export::bundle;
 use crate::export::register::{self, Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 use crate::web::error::WebError;
@@ -31,7 +32,7 @@ pub async fn show_exports(
     let page = ExportsPage {
         nav: Nav::new(&user, "/exports"),
         today: s.clock.now().format("%Y-%m-%d").to_string(),
-        bundle: user.may(Permission::ReadEvidence),
+        bundle: user.may(Permission::ExportAudit),
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?))
 }
@@ -79,6 +80,44 @@ pub async fn download_register(
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct BundleQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The audit bundle of a period as a download, exactly what `GET /api/v1/exports/bundle` gives.
+pub async fn download_bundle(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<BundleQuery>,
+) -> Result<Response, WebError> {
+    user.require(Permission::ExportAudit)?;
+    let (bytes, file) = bundle::to_bytes(
+        &s.db,
+        &s.keys,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        s.clock.now(),
+    )
+    .await
+    .map_err(|e| match e {
+        bundle::ExportError::Input(m) => WebError::BadRequest(m),
+        e => WebError::Internal(e.into()),
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),

@@ -233,7 +233,6 @@ pub async fn approve_run(
 #[template(path = "rule.html")]
 struct RulePage {
     nav: Nav,
-    labels: Labels,
     rule: RuleView,
     next: Option<String>,
     holds: Vec<HoldView>,
@@ -269,7 +268,6 @@ async fn rule_page(
         .collect();
     html(RulePage {
         nav: Nav::new(user, "/retention"),
-        labels: Labels::new(user.tr),
         next: rule.next_run.map(|n| user.tr.date_time(n)),
         rule,
         holds,

@@ -48,7 +48,6 @@ pub struct CampaignQuery {
 struct ReviewsPage {
     nav: Nav,
     labels: Labels,
-    q: CampaignQuery,
     campaigns: Vec<CampaignView>,
 }
 
@@ -73,7 +72,6 @@ pub async fn list_reviews(
     html(ReviewsPage {
         nav: Nav::new(&user, "/reviews"),
         labels: Labels::new(user.tr),
-        q,
         campaigns,
     })
 }

@@ -18,7 +18,6 @@ use crate::web::user::WebUser;
 
 /// How one instruction is carried out, as the service page shows it.
 pub struct EnforcementRow {
-    pub id: String,
     pub source: String,
     pub text: String,
     /// `enforced`, `manual` or `none`.
@@ -73,7 +72,7 @@ pub async fn show_service(
     };
     let mut instructions = Vec::new();
     for i in &view.instructions {
-        instructions.push(enforcement(&s, &user, &i.id, &i.source, &i.text, &i.enforcement).await?);
+        instructions.push(enforcement(&s, &user, &i.source, &i.text, &i.enforcement).await?);
     }
     let page = ServicePage {
         nav: Nav::new(&user, "/services"),
@@ -118,7 +117,6 @@ async fn diff(s: &AppState, id: &str, from: i32, to: i32) -> Result<Diff, WebErr
 async fn enforcement(
     s: &AppState,
     user: &WebUser,
-    id: &str,
     source: &str,
     text: &str,
     e: &Enforcement,
@@ -126,7 +124,6 @@ async fn enforcement(
     let t = user.tr;
     let labels = Labels::new(t);
     let mut row = EnforcementRow {
-        id: id.into(),
         source: source.into(),
         text: text.into(),
         state: "none",

@@ -90,7 +90,6 @@ struct ServicesPage {
     q: ListQuery,
     items: Vec<ServiceSummary>,
     total: u64,
-    offset: u64,
     prev: Option<String>,
     next: Option<String>,
     data_types: Vec<Facet>,
@@ -142,7 +141,6 @@ pub async fn list_services(
         prev: (offset > 0).then(|| q.with_offset(offset.saturating_sub(PAGE))),
         next: (offset + PAGE < page.total).then(|| q.with_offset(offset + PAGE)),
         total: page.total,
-        offset,
         items: page.items,
         q,
         labels,
@@ -161,7 +159,6 @@ pub struct InstructionQuery {
 struct InstructionsPage {
     nav: Nav,
     rows: Vec<InstructionRow>,
-    which: String,
 }
 
 pub async fn list_instruction_rows(
@@ -185,7 +182,6 @@ pub async fn list_instruction_rows(
     let page = InstructionsPage {
         nav: Nav::new(&user, "/services"),
         rows,
-        which,
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?))
 }

@@ -1,0 +1,127 @@
+//! `gallra verify-bundle`: a bundle checked offline, bytes in and a summary out, with only the
+//! verifier key published out of band — no store, none of the server's code paths.
+
+use std::collections::BTreeMap;
+
+use signed_note::{Note, StandardVerifier, VerifierList};
+use tlog_tiles::checkpoint::Checkpoint;
+use tlog_tiles::tlog::Hash;
+
+use super::manifest::{FileSum, Manifest, FORMAT};
+use super::read::Files;
+use super::verify_rows::verify_tables;
+use super::verify_tiles::verify_evidence;
+use super::{bad, BundleError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub origin: String,
+    pub tree_size: u64,
+    pub first_index: u64,
+    pub last_index: u64,
+    /// Entries proven: the period's, and those of the entry bundles around them.
+    pub entries: usize,
+    pub files: usize,
+    pub rows: usize,
+}
+
+impl std::fmt::Display for Verified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ok: {} files match the manifest; entries {}..={} of the period ({} entries in all) proven in the signed checkpoint of {} (tree size {}); {} rows match their entries",
+            self.files, self.first_index, self.last_index, self.entries, self.origin, self.tree_size, self.rows
+        )
+    }
+}
+
+/// Check everything: sums, signature, every entry through the tiles, every row.
+pub fn verify(files: &Files, verifier_key: &str) -> Result<Verified, BundleError> {
+    let manifest = manifest(files)?;
+    sums(files, &manifest.files)?;
+    let (size, root) = checkpoint(files, verifier_key, &manifest)?;
+    let period = (manifest.first_index, manifest.last_index);
+    if period.0 > period.1 || period.1 >= size {
+        return bad(format!(
+            "manifest.json: the period's entries {}..={} are not within the checkpoint's {size}",
+            period.0, period.1
+        ));
+    }
+    let entries = verify_evidence(files, size, root, period)?;
+    let rows = verify_tables(files, &entries, period)?;
+    Ok(Verified {
+        origin: manifest.origin,
+        tree_size: size,
+        first_index: period.0,
+        last_index: period.1,
+        entries: entries.len(),
+        files: files.len(),
+        rows,
+    })
+}
+
+fn manifest(files: &Files) -> Result<Manifest, BundleError> {
+    let bytes = files
+        .get("manifest.json")
+        .ok_or_else(|| BundleError::Bad("manifest.json is missing".into()))?;
+    let m: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| BundleError::Bad(format!("manifest.json: malformed: {e}")))?;
+    if m.format != FORMAT {
+        return bad(format!(
+            "manifest.json: format {:?} is not {FORMAT}",
+            m.format
+        ));
+    }
+    Ok(m)
+}
+
+/// Every listed file is there with its sum and size, and nothing else is.
+fn sums(files: &Files, listed: &[FileSum]) -> Result<(), BundleError> {
+    let by_path: BTreeMap<&str, &FileSum> = listed.iter().map(|f| (f.path.as_str(), f)).collect();
+    if by_path.len() != listed.len() {
+        return bad("manifest.json: a file is listed twice".into());
+    }
+    if let Some(extra) = files
+        .keys()
+        .find(|p| *p != "manifest.json" && !by_path.contains_key(p.as_str()))
+    {
+        return bad(format!("{extra}: not listed in the manifest"));
+    }
+    for f in listed {
+        let Some(bytes) = files.get(&f.path) else {
+            return bad(format!("{} is missing (listed in the manifest)", f.path));
+        };
+        if FileSum::of(&f.path, bytes) != *f {
+            return bad(format!(
+                "{}: its SHA-256 or size does not match the manifest",
+                f.path
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The checkpoint signed with the key given, of the manifest's origin and size.
+fn checkpoint(files: &Files, key: &str, m: &Manifest) -> Result<(u64, Hash), BundleError> {
+    let verifier = StandardVerifier::new(key.trim())
+        .map_err(|e| BundleError::Key(format!("not a note verifier key ({e:?})")))?;
+    let note = files
+        .get("checkpoint")
+        .ok_or_else(|| BundleError::Bad("checkpoint is missing".into()))?;
+    let note = Note::from_bytes(note)
+        .map_err(|e| BundleError::Bad(format!("checkpoint: not a signed note ({e:?})")))?;
+    note.verify(&VerifierList::new(vec![Box::new(verifier)]))
+        .map_err(|e| {
+            BundleError::Bad(format!("checkpoint: not signed by the key given ({e:?})"))
+        })?;
+    let cp = Checkpoint::from_bytes(note.text())
+        .map_err(|_| BundleError::Bad("checkpoint: malformed checkpoint body".into()))?;
+    if cp.origin() != m.origin || cp.size() != m.tree_size {
+        return bad(format!(
+            "checkpoint: origin {:?} and size {} differ from the manifest's",
+            cp.origin(),
+            cp.size()
+        ));
+    }
+    Ok((cp.size(), *cp.hash()))
+}

@@ -1,0 +1,65 @@
+//! `GET /api/v1/exports/bundle`: the audit bundle of a period, as a zip download.
+
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::Query;
+use super::{ApiError, AppState};
+use crate::auth::{Permission, Principal};
+use crate::export::bundle::{self, ExportError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/exports/bundle", get(get_bundle))
+}
+
+impl From<ExportError> for ApiError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Input(m) => ApiError::BadRequest(m),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BundleQuery {
+    /// First day (YYYY-MM-DD, UTC) or instant (RFC 3339); default: the log's start.
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, UTC, included) or instant (RFC 3339, excluded); default: now.
+    pub to: Option<String>,
+}
+
+/// The audit bundle of a period (zip): register, versions, runs, reviews, and their evidence
+/// as C2SP tlog-tiles with a signed checkpoint. Auditors, DPOs and admins.
+#[utoipa::path(get, path = "/api/v1/exports/bundle", params(BundleQuery), tag = "exports",
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 400), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn get_bundle(
+    State(s): State<AppState>,
+    auth: Principal,
+    Query(q): Query<BundleQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    auth.require(Permission::ExportAudit)?;
+    let (bytes, file) = bundle::to_bytes(
+        &s.db,
+        &s.keys,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        s.clock.now(),
+    )
+    .await?;
+    let name = format!("attachment; filename=\"{file}\"");
+    Ok((
+        [
+            (CONTENT_TYPE, "application/zip".to_owned()),
+            (CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    ))
+}
