@@ -51,10 +51,14 @@ enforced-by-review = gennemgang { $x }
 breach-compliant = Overholdt
 breach-in-breach = Overtrådt
 breach-unchecked = Ikke kontrolleret
-status-open = Åbne
-status-overdue = Forsinkede
+status-open = Åben
+overview-open = Åbne
+status-overdue = Forsinket
+overview-overdue = Forsinkede
 status-closing = Lukkes
-status-closed = Lukkede
+overview-closing = Lukkes
+status-closed = Lukket
+overview-closed = Lukkede
 next-run = næste kørsel
 
 ## Fortegnelse
@@ -250,6 +254,7 @@ run-cutoff = Grænse
 run-table-rows = Rækker i tabellen
 run-matched = Rækker over opbevaringsperioden
 run-held = Under tilbageholdelse
+run-would-affect = Rækker der ville blive slettet eller anonymiseret
 run-digest = SHA-256 over de berørte nøgler
 run-postcondition = Efterkontrol
 postcondition-holds = opfyldt: intet over perioden er tilbage uden for tilbageholdelser

@@ -52,9 +52,13 @@ breach-compliant = Compliant
 breach-in-breach = In breach
 breach-unchecked = Not checked
 status-open = Open
+overview-open = Open
 status-overdue = Overdue
+overview-overdue = Overdue
 status-closing = Closing
+overview-closing = Closing
 status-closed = Closed
+overview-closed = Closed
 next-run = next run
 
 ## Register
@@ -250,6 +254,7 @@ run-cutoff = Cutoff
 run-table-rows = Rows in the table
 run-matched = Rows over age
 run-held = Under legal hold
+run-would-affect = Rows it would delete or anonymize
 run-digest = SHA-256 of the affected keys
 run-postcondition = Post-condition
 postcondition-holds = holds: nothing over age remains outside holds

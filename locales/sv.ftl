@@ -51,10 +51,14 @@ enforced-by-review = granskning { $x }
 breach-compliant = Följs
 breach-in-breach = Överträds
 breach-unchecked = Ej kontrollerad
-status-open = Öppna
-status-overdue = Försenade
+status-open = Öppen
+overview-open = Öppna
+status-overdue = Försenad
+overview-overdue = Försenade
 status-closing = Stängs
-status-closed = Stängda
+overview-closing = Stängs
+status-closed = Stängd
+overview-closed = Stängda
 next-run = nästa körning
 
 ## Register
@@ -250,6 +254,7 @@ run-cutoff = Gräns
 run-table-rows = Rader i tabellen
 run-matched = Rader över gallringsfristen
 run-held = Under bevarandespärr
+run-would-affect = Rader som skulle raderas eller anonymiseras
 run-digest = SHA-256 över berörda nycklar
 run-postcondition = Efterkontroll
 postcondition-holds = uppfylld: inget över fristen finns kvar utanför spärrar

@@ -85,6 +85,18 @@ pub(super) fn search_text(kind: &str, key: &str, name: &str, body: &str) -> Stri
     if let Ok(v) = serde_json::from_str::<Value>(body) {
         collect_strings(&v, &mut text);
     }
+    // The vocabulary's words too: a DPO searching "personnummer" finds the services that hold
+    // `national-id-number`, whatever words their own text uses.
+    let mut words = String::new();
+    for id in text.split_whitespace() {
+        if let Some(d) = vocabulary::data_type(id) {
+            words.push_str(&format!(" {} {}", d.label_en, d.label_sv));
+        }
+        if let Some(c) = vocabulary::subject_category(id) {
+            words.push_str(&format!(" {} {}", c.label_en, c.label_sv));
+        }
+    }
+    text.push_str(&words);
     text.to_lowercase()
 }
 

@@ -5,6 +5,7 @@ mod datasources;
 mod helpers;
 
 mod auth;
+mod browser;
 mod bundle;
 mod evidence;
 mod evidence_writers;
