@@ -69,7 +69,7 @@ pub async fn run(args: ApiBench) -> anyhow::Result<()> {
         .build()?;
     let load = Load {
         client,
-        secret,
+        header: ("authorization", format!("Bearer {secret}")),
         connections: args.connections,
     };
     // Every connection opened before anything is measured.
@@ -124,7 +124,7 @@ pub async fn run(args: ApiBench) -> anyhow::Result<()> {
 
 /// Write `services` services into `dir`: the embedded seed services that declare no retention
 /// rule or review (their ids must be unique across the register), copied under numbered ids.
-fn write_register(dir: &Path, services: u64) -> anyhow::Result<u64> {
+pub(super) fn write_register(dir: &Path, services: u64) -> anyhow::Result<u64> {
     let seeds = dir.with_extension("seeds");
     crate::policy::load::write_embedded(&seeds)?;
     std::fs::create_dir_all(dir)?;
@@ -158,23 +158,25 @@ fn write_register(dir: &Path, services: u64) -> anyhow::Result<u64> {
     Ok(services)
 }
 
-struct Load {
-    client: reqwest::Client,
-    secret: String,
-    connections: u64,
+/// A load generator: `connections` tasks, each sending its next request when the last one is
+/// answered, with one credential header (a bearer token, or a web session's cookie).
+pub(super) struct Load {
+    pub client: reqwest::Client,
+    pub header: (&'static str, String),
+    pub connections: u64,
 }
 
 /// Latencies of one measurement.
-struct Latencies {
+pub(super) struct Latencies {
     requests: u64,
     took: Duration,
     p50: Duration,
-    p99: Duration,
+    pub p99: Duration,
     max: Duration,
 }
 
 impl Latencies {
-    fn print(&self, what: &str, baseline: Option<&Latencies>) {
+    pub fn print(&self, what: &str, baseline: Option<&Latencies>) {
         let vs = baseline.map_or(String::new(), |b| {
             format!(
                 "; p99 {:.2}× the baseline's",
@@ -196,7 +198,7 @@ impl Latencies {
 impl Load {
     /// `requests` requests from `connections` tasks at once, request `i` to `url(i)`; each
     /// must answer 200.
-    async fn run(
+    pub async fn run(
         &self,
         requests: u64,
         url: impl Fn(u64) -> String + Clone + Send + 'static,
@@ -205,9 +207,9 @@ impl Load {
         let t = Instant::now();
         let tasks: Vec<_> = (0..self.connections)
             .map(|_| {
-                let (client, secret, next, url) = (
+                let (client, (name, value), next, url) = (
                     self.client.clone(),
-                    self.secret.clone(),
+                    self.header.clone(),
                     next.clone(),
                     url.clone(),
                 );
@@ -219,7 +221,7 @@ impl Load {
                             return anyhow::Ok(times);
                         }
                         let started = Instant::now();
-                        let response = client.get(url(i)).bearer_auth(&secret).send().await?;
+                        let response = client.get(url(i)).header(name, &value).send().await?;
                         let status = response.status();
                         response.bytes().await?;
                         anyhow::ensure!(status.is_success(), "request {i} answered {status}");

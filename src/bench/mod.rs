@@ -6,6 +6,7 @@ mod bundle;
 mod floor;
 mod purge;
 mod purge_floor;
+mod web;
 
 use std::time::Instant;
 
@@ -25,6 +26,8 @@ pub enum BenchCommand {
     Api(api::ApiBench),
     /// Measure the audit bundle of a period (DESIGN §10: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
     Bundle(bundle::BundleBench),
+    /// Measure the web interface (DESIGN §10: register, service and overview pages p99 ≤ 3× /healthz at 50 connections; ≤ 100 KB a page).
+    Web(web::WebBench),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +46,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Purge(args) => return purge::run(args).await,
         BenchCommand::Api(args) => return api::run(args).await,
         BenchCommand::Bundle(args) => return bundle::run(args).await,
+        BenchCommand::Web(args) => return web::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args

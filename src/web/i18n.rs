@@ -201,7 +201,7 @@ impl Tr {
         let digits = n.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(c);
@@ -251,8 +251,8 @@ mod tests {
         assert_eq!(Tr::new(Lang::Da).num(1234), "1.234");
         assert_eq!(Tr::new(Lang::En).num(999), "999");
         let at: DateTime<Utc> = "2026-03-01T12:30:00Z".parse().unwrap();
-        assert_eq!(Tr::new(Lang::Sv).date_time(&at), "2026-03-01 13:30");
-        assert_eq!(Tr::new(Lang::Da).date(&at), "01.03.2026");
+        assert_eq!(Tr::new(Lang::Sv).date_time(at), "2026-03-01 13:30");
+        assert_eq!(Tr::new(Lang::Da).date(at), "01.03.2026");
     }
 
     #[test]

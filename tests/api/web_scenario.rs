@@ -18,7 +18,8 @@ pub const POLICY: &str = "vdx-admin-profiles";
 pub struct Scenario {
     pub app: TestApp,
     pub meetings: Fixture,
-    pub accounts: Fixture,
+    /// Kept for its folder: the accounts table lives there.
+    _accounts: Fixture,
     /// The guarded run awaiting a DPO's approval.
     pub run_id: i32,
     pub campaign_id: i32,

@@ -56,7 +56,7 @@ fn tiles(h: u8, ranges: &[(u64, u64)], size: u64) -> BTreeSet<(u8, u64, u32)> {
             }
         }
         // The right edge's partial tile holds the roots the tree hash is folded from.
-        if nodes % full > 0 {
+        if !nodes.is_multiple_of(full) {
             out.insert((t, nodes / full, (nodes % full) as u32));
         }
         t += 1;

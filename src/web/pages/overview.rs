@@ -77,11 +77,11 @@ pub async fn show_overview(
     let checkpoint = if evidence {
         crate::evidence::latest_checkpoint(&s.db)
             .await?
-            .map(|c| (c.tree_size as u64, t.date_time(&c.created_at)))
+            .map(|c| (c.tree_size as u64, t.date_time(c.created_at)))
     } else {
         None
     };
-    let health = s.log_health.last().map(|h| (t.date_time(&h.at), h.problem));
+    let health = s.log_health.last().map(|h| (t.date_time(h.at), h.problem));
     let page = OverviewPage {
         retention: user.may(Permission::ReadRetention),
         reviews: user.may(Permission::ReadReviews),

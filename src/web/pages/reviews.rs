@@ -110,7 +110,7 @@ pub async fn show_campaign(
     Query(n): Query<Notice>,
 ) -> Result<Html<String>, WebError> {
     user.require(Permission::ReadReviews)?;
-    let notice = n.done.map(|d| user.tr.t(&format!("review-done-{d}")));
+    let notice = n.done.map(|d| user.tr.t(format!("review-done-{d}")));
     campaign_page(&s, &user, id, None, notice).await
 }
 

@@ -157,7 +157,7 @@ async fn enforcement(
                     "{} ({}){}",
                     r.spec.schedule.get_ref(),
                     r.spec.timezone.get_ref(),
-                    next.map(|n| format!(" — {}: {}", t.t("next-run"), t.date_time(&n)))
+                    next.map(|n| format!(" — {}: {}", t.t("next-run"), t.date_time(n)))
                         .unwrap_or_default()
                 ));
                 if user.may(Permission::ReadRetention) {
@@ -169,7 +169,7 @@ async fn enforcement(
                             labels.outcome(&r.outcome),
                             r.finished_at
                                 .or(r.started_at)
-                                .map(|x| t.date_time(&x))
+                                .map(|x| t.date_time(x))
                                 .unwrap_or_default()
                         )
                     });
@@ -195,7 +195,7 @@ async fn enforcement(
                     format!(
                         "{} — {}",
                         labels.status(if c.overdue { "overdue" } else { &c.status }),
-                        t.date_time(&c.opened_at)
+                        t.date_time(c.opened_at)
                     )
                 });
             }
@@ -239,6 +239,6 @@ impl ServicePage {
     fn safeguard(&self, s: &crate::policy::spec::Safeguard) -> String {
         self.nav
             .t
-            .t(&format!("safeguard-{}", format!("{s:?}").to_lowercase()))
+            .t(format!("safeguard-{}", format!("{s:?}").to_lowercase()))
     }
 }
