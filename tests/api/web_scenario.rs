@@ -61,7 +61,7 @@ impl Scenario {
         Scenario {
             app,
             meetings,
-            accounts,
+            _accounts: accounts,
             run_id: report.run_id,
             campaign_id,
         }
