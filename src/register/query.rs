@@ -97,6 +97,8 @@ pub struct VersionView {
     pub source_file: Option<String>,
     pub source_hash: Option<String>,
     pub retired: bool,
+    /// The evidence entry that recorded this version (none while its event is still queued).
+    pub evidence_index: Option<i64>,
 }
 
 pub async fn service_versions(
@@ -111,21 +113,26 @@ pub async fn service_versions(
         .order_by_asc(register_versions::Column::Version)
         .all(db)
         .await?;
-    Ok(Some(
-        versions
-            .into_iter()
-            .map(|v| VersionView {
-                version: v.version,
-                content_hash: v.content_hash,
-                created_at: v.created_at,
-                author: v.author,
-                reason: v.reason,
-                source_file: v.source_file,
-                source_hash: v.source_hash,
-                retired: v.retired,
-            })
-            .collect(),
-    ))
+    let mut views = Vec::with_capacity(versions.len());
+    for v in versions {
+        // Versions written before the index was kept on their row find their entry in the log.
+        let evidence_index = match v.evidence_index {
+            Some(i) => Some(i),
+            None => super::history::evidence_index(db, SERVICE, id, e.id, v.version).await?,
+        };
+        views.push(VersionView {
+            version: v.version,
+            content_hash: v.content_hash,
+            created_at: v.created_at,
+            author: v.author,
+            reason: v.reason,
+            source_file: v.source_file,
+            source_hash: v.source_hash,
+            retired: v.retired,
+            evidence_index,
+        });
+    }
+    Ok(Some(views))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -285,6 +285,30 @@ async fn the_register_searches_filters_and_pages_in_the_url() {
         svc.contains("Art. 9 special category") || svc.contains("may contain special categories")
     );
     assert_eq!(b.get("/services/no-such-service").await.status, 404);
+    // As of a day before the register was applied it held nothing; as of today, the record,
+    // each version linked to the evidence entry that recorded it.
+    let before = b.get("/services?as_of=2026-01-01").await.body;
+    assert!(
+        !before.contains("href=\"/services/digitalt-mote"),
+        "nothing then"
+    );
+    assert_eq!(
+        b.get("/services/digitalt-mote?as_of=2026-01-01")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(b.get("/services?as_of=yesterday").await.status, 400);
+    let then = b.get("/services/digitalt-mote?as_of=2026-11-23").await.body;
+    assert!(
+        then.contains("role=\"status\"") && then.contains("href=\"/evidence/"),
+        "{then}"
+    );
+    let by_term = b.get("/services?q=personnummer").await.body;
+    assert!(
+        by_term.contains("href=\"/services/digitalt-mote\""),
+        "the vocabulary's own words find it"
+    );
 }
 
 #[tokio::test]

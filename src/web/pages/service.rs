@@ -46,12 +46,16 @@ struct ServicePage {
     instructions: Vec<EnforcementRow>,
     versions: Vec<VersionView>,
     diff: Option<Diff>,
+    as_of: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct DiffQuery {
     from: Option<i32>,
     to: Option<i32>,
+    /// The record as it stood then (a date, the end of that day; or an RFC 3339 instant).
+    #[serde(default)]
+    as_of: String,
 }
 
 pub async fn show_service(
@@ -62,9 +66,15 @@ pub async fn show_service(
 ) -> Result<Html<String>, WebError> {
     user.require(Permission::ReadRegister)?;
     let t = user.tr;
-    let view = get_service(&s.db, &id)
-        .await?
-        .ok_or_else(|| WebError::NotFound(t.x("error-no-service", &id)))?;
+    let as_of = match q.as_of.trim() {
+        "" => None,
+        text => Some(crate::register::history::parse_as_of(text).map_err(WebError::BadRequest)?),
+    };
+    let view = match as_of {
+        Some(at) => crate::register::as_of::service(&s.db, &id, at).await?,
+        None => get_service(&s.db, &id).await?,
+    }
+    .ok_or_else(|| WebError::NotFound(t.x("error-no-service", &id)))?;
     let versions = service_versions(&s.db, &id).await?.unwrap_or_default();
     let diff = match (q.from, q.to) {
         (Some(from), Some(to)) => Some(diff(&s, &id, from, to).await?),
@@ -86,6 +96,7 @@ pub async fn show_service(
         instructions,
         versions,
         diff,
+        as_of: as_of.map(|at| t.date_time(at)),
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?))
 }

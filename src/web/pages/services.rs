@@ -34,6 +34,9 @@ pub struct ListQuery {
     sub_processor: String,
     #[serde(default)]
     transfer_country: String,
+    /// The register as it stood then (a date, the end of that day; or an RFC 3339 instant).
+    #[serde(default)]
+    as_of: String,
     offset: Option<u64>,
 }
 
@@ -65,6 +68,7 @@ impl ListQuery {
             ("controller", &self.controller),
             ("sub_processor", &self.sub_processor),
             ("transfer_country", &self.transfer_country),
+            ("as_of", &self.as_of),
         ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", urlencode(v)));
@@ -110,8 +114,23 @@ pub async fn list_services(
     let labels = Labels::new(user.tr);
     let f = q.filter();
     let offset = q.offset.unwrap_or(0).min(i64::MAX as u64);
-    let page = s.listing.page(&s.db, &f, PAGE, offset).await?;
-    let facets = s.listing.facets(&s.db, &f).await?;
+    // Today's register from its snapshot; an earlier one from the versions then in force, its
+    // counts beside each choice taken from all of that day's selected services.
+    let (page, facets) = match q.as_of.trim() {
+        "" => (
+            s.listing.page(&s.db, &f, PAGE, offset).await?,
+            s.listing.facets(&s.db, &f).await?,
+        ),
+        text => {
+            let at = crate::register::history::parse_as_of(text).map_err(WebError::BadRequest)?;
+            let all = crate::register::as_of::page(&s.db, &f, at, u64::MAX, 0).await?;
+            let facets = facets_of(&all.items);
+            (
+                crate::register::as_of::page(&s.db, &f, at, PAGE, offset).await?,
+                facets,
+            )
+        }
+    };
     let of = |term: &str, chosen: &str, label: &dyn Fn(&str) -> String| -> Vec<Facet> {
         facets
             .iter()
@@ -184,4 +203,24 @@ pub async fn list_instruction_rows(
         rows,
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?))
+}
+
+/// Counts per (term, value) over listed services: the facets of an earlier register.
+fn facets_of(items: &[ServiceSummary]) -> Vec<(String, String, u64)> {
+    let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for s in items {
+        for (term, values) in [
+            ("data_type", &s.data_types),
+            ("subject", &s.subjects),
+            ("controller", &s.controllers),
+            ("special", &s.special_categories),
+            ("sub_processor", &s.sub_processors),
+            ("transfer_country", &s.transfer_countries),
+        ] {
+            for v in values {
+                *counts.entry((term.to_owned(), v.clone())).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().map(|((t, v), n)| (t, v, n)).collect()
 }
