@@ -26,7 +26,8 @@ Filer:
   tile/entries/N    posterna i C2SP tlog-tiles-format: varje post som 2 byte längd (big endian)
                     och postens kanoniska JSON; 256 poster per fil, `.p/W` för en ofullständig.
   tile/L/N          hashplattor (höjd 8) som bevisar varje post mot kontrollpunkten, och inga fler.
-  register/         registret vid periodens slut (register.json; fler format där de finns).
+  register/         registret vid periodens slut: register.json (alla fält), register.csv
+                    (registret enligt art. 30.2), register.html (utskrift), fideslang.yaml (Fides).
   versions.*        registrets versioner under perioden: författare, skäl, innehållshash.
   runs.*            gallringskörningar: brytpunkt, antal, sammandrag av nycklarna, eftervillkor, utfall.
   reviews.*         avslutade granskningar: antal, typ, policyhash, HMAC över besluten.
@@ -62,7 +63,9 @@ Files:
                     the entry's canonical JSON; 256 entries a file, `.p/W` for a partial one.
   tile/L/N          the hash tiles (height 8) that prove each entry against the checkpoint, and
                     no more.
-  register/         the register at the period's end (register.json; more formats where given).
+  register/         the register at the period's end: register.json (every field),
+                    register.csv (the record of Art. 30(2)), register.html (to print),
+                    fideslang.yaml (Fides systems).
   versions.*        register versions of the period: author, reason, content hash.
   runs.*            retention runs: cutoff, counts, digest of the keys, post-condition, outcome.
   reviews.*         closed review campaigns: counts, kind, policy hash, HMAC over the decisions.
