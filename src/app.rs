@@ -85,6 +85,21 @@ pub fn router(state: AppState) -> axum::Router {
     http::with_layers(http::routes().merge(crate::web::routes()).with_state(state))
 }
 
+/// A download as both edges answer it: its type, and an attachment with its name.
+pub fn attachment(d: crate::export::Download) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{}\"", d.file_name);
+    (
+        [
+            (CONTENT_TYPE, d.content_type.to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}
+
 /// Validate a folder and apply it. Two replicas starting together may race on the same new
 /// version; the loser retries once and then finds the register already up to date.
 pub async fn apply_dir(

@@ -35,25 +35,7 @@ pub struct ApiBench {
 pub async fn run(args: ApiBench) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("gallra-bench-api-{}", std::process::id()));
     let policies = dir.join("policies");
-    let services = write_register(&policies, args.services)?;
-    let settings = Settings {
-        database_url: args
-            .database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}/gallra.db?mode=rwc", dir.display())),
-        data_dir: dir.clone(),
-        listen: "127.0.0.1:0".parse()?,
-        policies: Some(policies.clone()),
-        scheduler: false,
-        datasource_urls: Default::default(),
-        webhook: None,
-    };
-    let t = Instant::now();
-    let app = Application::build(&settings, Arc::new(SystemClock)).await?;
-    println!(
-        "register of {services} services applied and served in {:.2?}",
-        t.elapsed()
-    );
+    let (app, services) = register_app(&dir, args.services, args.database_url.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let txn = crate::db::begin_write(&app.state.db).await?;
     let (_, secret) =
@@ -120,6 +102,34 @@ pub async fn run(args: ApiBench) -> anyhow::Result<()> {
     .await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// A served application over a register of `services` copies of the seed services, in `dir`
+/// (its store there too, unless `database_url` names one).
+pub(super) async fn register_app(
+    dir: &Path,
+    services: u64,
+    database_url: Option<String>,
+) -> anyhow::Result<(Application, u64)> {
+    let policies = dir.join("policies");
+    let services = write_register(&policies, services)?;
+    let settings = Settings {
+        database_url: database_url
+            .unwrap_or_else(|| format!("sqlite://{}/gallra.db?mode=rwc", dir.display())),
+        data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse()?,
+        policies: Some(policies),
+        scheduler: false,
+        datasource_urls: Default::default(),
+        webhook: None,
+    };
+    let t = Instant::now();
+    let app = Application::build(&settings, Arc::new(SystemClock)).await?;
+    println!(
+        "register of {services} services applied and served in {:.2?}",
+        t.elapsed()
+    );
+    Ok((app, services))
 }
 
 /// Write `services` services into `dir`: the embedded seed services that declare no retention

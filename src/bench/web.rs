@@ -3,16 +3,11 @@
 //! same load in the same run (DESIGN §10: ≤ 3×); and the register page's weight, HTML and CSS
 //! (≤ 100 KB).
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use clap::Args;
 
-use super::api::{write_register, Load};
-use crate::app::Application;
+use super::api::{register_app, Load};
 use crate::auth::Role;
 use crate::clock::{Clock, SystemClock};
-use crate::settings::Settings;
 
 #[derive(Debug, Args)]
 pub struct WebBench {
@@ -32,26 +27,7 @@ pub struct WebBench {
 
 pub async fn run(args: WebBench) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("gallra-bench-web-{}", std::process::id()));
-    let policies = dir.join("policies");
-    let services = write_register(&policies, args.services)?;
-    let settings = Settings {
-        database_url: args
-            .database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}/gallra.db?mode=rwc", dir.display())),
-        data_dir: dir.clone(),
-        listen: "127.0.0.1:0".parse()?,
-        policies: Some(policies.clone()),
-        scheduler: false,
-        datasource_urls: Default::default(),
-        webhook: None,
-    };
-    let t = Instant::now();
-    let app = Application::build(&settings, Arc::new(SystemClock)).await?;
-    println!(
-        "register of {services} services applied and served in {:.2?}",
-        t.elapsed()
-    );
+    let (app, services) = register_app(&dir, args.services, args.database_url.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let (token, _) =
         crate::auth::token::create(&app.state.db, "bench", Role::Dpo, SystemClock.now()).await?;

@@ -1,7 +1,6 @@
 //! `GET /api/v1/exports/bundle`: the audit bundle of a period, as a zip download.
 
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
@@ -46,7 +45,7 @@ pub async fn get_bundle(
     Query(q): Query<BundleQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ExportAudit)?;
-    let (bytes, file) = bundle::to_bytes(
+    let download = bundle::to_bytes(
         &s.db,
         &s.keys,
         q.from.as_deref(),
@@ -54,12 +53,5 @@ pub async fn get_bundle(
         s.clock.now(),
     )
     .await?;
-    let name = format!("attachment; filename=\"{file}\"");
-    Ok((
-        [
-            (CONTENT_TYPE, "application/zip".to_owned()),
-            (CONTENT_DISPOSITION, name),
-        ],
-        bytes,
-    ))
+    Ok(crate::app::attachment(download))
 }

@@ -1,8 +1,7 @@
 //! Handlers for exports: the register as of a date, as a download.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use utoipa::IntoParams;
 use super::extract::Query;
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
-use crate::export::register::{self, ExportError, Lang, RegisterFormat};
+use crate::export::register::{ExportError, Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 
 pub fn routes() -> Router<AppState> {
@@ -60,26 +59,12 @@ pub async fn export_register(
         Some(text) => parse_as_of(text).map_err(ApiError::BadRequest)?,
         None => s.clock.now(),
     };
-    let bytes = register::render(&s.db, format, as_of, lang, p.excel.unwrap_or(false))
-        .await
-        .map_err(|e| match e {
-            ExportError::Read(e) => ApiError::Internal(e),
-            e => ApiError::Internal(e.into()),
-        })?;
-    let file = format!(
-        "register-{}.{}",
-        as_of.format("%Y-%m-%dT%H%M%SZ"),
-        format.extension()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let download =
+        crate::export::register_download(&s.db, format, as_of, lang, p.excel.unwrap_or(false))
+            .await
+            .map_err(|e| match e {
+                ExportError::Read(e) => ApiError::Internal(e),
+                e => ApiError::Internal(e.into()),
+            })?;
+    Ok(crate::app::attachment(download))
 }

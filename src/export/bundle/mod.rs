@@ -80,7 +80,7 @@ pub async fn to_bytes(
     from: Option<&str>,
     to: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<u8>, String), ExportError> {
+) -> Result<super::Download, ExportError> {
     let bound = |text: Option<&str>, parse: fn(&str) -> Result<_, String>| {
         text.map(str::trim)
             .filter(|t| !t.is_empty())
@@ -94,6 +94,9 @@ pub async fn to_bytes(
     };
     let out = std::io::Cursor::new(Vec::new());
     let (out, plan, _) = export(db, keys, period, now, out).await?;
-    let name = format!("gallra-audit-bundle-{}-{}.zip", plan.first, plan.last);
-    Ok((out.into_inner(), name))
+    Ok(super::Download {
+        bytes: out.into_inner(),
+        content_type: "application/zip",
+        file_name: format!("gallra-audit-bundle-{}-{}.zip", plan.first, plan.last),
+    })
 }

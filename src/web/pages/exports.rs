@@ -3,14 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 
 use crate::auth::Permission;
 use crate::context::AppState;
 use crate::export::bundle;
-use crate::export::register::{self, Lang, RegisterFormat};
+use crate::export::register::{Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 use crate::web::error::WebError;
 use crate::web::nav::Nav;
@@ -69,25 +68,10 @@ pub async fn download_register(
         "" => s.clock.now(),
         text => parse_as_of(text).map_err(WebError::BadRequest)?,
     };
-    let bytes = register::render(&s.db, format, as_of, lang, q.excel == "true")
+    let download = crate::export::register_download(&s.db, format, as_of, lang, q.excel == "true")
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
-    let file = format!(
-        "register-{}.{}",
-        as_of.format("%Y-%m-%d"),
-        format.extension()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::app::attachment(download))
 }
 
 #[derive(Deserialize)]
@@ -103,7 +87,7 @@ pub async fn download_bundle(
     Query(q): Query<BundleQuery>,
 ) -> Result<Response, WebError> {
     user.require(Permission::ExportAudit)?;
-    let (bytes, file) = bundle::to_bytes(
+    let download = bundle::to_bytes(
         &s.db,
         &s.keys,
         q.from.as_deref(),
@@ -115,15 +99,5 @@ pub async fn download_bundle(
         bundle::ExportError::Input(m) => WebError::BadRequest(m),
         e => WebError::Internal(e.into()),
     })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::app::attachment(download))
 }
