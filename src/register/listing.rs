@@ -34,6 +34,17 @@ struct Snapshot {
     /// The evidence log's size when it was read.
     log_size: i64,
     services: Vec<Listed>,
+    /// The live services' instructions by how they are carried out.
+    enforcement: Enforcement,
+}
+
+/// How many instructions of the live services a rule or review enforces, an owner carries out
+/// by hand, or nothing carries out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enforcement {
+    pub enforced: u64,
+    pub manual: u64,
+    pub not_enforced: u64,
 }
 
 pub(super) struct Listed {
@@ -80,6 +91,14 @@ impl Listing {
         Ok(out)
     }
 
+    /// The live services' instructions by enforcement, from the same snapshot as the list.
+    pub async fn enforcement(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> Result<Enforcement, sea_orm::DbErr> {
+        Ok(self.current(db).await?.enforcement)
+    }
+
     /// The snapshot at the log's current size, read again if the log has grown.
     async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, sea_orm::DbErr> {
         let log_size = log_size(db).await?;
@@ -96,6 +115,7 @@ impl Listing {
         let fresh = Arc::new(Snapshot {
             log_size,
             services: services(db).await?,
+            enforcement: enforcement(db).await?,
         });
         if let Ok(mut slot) = self.snapshot.write() {
             *slot = Some(fresh.clone());
@@ -121,6 +141,19 @@ async fn log_size(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
         Some(r) => r.try_get("", "size")?,
         None => 0,
     })
+}
+
+async fn enforcement(db: &impl ConnectionTrait) -> Result<Enforcement, sea_orm::DbErr> {
+    use super::views::Enforcement as E;
+    let mut counts = Enforcement::default();
+    for i in super::query::list_instructions(db, None).await? {
+        match i.enforcement {
+            E::Enforced { .. } => counts.enforced += 1,
+            E::Manual { owner, .. } if !owner.is_empty() => counts.manual += 1,
+            E::Manual { .. } => counts.not_enforced += 1,
+        }
+    }
+    Ok(counts)
 }
 
 /// Every live service with its terms, in key order.

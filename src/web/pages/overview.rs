@@ -8,8 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::auth::Permission;
 use crate::context::AppState;
-use crate::register::query::{list_instructions, ServiceFilter};
-use crate::register::views::Enforcement;
+use crate::register::query::ServiceFilter;
 use crate::web::error::WebError;
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -55,13 +54,8 @@ pub async fn show_overview(
             .page(&s.db, &ServiceFilter::default(), 1, 0)
             .await?;
         n.services = page.total;
-        for i in list_instructions(&s.db, None).await? {
-            match i.enforcement {
-                Enforcement::Enforced { .. } => n.enforced += 1,
-                Enforcement::Manual { owner, .. } if !owner.is_empty() => n.manual += 1,
-                Enforcement::Manual { .. } => n.not_enforced += 1,
-            }
-        }
+        let e = s.listing.enforcement(&s.db).await?;
+        (n.enforced, n.manual, n.not_enforced) = (e.enforced, e.manual, e.not_enforced);
     }
     if user.may(Permission::ReadRetention) {
         retention_numbers(&s, &mut n).await?;
