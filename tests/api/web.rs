@@ -456,3 +456,30 @@ async fn admin(s: &Scenario) -> gallra::auth::Principal {
         .unwrap();
     gallra::auth::Principal { token }
 }
+
+#[tokio::test]
+async fn a_session_works_on_another_replica_and_after_a_restart() {
+    let s = Scenario::new().await;
+    let b = s.browser(Role::Dpo).await;
+    let cookie = format!("gallra_session={}", b.cookie_value());
+    // A second `gallra serve` on the same store: the session is in the store, not the process.
+    let (replica, _) = s.app.spawn_replica().await;
+    let other = Browser::new(&replica);
+    assert_eq!(
+        other
+            .get_with("/services", &[("cookie", &cookie)])
+            .await
+            .status,
+        200
+    );
+    // Ended on one replica, it is ended on all.
+    let csrf = b.csrf("/").await;
+    assert_eq!(b.post("/logout", &[("csrf", &csrf)]).await.status, 303);
+    assert_eq!(
+        other
+            .get_with("/services", &[("cookie", &cookie)])
+            .await
+            .status,
+        303
+    );
+}
