@@ -79,8 +79,20 @@ fn classify(line: &Line) -> Option<Step<Key>> {
     if let Some(k) = key(number.as_deref(), &words) {
         return Some(Step::Known(k));
     }
-    let foreign = matches!(line.kind, Kind::Heading(_)) || number.is_some();
-    foreign.then_some(Step::End)
+    // Appendix D (or a numbered clause of the main text) ends the appendices; another heading
+    // inside them (B.2 "varsel", a heading of the processor's own) starts a part not read.
+    let end = matches!(number.as_deref(), Some("D"))
+        || number
+            .as_deref()
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+        || words.starts_with("parternes regulering");
+    if end {
+        Some(Step::End)
+    } else if matches!(line.kind, Kind::Heading(_)) || number.is_some() {
+        Some(Step::Known(Key::Ignore))
+    } else {
+        None
+    }
 }
 
 pub fn read(lines: &[Line]) -> Result<Facts, ImportError> {

@@ -189,6 +189,11 @@ fn processing(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), ImportE
         .chain(f.instructions.iter().map(|c| (c.source.as_str(), &c.text)));
     for (section, p) in sources {
         for (op, words) in matching::operations(&p.text) {
+            // An instruction adds what it orders done to the data (delete, store), not its verbs.
+            let from_instruction = section != "nature";
+            if from_instruction && !matches!(op, "erasure" | "storage") {
+                continue;
+            }
             if !ops.contains(&op) {
                 ops.push(op);
                 let _ = writeln!(

@@ -10,7 +10,7 @@ use super::{words, Facts};
 
 const RETAIN: &[&str] = &[
     "gallr", "radera", "tas bort", "slet", "slett", "delete", "erase", "opbevar", "bevara",
-    "sparas", "behålla", "retain", "kept", "keep", "anonymi",
+    "sparas", "spara", "behålla", "retain", "kept", "keep", "anonymi",
 ];
 const REVIEW: &[&str] = &[
     "granska",

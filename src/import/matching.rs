@@ -59,7 +59,7 @@ const SUBJECT_WORDS: &[(&str, &str)] = &[
 #[rustfmt::skip]
 const OPERATION_WORDS: &[(&str, &str)] = &[
     // Masks: words that start like an operation but name none (an empty id is never reported).
-    ("registreringsdatum", ""), ("registrerade", ""), ("registreret", ""), ("storage", "storage"),
+    ("registreringsdatum", ""), ("registrerade", ""), ("registrerede", ""), ("registreret", ""), ("brugeradgang", ""),
     ("^insaml", "collection"), ("^indsaml", "collection"), ("^samla in", "collection"), ("collect", "collection"),
     ("^registrer", "recording"), ("spelas in", "recording"), ("^optag", "recording"), ("^record", "recording"),
     ("^organiser", "organisation"), ("^strukturer", "structuring"), ("^structur", "structuring"),
@@ -68,7 +68,7 @@ const OPERATION_WORDS: &[(&str, &str)] = &[
     ("^uppdater", "alteration"), ("^komplettera", "alteration"), ("^ändr", "alteration"), ("^opdater", "alteration"), ("^ændr", "alteration"), ("^alter", "alteration"), ("^updat", "alteration"),
     ("^hämta", "retrieval"), ("^fremsøg", "retrieval"), ("^retriev", "retrieval"),
     ("^slå op", "consultation"), ("^konsulter", "consultation"), ("^consult", "consultation"),
-    ("^används", "use"), ("^använd", "use"), ("^anvend", "use"), ("^bruge", "use"), ("^used", "use"),
+    ("^används", "use"), ("^använd", "use"), ("^anvend", "use"), ("^bruges", "use"), ("^benyttes", "use"), ("^used", "use"),
     ("^lämna ut", "disclosure"), ("^lämnas ut", "disclosure"), ("^videregiv", "disclosure"), ("^disclos", "disclosure"),
     ("^överför", "transmission"), ("^overfør", "transmission"), ("^transmi", "transmission"), ("^skicka", "transmission"), ("^sende", "transmission"),
     ("^sprid", "dissemination"), ("^spred", "dissemination"), ("^dissemin", "dissemination"),

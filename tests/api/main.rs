@@ -13,6 +13,7 @@ mod exports_register;
 mod first_command;
 mod go_crosscheck;
 mod http_edge;
+mod import;
 mod policies_check;
 mod register_api;
 mod register_apply;
