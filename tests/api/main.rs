@@ -14,6 +14,7 @@ mod first_command;
 mod go_crosscheck;
 mod http_edge;
 mod import;
+mod import_web;
 mod policies_check;
 mod register_api;
 mod register_apply;
