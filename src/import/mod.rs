@@ -6,8 +6,10 @@ pub mod draft;
 mod inera;
 mod instructions;
 pub mod matching;
+mod processing;
 pub mod report;
 mod sections;
+mod subjects;
 pub mod text;
 pub mod words;
 
