@@ -54,8 +54,9 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
                 continue;
             }
             if first {
+                let named: Vec<String> = found.iter().map(|id| with_article(id)).collect();
                 rep.matched
-                    .push(Entry::new("data", p.line, &p.text, found.join(", ")));
+                    .push(Entry::new("data", p.line, &p.text, named.join(", ")));
             }
             let new: Vec<&str> = found.into_iter().filter(|id| !types.contains(id)).collect();
             if new.is_empty() {
@@ -63,7 +64,22 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
             }
             types.extend(&new);
             let ids = new.iter().map(|x| q(x)).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(data, "  {ids},  # line {}: {}", p.line, short(&p.text));
+            let special: Vec<String> = new
+                .iter()
+                .map(|id| with_article(id))
+                .filter(|n| n.contains('('))
+                .collect();
+            let special = if special.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", special.join(", "))
+            };
+            let _ = writeln!(
+                data,
+                "  {ids},  # line {}: {}{special}",
+                p.line,
+                short(&p.text)
+            );
         }
         if types.is_empty() {
             rep.left_for_a_person.push(Entry::new(
@@ -99,5 +115,16 @@ fn short(s: &str) -> String {
         format!("{}…", s.chars().take(100).collect::<String>())
     } else {
         s
+    }
+}
+
+/// "health (Art. 9)", "meeting-content (may hold Art. 9/10)", or the id alone.
+fn with_article(id: &str) -> String {
+    use crate::register::vocabulary::{data_type, Special};
+    match data_type(id).map(|d| d.special) {
+        Some(Special::Art9) => format!("{id} (Art. 9)"),
+        Some(Special::Art10) => format!("{id} (Art. 10)"),
+        Some(Special::MayContain) => format!("{id} (may hold Art. 9/10)"),
+        _ => id.to_string(),
     }
 }

@@ -154,6 +154,7 @@ fn inera_seeds_import_to_drafts_holding_every_fact_of_the_hand_written_files() {
         "{report}"
     );
     assert!(report.contains("\"Identifikationsnummer (personnummer)\" → national-id-number"));
+    assert!(report.contains("health (Art. 9), financial"), "{report}");
     let draft = std::fs::read_to_string(dir.path().join("digitalt-mote.toml")).unwrap();
     assert!(
         draft.contains("\"national-id-number\",  # line 132: Identifikationsnummer (personnummer)")
