@@ -13,6 +13,7 @@ mod demo_data;
 pub mod evidence;
 pub mod export;
 pub mod http;
+pub mod import;
 pub mod installation;
 pub mod policy;
 pub mod register;

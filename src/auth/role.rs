@@ -39,6 +39,8 @@ pub enum Permission {
     ReadEvidence,
     /// Download audit bundles.
     ExportAudit,
+    /// Import processors' documents as draft policy files (the web's `/import`).
+    ImportDocuments,
 }
 
 impl Role {

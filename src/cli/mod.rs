@@ -3,6 +3,7 @@
 pub mod bundle;
 mod evidence;
 mod export;
+mod import;
 mod keys;
 mod policies;
 mod retention;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Benchmarks (run from a release build).
     #[command(subcommand, hide = true)]
     Bench(crate::bench::BenchCommand),
+    /// Draft policy files from service descriptions (Inera section 6) and Danish standard
+    /// contractual clauses (Appendices A–C): .txt, .md or .docx.
+    Import(import::ImportArgs),
     /// Print the built-in vocabularies (data types, data-subject categories).
     Vocabulary,
 }
@@ -115,6 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => bundle::run_export(a).await,
         Command::VerifyBundle(a) => Ok(bundle::verify_bundle(a)),
         Command::Bench(c) => crate::bench::run(c).await.map(|_| ExitCode::SUCCESS),
+        Command::Import(a) => import::run(a),
         Command::Vocabulary => {
             print_vocabulary();
             Ok(ExitCode::SUCCESS)

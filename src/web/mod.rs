@@ -8,6 +8,7 @@ mod nav;
 mod pages;
 mod user;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -15,7 +16,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::context::AppState;
-use pages::{evidence, exports, login, overview, retention, reviews, service, services};
+use pages::{evidence, exports, import, login, overview, retention, reviews, service, services};
 
 pub use error::WebError;
 
@@ -43,6 +44,13 @@ pub fn routes() -> Router<AppState> {
         .route("/exports", get(exports::show_exports))
         .route("/exports/register", get(exports::download_register))
         .route("/exports/bundle", get(exports::download_bundle))
+        .route(
+            "/import",
+            get(import::show_import)
+                .post(import::upload_document)
+                .layer(DefaultBodyLimit::max(import::MAX_UPLOAD)),
+        )
+        .route("/import/download", post(import::download_draft))
         .route("/evidence", get(evidence::show_evidence))
         .route("/evidence/{index}", get(evidence::show_entry))
         .route("/reviews", get(reviews::list_reviews))

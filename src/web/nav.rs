@@ -46,6 +46,9 @@ impl Nav {
             links.push(("/evidence", "nav-evidence"));
             links.push(("/exports", "nav-exports"));
         }
+        if may(Permission::ImportDocuments) {
+            links.push(("/import", "nav-import"));
+        }
         links
     }
 

@@ -312,6 +312,29 @@ async fn a_dpo_does_the_days_work_in_a_browser_by_keyboard_and_in_three_language
     c.goto(&format!("{base}/exports")).await.unwrap();
     check(&c, &axe, "en-exports").await;
 
+    // Importing a document: the form, then the draft beside its report.
+    c.goto(&format!("{base}/import")).await.unwrap();
+    check(&c, &axe, "en-import").await;
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/import/seeds/002_38b2448d49f7f0f4.txt"
+    );
+    c.find(Locator::Css("#i-file"))
+        .await
+        .unwrap()
+        .send_keys(seed)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/import'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrived(&c, "//h2[@id='report-h']").await;
+    assert!(text(&c).await.contains("keep_for = \"7d\""));
+    check(&c, &axe, "en-import-draft").await;
+
     // The audit bundle downloads, and verifies.
     let zip = c
         .execute_async(

@@ -13,6 +13,8 @@ mod exports_register;
 mod first_command;
 mod go_crosscheck;
 mod http_edge;
+mod import;
+mod import_web;
 mod policies_check;
 mod register_api;
 mod register_apply;

@@ -2,6 +2,7 @@
 
 pub mod evidence;
 pub mod exports;
+pub mod import;
 pub mod labels;
 pub mod login;
 pub mod overview;
