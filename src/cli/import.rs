@@ -36,6 +36,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut ok: Vec<Imported> = Vec::new();
     let mut failed = 0;
     let mut json = Vec::new();
+    // Reports are printed once the drafts are written: a reader that stops reading (`| head`)
+    // must not stop the writing.
+    let mut reports = String::new();
     for path in &args.files {
         let shown = path.display().to_string();
         let name = path
@@ -50,7 +53,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 if args.json {
                     json.push(serde_json::json!({ "file": shown, "ok": true, "draft": args.out.join(&imported.file_name), "report": imported.report }));
                 } else {
-                    print!("{}", imported.report.render(&shown));
+                    reports.push_str(&imported.report.render(&shown));
                 }
                 ok.push(imported);
             }
@@ -66,6 +69,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if !ok.is_empty() {
         write_drafts(&args.out, &ok)?;
     }
+    print!("{reports}");
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else if !ok.is_empty() {
