@@ -185,3 +185,20 @@ pub fn unavailable_in(e: &anyhow::Error) -> bool {
                 .is_some_and(sqlx_unavailable)
     })
 }
+
+#[cfg(test)]
+mod unavailable_tests {
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    #[test]
+    fn a_store_that_does_not_answer_is_told_from_a_wrong_statement() {
+        assert!(super::unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        assert!(!super::unavailable(&DbErr::RecordNotFound("x".into())));
+        let deep = anyhow::Error::new(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))
+            .context("reading the register");
+        assert!(super::unavailable_in(&deep));
+        assert!(!super::unavailable_in(&anyhow::anyhow!("no such service")));
+    }
+}

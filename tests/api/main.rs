@@ -10,6 +10,7 @@ mod bundle;
 mod evidence;
 mod evidence_writers;
 mod exports_register;
+mod faults;
 mod first_command;
 mod go_crosscheck;
 mod http_edge;
