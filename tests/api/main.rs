@@ -15,6 +15,7 @@ mod first_command;
 mod go_crosscheck;
 mod http_edge;
 mod policies_check;
+mod proptests;
 mod register_api;
 mod register_apply;
 mod register_asof;
