@@ -2,6 +2,7 @@
 //! database when TEST_DATABASE_URL is set), real migrations and a fixed clock.
 
 mod datasources;
+mod demo_logs;
 mod helpers;
 
 mod auth;
