@@ -319,7 +319,11 @@ impl Client {
             }
             "POST decision" => {
                 let item = self.items[n as usize % self.items.len().max(1)];
-                let d = if n % 2 == 0 { "keep" } else { "unsure" };
+                let d = if n.is_multiple_of(2) {
+                    "keep"
+                } else {
+                    "unsure"
+                };
                 let path = format!("/api/v1/reviews/items/{item}/decision");
                 let body = json!({"decision": d, "justification": "load test"});
                 self.post(base, &path, &t.dpo, body).await.0

@@ -122,11 +122,9 @@ fn add_errors(op: &mut Operation, has_path_params: bool) {
     // Statuses an operation declares (409, 502, …) without a body carry the error body too.
     for (status, r) in op.responses.responses.iter_mut() {
         if let RefOr::T(resp) = r {
-            if status.starts_with('4') || status.starts_with('5') {
-                if resp.content.is_empty() {
-                    let d = resp.description.clone();
-                    *resp = error_response(&d);
-                }
+            if (status.starts_with('4') || status.starts_with('5')) && resp.content.is_empty() {
+                let d = resp.description.clone();
+                *resp = error_response(&d);
             }
         }
     }
