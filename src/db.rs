@@ -140,3 +140,65 @@ mod tests {
         }
     }
 }
+
+/// Whether `e` says the store did not answer (no connection from the pool in time, refused,
+/// closed, the server shutting down or not accepting connections), rather than that a
+/// statement was wrong: such a failure passes when the store is back.
+pub fn unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => sqlx_unavailable(e),
+        DbErr::Conn(_) => true,
+        _ => false,
+    }
+}
+
+fn sqlx_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => {
+            // PostgreSQL: connection exceptions (08…), operator intervention (57P01 admin
+            // shutdown, 57P02 crash shutdown, 57P03 cannot connect now), too many connections,
+            // a database not accepting connections.
+            let code = d.code().unwrap_or_default();
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || d.message().contains("not currently accepting connections")
+        }
+        _ => false,
+    }
+}
+
+/// [`unavailable`] anywhere in an error's chain.
+pub fn unavailable_in(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<sea_orm::DbErr>().is_some_and(unavailable)
+            || c.downcast_ref::<sqlx::Error>()
+                .is_some_and(sqlx_unavailable)
+    })
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    #[test]
+    fn a_store_that_does_not_answer_is_told_from_a_wrong_statement() {
+        assert!(super::unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        assert!(!super::unavailable(&DbErr::RecordNotFound("x".into())));
+        let deep = anyhow::Error::new(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))
+            .context("reading the register");
+        assert!(super::unavailable_in(&deep));
+        assert!(!super::unavailable_in(&anyhow::anyhow!("no such service")));
+    }
+}

@@ -62,7 +62,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     policy::load::write_embedded(&policies)?;
     let clock = Arc::new(SystemClock);
     let sources = dir.join("datasources");
-    let meetings = crate::demo_data::meetings(&sources, clock.now(), 30, 40).await?;
+    let meetings = crate::demo_data::meetings(
+        &sources,
+        clock.now(),
+        crate::demo_data::MEETING_DAYS,
+        crate::demo_data::MEETINGS_PER_DAY,
+    )
+    .await?;
     let vdx = crate::demo_data::accounts(
         &sources,
         AccountsTable {

@@ -33,6 +33,10 @@ async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
     Database::connect(opts).await
 }
 
+/// The demo's participants: this many days of registrations, this many a day.
+pub const MEETING_DAYS: i64 = 30;
+pub const MEETINGS_PER_DAY: i64 = 40;
+
 /// Digitalt möte's participant database: `per_day` registrations a day over `days` days.
 /// Returns the datasource URL.
 pub async fn meetings(

@@ -9,7 +9,7 @@ pub mod context;
 pub mod datasource;
 pub mod db;
 pub mod demo;
-mod demo_data;
+pub mod demo_data;
 pub mod evidence;
 pub mod export;
 pub mod http;

@@ -67,6 +67,7 @@ impl Settings {
             Some("off") => false,
             Some(other) => anyhow::bail!("GALLRA_SCHEDULER: expected `on` or `off`, got `{other}`"),
         };
+        crate::datasource::timeout_from_env().map_err(anyhow::Error::msg)?;
         Ok(Settings {
             database_url,
             data_dir,

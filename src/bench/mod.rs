@@ -4,6 +4,7 @@
 mod api;
 mod bundle;
 mod floor;
+mod load;
 mod purge;
 mod purge_floor;
 mod web;
@@ -26,6 +27,8 @@ pub enum BenchCommand {
     Api(api::ApiBench),
     /// Measure the audit bundle of a period (DESIGN §10: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
     Bundle(bundle::BundleBench),
+    /// Load two replicas on one PostgreSQL store with a mixed client (issue 18: 200 connections for 60 s, no 5xx, the log contiguous and verifying, no occurrence run twice).
+    Load(load::LoadBench),
     /// Measure the web interface (DESIGN §10: register, service and overview pages p99 ≤ 3× /healthz at 50 connections; ≤ 100 KB a page).
     Web(web::WebBench),
 }
@@ -47,6 +50,7 @@ pub async fn run(c: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Api(args) => return api::run(args).await,
         BenchCommand::Bundle(args) => return bundle::run(args).await,
         BenchCommand::Web(args) => return web::run(args).await,
+        BenchCommand::Load(args) => return load::run(args).await,
     };
     let dir = std::env::temp_dir().join(format!("gallra-bench-{}", std::process::id()));
     let url = args

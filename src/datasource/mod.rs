@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::sync::Mutex;
 
 use crate::settings::datasource_env;
@@ -23,20 +23,65 @@ pub enum DatasourceError {
     Schema { id: String, reason: String },
 }
 
+/// How long a statement on a datasource may wait (for a lock, or at all) when
+/// `GALLRA_DATASOURCE_TIMEOUT` does not say.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `GALLRA_DATASOURCE_TIMEOUT`: whole seconds, at least 1.
+pub fn timeout_from_env() -> Result<Duration, String> {
+    match std::env::var("GALLRA_DATASOURCE_TIMEOUT") {
+        Ok(v) if !v.trim().is_empty() => parse_timeout(&v),
+        _ => Ok(DEFAULT_TIMEOUT),
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<u64>() {
+        Ok(s) if (1..=86_400).contains(&s) => Ok(Duration::from_secs(s)),
+        _ => Err(format!(
+            "GALLRA_DATASOURCE_TIMEOUT: expected whole seconds between 1 and 86400, got `{text}`"
+        )),
+    }
+}
+
 /// Open datasource pools, by id.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Datasources {
     pools: Arc<Mutex<HashMap<String, DatabaseConnection>>>,
     /// URLs given directly (tests, demo); otherwise the environment is read.
     urls: Arc<HashMap<String, String>>,
+    /// The longest a statement waits for a lock, or runs: a datasource that hangs (a lock
+    /// held on the table) fails the run instead of holding it for ever.
+    timeout: Duration,
+}
+
+impl Default for Datasources {
+    fn default() -> Self {
+        Datasources::with_urls(HashMap::new())
+    }
 }
 
 impl Datasources {
+    /// With `GALLRA_DATASOURCE_TIMEOUT` (checked at start by `Settings::load`), or the default.
     pub fn with_urls(urls: HashMap<String, String>) -> Self {
         Datasources {
             pools: Default::default(),
             urls: Arc::new(urls),
+            timeout: timeout_from_env().unwrap_or(DEFAULT_TIMEOUT),
         }
+    }
+
+    /// The same datasources, each statement bounded by `timeout` (pools opened anew).
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        Datasources {
+            pools: Default::default(),
+            urls: self.urls,
+            timeout,
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The URLs given directly.
@@ -70,17 +115,65 @@ impl Datasources {
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(10));
+        // Every session waits at most `timeout` for a lock, or for a statement to end.
+        let ms = self.timeout.as_millis().to_string();
+        let pg_ms = ms.clone();
+        opts.map_sqlx_postgres_opts(move |o| {
+            o.options([
+                ("statement_timeout", pg_ms.as_str()),
+                ("lock_timeout", pg_ms.as_str()),
+            ])
+        });
+        let timeout = self.timeout;
+        opts.map_sqlx_sqlite_opts(move |o| o.busy_timeout(timeout));
+        let secs = self.timeout.as_secs().max(1);
+        opts.map_sqlx_mysql_pool_opts(move |p| {
+            let ms = ms.clone();
+            p.after_connect(move |conn, _| {
+                // MariaDB's `max_statement_time` (seconds) and MySQL's `max_execution_time`
+                // (ms, SELECTs only): each is tried, the other server refuses it.
+                let set = format!(
+                    "SET SESSION innodb_lock_wait_timeout = {secs}, lock_wait_timeout = {secs}"
+                );
+                let mariadb = format!("SET SESSION max_statement_time = {secs}");
+                let mysql = format!("SET SESSION max_execution_time = {ms}");
+                Box::pin(async move {
+                    use sqlx::{raw_sql, AssertSqlSafe};
+                    // Numbers formatted above, nothing from outside.
+                    raw_sql(AssertSqlSafe(set)).execute(&mut *conn).await?;
+                    if raw_sql(AssertSqlSafe(mariadb))
+                        .execute(&mut *conn)
+                        .await
+                        .is_err()
+                    {
+                        let _ = raw_sql(AssertSqlSafe(mysql)).execute(&mut *conn).await;
+                    }
+                    Ok(())
+                })
+            })
+        });
         let db = Database::connect(opts)
             .await
             .map_err(|e| DatasourceError::Unreachable {
                 id: id.to_owned(),
                 reason: crate::db::redact(&e.to_string()),
             })?;
-        if db.get_database_backend() == DatabaseBackend::Sqlite {
-            let _ = sea_orm::ConnectionTrait::execute_unprepared(&db, "PRAGMA busy_timeout=5000;")
-                .await;
-        }
         pools.insert(id.to_owned(), db.clone());
         Ok(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_datasource_timeout_is_whole_seconds() {
+        assert_eq!(parse_timeout("5").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_timeout(" 60 ").unwrap(), DEFAULT_TIMEOUT);
+        for bad in ["0", "-1", "1.5", "1m", "", "86401"] {
+            let e = parse_timeout(bad).unwrap_err();
+            assert!(e.contains("GALLRA_DATASOURCE_TIMEOUT"), "{e}");
+        }
     }
 }

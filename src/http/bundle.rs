@@ -29,8 +29,10 @@ impl From<ExportError> for ApiError {
 #[into_params(parameter_in = Query)]
 pub struct BundleQuery {
     /// First day (YYYY-MM-DD, UTC) or instant (RFC 3339); default: the log's start.
+    #[param(schema_with = bound_schema)]
     pub from: Option<String>,
     /// Last day (YYYY-MM-DD, UTC, included) or instant (RFC 3339, excluded); default: now.
+    #[param(schema_with = bound_schema)]
     pub to: Option<String>,
 }
 
@@ -54,4 +56,19 @@ pub async fn get_bundle(
     )
     .await?;
     Ok(crate::app::attachment(download))
+}
+
+/// A bound of the period: a date or an RFC 3339 instant; empty means its default.
+fn bound_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let mut schema = crate::register::history::as_of_schema();
+    if let Schema::OneOf(one_of) = &mut schema {
+        one_of.items.push(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([""]))
+                .into(),
+        );
+    }
+    schema
 }

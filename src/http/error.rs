@@ -33,6 +33,10 @@ impl From<sea_orm::DbErr> for ApiError {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 ApiError::Conflict("it already exists".into())
             }
+            _ if crate::db::unavailable(&e) => {
+                tracing::warn!(error = %e, "the store did not answer");
+                ApiError::Unavailable
+            }
             _ => ApiError::Internal(e.into()),
         }
     }
@@ -74,20 +78,34 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+        // A store that does not answer is a 503 however deep its error came from.
+        let this = match self {
+            ApiError::Internal(e) if crate::db::unavailable_in(&e) => {
+                tracing::warn!(error = %format!("{e:#}"), "the store did not answer");
+                ApiError::Unavailable
+            }
+            other => other,
+        };
+        let (status, code) = this.status_and_code();
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            tracing::error!(error = ?this, "request failed");
         }
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             "internal error".to_string()
         } else {
-            self.to_string()
+            this.to_string()
         };
         let mut response = (
             status,
             Json(json!({ "error": { "code": code, "message": message } })),
         )
             .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

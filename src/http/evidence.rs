@@ -76,8 +76,10 @@ pub async fn get_entry(
 #[into_params(parameter_in = Query)]
 pub struct EntryRange {
     /// First index (default 0).
+    #[param(maximum = 9223372036854775807_u64)]
     pub from: Option<u64>,
     /// At most this many entries, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 
@@ -114,7 +116,10 @@ pub async fn list_entries(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
+    /// Less than `size`.
     pub index: u64,
+    /// At least 1, at most the log's current size.
+    #[param(minimum = 1)]
     pub size: u64,
 }
 
@@ -148,7 +153,11 @@ pub async fn get_inclusion_proof(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
+    /// At least 1, at most `to`.
+    #[param(minimum = 1)]
     pub from: u64,
+    /// At most the log's current size.
+    #[param(minimum = 1)]
     pub to: u64,
 }
 

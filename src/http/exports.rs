@@ -21,10 +21,13 @@ pub fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct RegisterExportParams {
     /// `csv` (Art. 30(2)), `html` (printable), `json` (`gallra-register/1`) or `fideslang` (YAML).
+    #[param(schema_with = format_schema)]
     pub format: Option<String>,
     /// The instant (RFC 3339) or date (the end of that day, UTC); default now.
+    #[param(schema_with = crate::register::history::as_of_schema)]
     pub as_of: Option<String>,
     /// `sv` (default) or `en`: labels of HTML, words of CSV cells.
+    #[param(schema_with = lang_schema)]
     pub lang: Option<String>,
     /// `true`: CSV for spreadsheets, `;`-separated with a UTF-8 BOM.
     pub excel: Option<bool>,
@@ -32,7 +35,8 @@ pub struct RegisterExportParams {
 
 /// The register as it stood at `as_of`, as a file to download.
 #[utoipa::path(get, path = "/api/v1/exports/register", params(RegisterExportParams), tag = "exports",
-    responses((status = 200, description = "the export: text/csv, text/html, application/json or application/yaml", body = String),
+    responses((status = 200, description = "the export: text/csv, text/html, application/json or application/yaml",
+        content((String = "text/csv"), (String = "text/html"), (Object = "application/json"), (Object = "application/yaml"))),
         (status = 400, body = super::error::ErrorBody), (status = 401), (status = 403)),
     security(("bearer" = [])))]
 pub async fn export_register(
@@ -67,4 +71,19 @@ pub async fn export_register(
                 e => ApiError::Internal(e.into()),
             })?;
     Ok(crate::app::attachment(download))
+}
+
+fn format_schema() -> utoipa::openapi::Object {
+    string_enum(&["csv", "html", "json", "fideslang"])
+}
+
+fn lang_schema() -> utoipa::openapi::Object {
+    string_enum(&["sv", "en"])
+}
+
+fn string_enum(values: &[&str]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .build()
 }

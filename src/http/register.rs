@@ -51,6 +51,7 @@ pub async fn list_services(
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// The record as it stood at this instant (RFC 3339, or a date: the end of that day, UTC).
+    #[param(schema_with = crate::register::history::as_of_schema)]
     pub as_of: Option<String>,
 }
 

@@ -72,7 +72,7 @@ pub struct NewRun {
 /// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`. A run that
 /// outlasts the request (30 s) goes on to its end: `GET /api/v1/retention/runs` shows it.
 #[utoipa::path(post, path = "/api/v1/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
-    responses((status = 200, body = RunReport), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, body = RunReport), (status = 404), (status = 409, description = "the rule is being run")), security(("bearer" = [])))]
 pub async fn create_run(
     State(s): State<AppState>,
     auth: Principal,
@@ -90,7 +90,9 @@ pub struct RunFilter {
     pub rule: Option<String>,
     pub outcome: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
+    #[param(maximum = 9223372036854775807_u64)]
     pub offset: Option<u64>,
 }
 
@@ -124,6 +126,8 @@ pub async fn list_runs(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
+    /// Why: not blank.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

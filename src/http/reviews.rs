@@ -119,7 +119,7 @@ pub async fn close_campaign(
 /// Open a campaign now; a CSV-sourced policy takes the accounts as `text/csv`
 /// (`key,display,role,last_activity`).
 #[utoipa::path(post, path = "/api/v1/reviews/policies/{id}/campaigns", params(("id" = String, Path)), request_body(content = String, content_type = "text/csv"), tag = "reviews",
-    responses((status = 201, body = CampaignView), (status = 400), (status = 404), (status = 409)), security(("bearer" = [])))]
+    responses((status = 201, body = CampaignView), (status = 400), (status = 404), (status = 409), (status = 502, description = "the policy's datasource failed")), security(("bearer" = [])))]
 pub async fn open_campaign(
     State(s): State<AppState>,
     auth: Principal,

@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    /// 1–100 characters, not blank.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     pub role: Role,
 }
@@ -51,7 +53,7 @@ pub async fn create_token(
     extract::Json(req): extract::Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     auth.require(Permission::ManageTokens)?;
-    if req.name.trim().is_empty() || req.name.len() > 100 {
+    if req.name.trim().is_empty() || req.name.chars().count() > 100 {
         return Err(ApiError::BadRequest("name must be 1–100 characters".into()));
     }
     let txn = crate::db::begin_write(&s.db).await?;

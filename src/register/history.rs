@@ -25,6 +25,27 @@ pub struct InForce {
     pub evidence_index: Option<i64>,
 }
 
+/// The OpenAPI schema of an `as_of`-like parameter: a date or an RFC 3339 instant.
+pub fn as_of_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{
+        KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+            )
+            .build(),
+    )
+}
+
 /// An instant from `as_of`: RFC 3339, or a date, which means the end of that day (UTC) — the
 /// register once that day's changes were made.
 pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {

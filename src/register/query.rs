@@ -32,11 +32,14 @@ pub struct ServiceFilter {
     /// A country personal data is transferred to (ISO 3166 code, e.g. `US`).
     pub transfer_country: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
     /// Rows to skip (default 0).
+    #[param(maximum = 9223372036854775807_u64)]
     pub offset: Option<u64>,
     /// The register as it stood at this instant (RFC 3339, or a date: the end of that day,
     /// UTC), each service with the evidence index of its version.
+    #[param(schema_with = crate::register::history::as_of_schema)]
     pub as_of: Option<String>,
 }
 

@@ -1,5 +1,6 @@
 //! What the API shows of the register. Built from the stored record; entities never leave here.
 
+use crate::policy::spec::Duration as DurationSpec;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -58,6 +59,7 @@ pub struct OpenList<T> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OpenValue<T> {
     pub status: Openness,
+    #[schema(nullable = true)]
     pub value: Option<T>,
 }
 
@@ -107,6 +109,8 @@ pub struct OrganisationView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProcessingView {
     pub subject_matter: String,
+    // utoipa would read a type named `Duration` as std's, a string.
+    #[schema(value_type = DurationSpec)]
     pub duration: Duration,
     pub nature: Vec<String>,
     pub nature_text: Option<String>,

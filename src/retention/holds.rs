@@ -70,7 +70,10 @@ pub struct HoldView {
 #[serde(deny_unknown_fields)]
 pub struct NewHold {
     /// Keys to hold; omit to hold every row of the rule.
+    #[schema(min_items = 1, max_items = 10_000)]
     pub keys: Option<Vec<String>>,
+    /// Why: not blank.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -49,6 +49,10 @@ impl IntoResponse for WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Internal(e) if crate::db::unavailable_in(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "page failed: the store did not answer");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             WebError::Internal(e) => {
                 tracing::error!(error = ?e, "page failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -56,6 +60,9 @@ impl IntoResponse for WebError {
         };
         let t = Tr::new(Lang::En);
         let message = match &self {
+            WebError::Internal(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
+                "The store is unavailable; try again shortly.".to_string()
+            }
             WebError::Internal(_) => t.t("error-internal"),
             other => other.to_string(),
         };

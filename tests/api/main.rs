@@ -2,6 +2,7 @@
 //! database when TEST_DATABASE_URL is set), real migrations and a fixed clock.
 
 mod datasources;
+mod demo_logs;
 mod helpers;
 
 mod auth;
@@ -10,12 +11,14 @@ mod bundle;
 mod evidence;
 mod evidence_writers;
 mod exports_register;
+mod faults;
 mod first_command;
 mod go_crosscheck;
 mod http_edge;
 mod import;
 mod import_web;
 mod policies_check;
+mod proptests;
 mod register_api;
 mod register_apply;
 mod register_asof;

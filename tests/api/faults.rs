@@ -1,0 +1,176 @@
+//! Faults: a store that goes away under a serving app, a datasource that hangs.
+
+use std::time::{Duration, Instant};
+
+use gallra::auth::Role;
+use gallra::policy::spec::TimestampFormat;
+use gallra::retention::{run_rule, Outcome};
+use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+
+use crate::datasources::{fourteen_days, kinds, Kind};
+use crate::helpers::TestApp;
+use crate::retention::{batches_of_seven, now, scenario};
+
+const RULE: &str = "meeting-participants";
+
+/// A lock held on the rule's table from another connection: the run fails with the
+/// datasource's reason within its timeout (here 2 s) instead of hanging, deletes nothing, and
+/// once the lock is gone the rule runs again.
+#[tokio::test]
+async fn a_datasource_that_hangs_fails_the_run_within_its_timeout() {
+    for kind in kinds() {
+        let (app, ds, _p) = scenario(kind, TimestampFormat::Sql, &fourteen_days(now())).await;
+        let mut state = app.state.clone();
+        state.datasources = state
+            .datasources
+            .clone()
+            .with_timeout(Duration::from_secs(2));
+
+        let holder = Database::connect(&ds.url).await.unwrap();
+        let txn = holder.begin().await.unwrap();
+        let lock = match kind {
+            Kind::Postgres => "LOCK TABLE participants IN ACCESS EXCLUSIVE MODE",
+            // Every row locked for update: reads go on, a delete waits.
+            Kind::MariaDb => "SELECT id FROM participants FOR UPDATE",
+            // A write lock on the file: reads go on, a delete waits.
+            Kind::Sqlite => "DELETE FROM participants WHERE id < 0",
+        };
+        txn.execute_unprepared(lock).await.unwrap();
+
+        let started = Instant::now();
+        let report = tokio::time::timeout(
+            Duration::from_secs(60),
+            run_rule(&state, RULE, batches_of_seven(), |_| {}),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{kind:?}: the run hung past 60 s"))
+        .unwrap();
+        let took = started.elapsed();
+        assert_eq!(report.outcome, Outcome::Failed, "{kind:?}: {report:?}");
+        let reason = report.error.clone().unwrap_or_default().to_lowercase();
+        assert!(
+            [
+                "timeout",
+                "locked",
+                "lock wait",
+                "max_statement_time exceeded"
+            ]
+            .iter()
+            .any(|w| reason.contains(w)),
+            "{kind:?}: the reason names the wait: {reason}"
+        );
+        assert!(took < Duration::from_secs(30), "{kind:?}: took {took:?}");
+
+        txn.rollback().await.unwrap();
+        holder.close().await.ok();
+        assert_eq!(
+            ds.ids().await,
+            (1..=140).collect::<Vec<i64>>(),
+            "{kind:?}: nothing deleted"
+        );
+        gallra::evidence::verify::verify(&app.db, &app.keys)
+            .await
+            .expect("the log verifies");
+
+        // The lock gone, the rule runs: nothing was left claimed.
+        let again = run_rule(&state, RULE, batches_of_seven(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(again.outcome, Outcome::Succeeded, "{kind:?}: {again:?}");
+        assert_eq!(ds.ids().await, (1..=70).collect::<Vec<i64>>(), "{kind:?}");
+    }
+}
+
+/// PostgreSQL only (TEST_DATABASE_URL): the app's database refuses connections and its
+/// sessions are ended, as when the server restarts. `/readyz` and requests answer 503 with the
+/// JSON error, nothing panics; once connections are allowed again everything recovers by
+/// itself and the evidence still verifies.
+#[tokio::test]
+async fn the_store_going_away_is_a_503_and_recovers_by_itself() {
+    let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let token = app.token(Role::Admin).await;
+    let name = app.database_url.rsplit('/').next().unwrap().to_owned();
+    let admin = Database::connect(&base).await.unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let ready = || client.get(format!("{}/readyz", app.address)).send();
+    assert_eq!(ready().await.unwrap().status(), 200);
+
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"
+        ))
+        .await
+        .unwrap();
+    let cut = || async {
+        admin
+            .execute_unprepared(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ))
+            .await
+            .unwrap();
+    };
+
+    cut().await;
+    let r = ready().await.unwrap();
+    assert_eq!(r.status(), 503);
+    cut().await;
+    let r = client
+        .get(format!("{}/api/v1/services", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    cut().await;
+    let r = client
+        .post(format!("{}/api/v1/tokens", app.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "while down", "role": "auditor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if ready().await.map(|r| r.status() == 200).unwrap_or(false) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not ready again within 30 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let r = client
+        .get(format!("{}/api/v1/services", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client
+        .post(format!("{}/api/v1/tokens", app.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "after", "role": "auditor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    gallra::evidence::verify::verify(&app.db, &app.keys)
+        .await
+        .expect("the log verifies");
+    admin.close().await.ok();
+}
