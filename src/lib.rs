@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod export;
 pub mod http;
 pub mod installation;
+pub mod pause;
 pub mod policy;
 pub mod register;
 pub mod retention;
