@@ -54,6 +54,14 @@ impl Application {
             Ok(n) => tracing::warn!(runs = n, "settled runs a stopped process left running"),
             Err(e) => tracing::error!(error = %e, "settling runs left running failed"),
         }
+        match crate::review::close::settle_at_start(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                campaigns = n,
+                "settled review closes a stopped process left"
+            ),
+            Err(e) => tracing::error!(error = %e, "settling review closes left part way failed"),
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

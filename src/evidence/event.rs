@@ -77,6 +77,10 @@ pub enum Event {
         revocations_applied: u64,
         revocations_failed: u64,
         decisions_hmac: String,
+        /// The close finished one a stopped process left part way: the revocations that one
+        /// applied are counted here, once. Absent when false.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        resumed: bool,
     },
     /// A lost key replaced (`gallra keys rekey`): which, the old and new installation-key
     /// fingerprint or verifier key, the SHA-256 of the reason.

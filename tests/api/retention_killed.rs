@@ -26,6 +26,7 @@ struct Setup {
     dir: tempfile::TempDir,
     database_url: String,
     ds: Fixture,
+    vdx: Option<Fixture>,
 }
 
 impl Setup {
@@ -42,6 +43,7 @@ impl Setup {
             dir,
             database_url,
             ds,
+            vdx: None,
         };
         ok(&s.run(&["apply"], None).await, "apply");
         s
@@ -66,6 +68,9 @@ impl Setup {
         if let Some(p) = pause {
             c.env("GALLRA_TEST_PAUSE", p);
         }
+        if let Some(vdx) = &self.vdx {
+            c.env("GALLRA_DATASOURCE_VDX_ADMIN", &vdx.url);
+        }
         c
     }
 
@@ -75,8 +80,14 @@ impl Setup {
 
     /// `gallra purge` paused at `point`: the child, once it printed its marker.
     async fn paused_purge(&self, point: &str) -> Child {
+        self.paused(&["purge", RULE, "--json", "--batch", BATCH], point)
+            .await
+    }
+
+    /// `gallra <args>` paused at `point`: the child, once it printed its marker.
+    async fn paused(&self, args: &[&str], point: &str) -> Child {
         let mut child = self
-            .command(&["purge", RULE, "--json", "--batch", BATCH], Some(point))
+            .command(args, Some(point))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -285,4 +296,80 @@ async fn serve(s: &Setup) -> (Child, String) {
         }
     }
     panic!("serve stopped before listening");
+}
+
+const REVOKED: i64 = 8;
+
+#[tokio::test]
+async fn a_review_close_killed_part_way_is_finished_exactly_by_the_next() {
+    use entity::{review_campaigns, review_items};
+    use sea_orm::sea_query::Expr;
+    for kind in kinds() {
+        for point in [
+            "revocation-changed:3",
+            "revocation-journaled:3",
+            "revocation-committed:3",
+            "before-close-evidence",
+        ] {
+            let what = format!("{kind:?} close killed at {point}");
+            let mut s = Setup::new(kind).await;
+            let accounts: Vec<(i64, String)> =
+                (1..=20).map(|i| (i, format!("Konto {i}"))).collect();
+            let rows: Vec<(i64, &str, &str)> = accounts
+                .iter()
+                .map(|(i, n)| (*i, n.as_str(), "admin"))
+                .collect();
+            s.vdx = Some(Fixture::accounts(kind, "admin_profiles", &rows, &[]).await);
+            ok(
+                &s.run(&["review", "open", "vdx-admin-profiles"], None).await,
+                &what,
+            );
+            let store = s.store().await;
+            let c = review_campaigns::Entity::find()
+                .one(&store)
+                .await
+                .unwrap()
+                .unwrap();
+            for (decision, keys) in [("revoke", 1..=REVOKED), ("keep", REVOKED + 1..=20)] {
+                let keys: Vec<String> = keys.map(|k| k.to_string()).collect();
+                review_items::Entity::update_many()
+                    .col_expr(review_items::Column::Decision, Expr::value(Some(decision)))
+                    .col_expr(
+                        review_items::Column::Justification,
+                        Expr::value(Some("test")),
+                    )
+                    .col_expr(review_items::Column::DecidedBy, Expr::value(Some("test")))
+                    .filter(review_items::Column::CampaignId.eq(c.id))
+                    .filter(review_items::Column::AccountKey.is_in(keys))
+                    .exec(&store)
+                    .await
+                    .unwrap();
+            }
+            let id = c.id.to_string();
+            let mut child = s.paused(&["review", "close", &id], point).await;
+            child.start_kill().unwrap();
+            child.wait().await.unwrap();
+
+            ok(&s.run(&["review", "close", &id], None).await, &what);
+            let c = review_campaigns::Entity::find_by_id(c.id)
+                .one(&store)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(c.status, "closed", "{what}");
+            let entry = gallra::evidence::entry(&store, c.evidence_index.unwrap() as u64)
+                .await
+                .unwrap()
+                .unwrap();
+            let entry: serde_json::Value = serde_json::from_str(&entry).unwrap();
+            let disabled = s.vdx.as_ref().unwrap().disabled("admin_profiles").await;
+            let applied = disabled.iter().filter(|(_, d)| *d == 1).count();
+            assert_eq!(applied as i64, REVOKED, "{what}");
+            assert_eq!(entry["revocations_applied"], REVOKED, "{what}: {entry}");
+            assert_eq!(entry["revocations_failed"], 0, "{what}: {entry}");
+            assert_eq!(entry["resumed"], true, "{what}: {entry}");
+            ok(&s.run(&["evidence", "verify"], None).await, &what);
+            store.close().await.ok();
+        }
+    }
 }
