@@ -5,7 +5,9 @@
 //! Points of a purge: `before-first-batch`, `batch-changed:<n>` (the datasource changed,
 //! nothing committed), `batch-journaled:<n>` (the store holds the batch as pending, the
 //! datasource has not committed), `batch-committed:<n>` (the datasource committed, the journal
-//! still says pending), `after-last-batch`, `before-evidence`.
+//! still says pending), `after-last-batch`, `before-evidence`. Of a review close:
+//! `revocation-changed:<n>`, `revocation-journaled:<n>`, `revocation-committed:<n>`,
+//! `before-close-evidence`.
 
 use std::io::Write;
 use std::sync::OnceLock;

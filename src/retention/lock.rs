@@ -90,11 +90,29 @@ pub async fn try_lock(db: &DatabaseConnection, rule: &str) -> anyhow::Result<Opt
                 .truncate(false)
                 .write(true)
                 .open(dir.join(format!("{leaf}.lock")))?;
-            match f.try_lock() {
-                Ok(()) => Ok(Some(RunLock::File(f))),
-                Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-                Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
-            }
+            flock(f)
         }
     }
+}
+
+/// An exclusive `flock(2)` on `f`, not waiting: released when `f` is closed, as when its process
+/// dies.
+#[cfg(unix)]
+fn flock(f: std::fs::File) -> anyhow::Result<Option<RunLock>> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `f` is an open file for the whole call; flock only takes its descriptor.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(Some(RunLock::File(f)));
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        true => Ok(None),
+        false => Err(e.into()),
+    }
+}
+
+#[cfg(not(unix))]
+fn flock(_: std::fs::File) -> anyhow::Result<Option<RunLock>> {
+    anyhow::bail!("a run lock beside a SQLite store needs flock(2): a Unix system")
 }

@@ -57,8 +57,8 @@ pub struct RunOptions {
     pub scheduled_for: Option<DateTime<Utc>>,
     pub late: bool,
     pub attempt: i32,
-    /// The attempt before this one was cut off (a crash) and recorded nothing: rows it changed
-    /// are in no run's digest, and this run's evidence says so.
+    /// The attempt before this one was cut off (a crash): what its committed batches changed is
+    /// in its own `interrupted` entry, settled from its journal; this run's evidence says so.
     pub after_interrupted: bool,
     /// Set when a DPO approved a guarded run: the guard is passed.
     pub approved_by: Option<String>,

@@ -115,7 +115,7 @@ struct RunsPage {
     total: u64,
     next: Option<String>,
     prev: Option<String>,
-    outcomes: [&'static str; 6],
+    outcomes: [&'static str; 7],
 }
 
 const RUNS_PAGE: u64 = 50;
@@ -158,6 +158,7 @@ pub async fn list_runs(
             "postcondition_failed",
             "dry_run",
             "running",
+            "interrupted",
         ],
     })
 }
