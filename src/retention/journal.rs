@@ -128,6 +128,21 @@ pub(super) async fn changed(
     Ok((keys, batches))
 }
 
+/// The statements of `rule` on `ds`, for deciding a pending batch.
+pub(super) async fn sql_for(
+    ds: &DatabaseConnection,
+    rule: &crate::policy::spec::RetentionRule,
+) -> Result<Sql, String> {
+    let mut s = Sql::new(ds.get_database_backend(), rule)?;
+    if s.backend == DatabaseBackend::Postgres {
+        s.int_key = s
+            .has_int_key(ds, rule.key.get_ref())
+            .await
+            .map_err(|e| format!("reading the key's type: {e}"))?;
+    }
+    Ok(s)
+}
+
 /// Drop a settled run's journal (its keys: the store keeps none once the run is evidence).
 pub(super) async fn drop_run(store: &impl ConnectionTrait, run_id: i32) -> Result<(), DbErr> {
     run_journal::Entity::delete_many()
@@ -146,7 +161,12 @@ async fn decide(ds: &DatabaseConnection, s: &Sql, batch: KeyList) -> Result<KeyL
         DatabaseBackend::Sqlite => "",
         _ => " FOR UPDATE",
     };
-    let ints = batch.ints().map(<[i64]>::to_vec);
+    // Integers are bound as such where the column is one (PostgreSQL will not compare a text
+    // column with an integer): the key's index finds them.
+    let ints = batch
+        .ints()
+        .filter(|_| s.backend != DatabaseBackend::Postgres || s.int_key)
+        .map(<[i64]>::to_vec);
     let texts = batch.texts();
     let mut unchanged = std::collections::HashSet::new();
     for (i, chunk) in texts.chunks(CHUNK).enumerate() {

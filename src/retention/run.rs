@@ -19,7 +19,6 @@ use super::lock::{self, RunLock};
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
 use super::settle;
-use super::statements::Sql;
 use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 
@@ -327,7 +326,7 @@ async fn execute_into(
         Err(exec::Failed { mut done, error }) => {
             // A batch may have failed in its commit, or after the datasource's: the journal,
             // asked of the datasource, says what was committed.
-            let s = Sql::new(ds.get_database_backend(), &rule.spec)?;
+            let s = journal::sql_for(&ds, &rule.spec).await?;
             match journal::changed(&state.db, Some((&ds, &s)), journal.run_id()).await {
                 Ok((keys, batches)) => {
                     done.affected = keys.len() as u64;

@@ -9,7 +9,6 @@ use super::journal;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule;
 use super::run::{finish, RunOptions, Trigger};
-use super::statements::Sql;
 use crate::context::AppState;
 
 /// Settle every run of `rule` left `running`. The caller holds the rule's run lock: no run of
@@ -64,7 +63,7 @@ pub async fn run_cut_off(
         None => None,
     };
     let sql = match (&rule, &ds) {
-        (Some(r), Some(ds)) => Sql::new(ds.get_database_backend(), &r.spec).ok(),
+        (Some(r), Some(ds)) => journal::sql_for(ds, &r.spec).await.ok(),
         _ => None,
     };
     let asked = ds.as_ref().zip(sql.as_ref());
