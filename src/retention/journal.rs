@@ -10,7 +10,7 @@ use chrono::Utc;
 use entity::run_journal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend,
     DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Value,
 };
 
@@ -65,11 +65,14 @@ pub(super) async fn before(j: Option<&Journal>, keys: &KeyList) -> Result<Option
         keys: Set(keys.encode()),
         created_at: Set(Utc::now()),
         ..Default::default()
-    }
-    .insert(&j.db)
-    .await?;
+    };
+    // Only the id comes back, not the keys just written.
+    let id = run_journal::Entity::insert(row)
+        .exec(&j.db)
+        .await?
+        .last_insert_id;
     pause::at("batch-journaled", Some(n)).await;
-    Ok(Some(Entry(row.id, n)))
+    Ok(Some(Entry(id, n)))
 }
 
 /// After the datasource committed: the batch is marked `committed`. A store that fails here
