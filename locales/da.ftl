@@ -148,6 +148,7 @@ outcome-postcondition-failed = Efterkontrollen mislykkedes
 outcome-failed = Mislykkedes
 outcome-dry-run = Prøvekørsel
 outcome-awaiting-approval = Venter på godkendelse
+outcome-interrupted = Afbrudt
 
 ## Typer af personoplysninger
 dt-name = Navn

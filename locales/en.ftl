@@ -148,6 +148,7 @@ outcome-postcondition-failed = Post-condition failed
 outcome-failed = Failed
 outcome-dry-run = Dry run
 outcome-awaiting-approval = Awaiting approval
+outcome-interrupted = Interrupted
 
 ## Personal-data types
 dt-name = Name

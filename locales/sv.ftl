@@ -148,6 +148,7 @@ outcome-postcondition-failed = Efterkontrollen misslyckades
 outcome-failed = Misslyckades
 outcome-dry-run = Provkörning
 outcome-awaiting-approval = Väntar på godkännande
+outcome-interrupted = Avbruten
 
 ## Personuppgiftstyper
 dt-name = Namn

@@ -47,6 +47,21 @@ impl Application {
         if let Err(e) = checkpoint_if_unsigned(&state).await {
             tracing::error!(error = %e, "putting queued evidence in the tree at start failed");
         }
+        // Runs a killed process left `running` (their lock is free) are settled from their
+        // journals before anything else runs.
+        match crate::retention::settle::at_start(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(runs = n, "settled runs a stopped process left running"),
+            Err(e) => tracing::error!(error = %e, "settling runs left running failed"),
+        }
+        match crate::review::close::settle_at_start(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                campaigns = n,
+                "settled review closes a stopped process left"
+            ),
+            Err(e) => tracing::error!(error = %e, "settling review closes left part way failed"),
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

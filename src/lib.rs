@@ -15,6 +15,7 @@ pub mod export;
 pub mod http;
 pub mod import;
 pub mod installation;
+pub mod pause;
 pub mod policy;
 pub mod register;
 pub mod retention;

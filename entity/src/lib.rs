@@ -15,5 +15,6 @@ pub mod retention_runs;
 pub mod review_campaigns;
 pub mod review_items;
 pub mod rules;
+pub mod run_journal;
 pub mod service_terms;
 pub mod web_sessions;

@@ -14,6 +14,7 @@ mod m20261129_000009_installation;
 mod m20261203_000010_verifier_key;
 mod m20261203_000011_register_evidence_index;
 mod m20261203_000012_web_sessions;
+mod m20261203_000013_run_journal;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_verifier_key::Migration),
             Box::new(m20261203_000011_register_evidence_index::Migration),
             Box::new(m20261203_000012_web_sessions::Migration),
+            Box::new(m20261203_000013_run_journal::Migration),
         ]
     }
 }

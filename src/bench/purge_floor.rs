@@ -113,6 +113,7 @@ pub async fn check_after_raw(
         held: &held,
         cutoff,
         batch: BATCH,
+        journal: None,
     };
     let t = Instant::now();
     let (left, _) = postcondition_after_sweep(ds, &plan).await?;

@@ -23,6 +23,9 @@ pub struct PurgeArgs {
     /// Print the run report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Rows per batch at most (tests: several batches from few rows).
+    #[arg(long, hide = true)]
+    pub batch: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,7 +64,9 @@ pub async fn purge(args: PurgeArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let report = run_rule(&s, &args.rule, RunOptions::manual(args.dry_run), |n| {
+    let mut opts = RunOptions::manual(args.dry_run);
+    opts.batch = args.batch.unwrap_or(opts.batch).max(1);
+    let report = run_rule(&s, &args.rule, opts, |n| {
         if let Some(b) = &bar {
             b.inc(n);
         }

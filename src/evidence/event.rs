@@ -30,8 +30,8 @@ pub enum Event {
         run_id: i32,
         /// 1 for a run's first attempt; retries of a failed or interrupted run count up.
         attempt: i32,
-        /// The attempt before was cut off by a crash: whatever its committed batches changed is
-        /// in no digest. Absent when false.
+        /// The attempt before was cut off by a crash: what its committed batches changed is in
+        /// that attempt's own `interrupted` entry. Absent when false.
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         after_interrupted: bool,
         rule: String,
@@ -77,6 +77,10 @@ pub enum Event {
         revocations_applied: u64,
         revocations_failed: u64,
         decisions_hmac: String,
+        /// The close finished one a stopped process left part way: the revocations that one
+        /// applied are counted here, once. Absent when false.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        resumed: bool,
     },
     /// A lost key replaced (`gallra keys rekey`): which, the old and new installation-key
     /// fingerprint or verifier key, the SHA-256 of the reason.

@@ -45,7 +45,9 @@ impl From<RunError> for ApiError {
     fn from(e: RunError) -> Self {
         match e {
             RunError::UnknownRule(_) => ApiError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_) => ApiError::Conflict(e.to_string()),
+            RunError::AlreadyClaimed(_) | RunError::AlreadyRunning { .. } => {
+                ApiError::Conflict(e.to_string())
+            }
             RunError::Refused(m) => ApiError::BadRequest(m),
             RunError::Store(e) => ApiError::Internal(e),
         }
@@ -72,7 +74,7 @@ pub struct NewRun {
 /// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`. A run that
 /// outlasts the request (30 s) goes on to its end: `GET /api/v1/retention/runs` shows it.
 #[utoipa::path(post, path = "/api/v1/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
-    responses((status = 200, body = RunReport), (status = 404), (status = 409, description = "the rule is being run")), security(("bearer" = [])))]
+    responses((status = 200, body = RunReport), (status = 404), (status = 409, description = "another run of the rule is working")), security(("bearer" = [])))]
 pub async fn create_run(
     State(s): State<AppState>,
     auth: Principal,

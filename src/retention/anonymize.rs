@@ -105,7 +105,9 @@ pub(super) async fn hash_batch(
         txn.execute_raw(s.stmt(update.clone(), binds)).await?;
         keys.push(&r.try_get::<String>("", "k")?);
     }
+    let entry = super::journal::before(p.journal, &keys).await?;
     txn.commit().await?;
+    super::journal::after(p.journal, entry).await;
     let newest = rows
         .iter()
         .filter_map(|r| instant::read(r, "t", s.format))

@@ -9,6 +9,7 @@ use sea_orm::{
 use super::exec::Plan;
 use super::hooked;
 use super::instant;
+use super::journal;
 use super::keys::KeyList;
 use super::statements::Sql;
 use crate::datasource::sql::{joined_text, key_as_text, param, quote};
@@ -105,7 +106,9 @@ pub(super) async fn read_then_change(
             done.rows_affected()
         )));
     }
+    let entry = journal::before(p.journal, &changed.keys).await?;
     txn.commit().await?;
+    journal::after(p.journal, entry).await;
     Ok(changed)
 }
 
@@ -184,7 +187,7 @@ impl Batch<'_> {
         if let Some(key) = &self.s.hook {
             let (which, values, upper) = self.bounds(db).await?;
             let sql = change(self.s, self.p, &which)?;
-            if let Some(keys) = hooked::change(db, key, sql, values).await? {
+            if let Some(keys) = hooked::change(db, key, sql, values, self.p.journal).await? {
                 // The range's end is where the next one starts: no row below it is left.
                 return Ok(Changed {
                     keys,
@@ -276,14 +279,17 @@ impl Batch<'_> {
             )
             .await?;
         }
+        let list: KeyList = keys.iter().map(String::as_str).collect();
+        let entry = journal::before(self.p.journal, &list).await?;
         txn.commit().await?;
+        journal::after(self.p.journal, entry).await;
         let newest = rows
             .iter()
             .filter_map(|r| instant::read(r, "t", self.s.format))
             .max();
         Ok(Changed {
             last: (keys.len() as u64) < self.p.batch,
-            keys: keys.iter().map(String::as_str).collect(),
+            keys: list,
             newest,
         })
     }

@@ -53,6 +53,7 @@ async fn fill(state: &AppState, rule: &Rule, view: &mut BreachView) -> Result<()
         held: &held,
         cutoff: view.cutoff,
         batch: BATCH,
+        journal: None,
     };
     let counts = exec::over_age_counts(&ds, &plan)
         .await

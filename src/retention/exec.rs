@@ -30,6 +30,8 @@ pub struct Plan<'a> {
     pub held: &'a Held,
     pub cutoff: DateTime<Utc>,
     pub batch: u64,
+    /// Where a real run journals its batches around the datasource's commits.
+    pub journal: Option<&'a super::journal::Journal>,
 }
 
 pub struct Done {

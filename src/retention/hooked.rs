@@ -116,6 +116,7 @@ pub(super) async fn change(
     key: &KeyColumn,
     sql: String,
     values: Vec<Value>,
+    journal: Option<&super::journal::Journal>,
 ) -> Result<Option<KeyList>, DbErr> {
     let mut slot = key.conn.lock().await;
     let mut conn = match slot.take() {
@@ -127,7 +128,7 @@ pub(super) async fn change(
             .await
             .map_err(db_err)?,
     };
-    let outcome = statement(&mut conn, key, sql, values).await;
+    let outcome = statement(&mut conn, key, sql, values, journal).await;
     // After an error (or if this future is dropped) the transaction may still be open and the
     // hook still set: the connection is dropped, which closes it, instead of kept.
     if outcome.is_ok() {
@@ -143,6 +144,7 @@ async fn statement(
     key: &KeyColumn,
     sql: String,
     values: Vec<Value>,
+    journal: Option<&super::journal::Journal>,
 ) -> Result<Option<KeyList>, DbErr> {
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for v in values {
@@ -182,7 +184,9 @@ async fn statement(
             keys.len()
         )));
     }
+    let entry = super::journal::before(journal, &keys).await?;
     txn.commit().await.map_err(db_err)?;
+    super::journal::after(journal, entry).await;
     Ok(Some(keys))
 }
 
@@ -228,7 +232,7 @@ mod tests {
         )
         .await;
         let first = key_column(&db, "t", "k").await.unwrap().expect("hookable");
-        change(&db, &first, DELETE.into(), vec!["b".into()])
+        change(&db, &first, DELETE.into(), vec!["b".into()], None)
             .await
             .unwrap();
         drop(first);
@@ -237,7 +241,7 @@ mod tests {
             next.conn.lock().await.is_some(),
             "the connection the first purge opened is still open, for the next"
         );
-        let keys = change(&db, &next, DELETE.into(), vec!["c".into()])
+        let keys = change(&db, &next, DELETE.into(), vec!["c".into()], None)
             .await
             .unwrap()
             .expect("integer keys");
@@ -254,7 +258,7 @@ mod tests {
         .await;
         let key = key_column(&db, "t", "k").await.unwrap().expect("hookable");
         assert_eq!(key.index, 1);
-        let keys = change(&db, &key, DELETE.into(), vec!["c".into()])
+        let keys = change(&db, &key, DELETE.into(), vec!["c".into()], None)
             .await
             .unwrap()
             .expect("integer keys");
@@ -282,6 +286,7 @@ mod tests {
             &key,
             "DELETE FROM \"T\" WHERE ts < ?1".into(),
             vec!["c".into()],
+            None,
         )
         .await
         .unwrap()
@@ -297,7 +302,7 @@ mod tests {
         )
         .await;
         let key = key_column(&db, "t", "k").await.unwrap().expect("hookable");
-        let keys = change(&db, &key, DELETE.into(), vec!["c".into()])
+        let keys = change(&db, &key, DELETE.into(), vec!["c".into()], None)
             .await
             .unwrap()
             .expect("text keys");
@@ -315,7 +320,7 @@ mod tests {
         )
         .await;
         let key = key_column(&db, "t", "k").await.unwrap().expect("hookable");
-        let keys = change(&db, &key, DELETE.into(), vec!["c".into()])
+        let keys = change(&db, &key, DELETE.into(), vec!["c".into()], None)
             .await
             .unwrap();
         assert!(keys.is_none());

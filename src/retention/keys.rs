@@ -71,6 +71,75 @@ impl KeyList {
     }
 }
 
+impl KeyList {
+    /// The keys compactly, for a run's journal: integers as sorted runs `a..b`, else the texts
+    /// joined by U+001F (a key holding it is refused before it is changed).
+    pub fn encode(&self) -> String {
+        match &self.texts {
+            Some(t) => format!("t:{}", t.join("\u{1f}")),
+            None => {
+                let mut ints = self.ints.clone();
+                ints.sort_unstable();
+                let mut out = String::with_capacity(16 + ints.len() / 8);
+                out.push_str("i:");
+                let mut i = 0;
+                while i < ints.len() {
+                    let mut j = i;
+                    while j + 1 < ints.len() && ints[j + 1] == ints[j] + 1 {
+                        j += 1;
+                    }
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match i == j {
+                        true => out.push_str(&ints[i].to_string()),
+                        false => out.push_str(&format!("{}..{}", ints[i], ints[j])),
+                    }
+                    i = j + 1;
+                }
+                out
+            }
+        }
+    }
+
+    /// The keys `encode` wrote.
+    pub fn decode(s: &str) -> Result<KeyList, String> {
+        let bad = || format!("a journal's keys are unreadable ({} bytes)", s.len());
+        if let Some(t) = s.strip_prefix("t:") {
+            return Ok(match t.is_empty() {
+                true => KeyList::default(),
+                false => t.split('\u{1f}').collect(),
+            });
+        }
+        let ints = s.strip_prefix("i:").ok_or_else(bad)?;
+        let mut list = KeyList::default();
+        for part in ints.split(',').filter(|p| !p.is_empty()) {
+            match part.split_once("..") {
+                Some((a, b)) => {
+                    let (a, b): (i64, i64) =
+                        (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                    (a..=b).for_each(|k| list.push_int(k));
+                }
+                None => list.push_int(part.parse().map_err(|_| bad())?),
+            }
+        }
+        Ok(list)
+    }
+
+    /// Every key as text.
+    pub fn texts(&self) -> Vec<String> {
+        match &self.texts {
+            Some(t) => t.clone(),
+            None => self.ints.iter().map(i64::to_string).collect(),
+        }
+    }
+
+    /// Every key, when all are integers.
+    pub fn ints(&self) -> Option<&[i64]> {
+        self.texts.is_none().then_some(&self.ints[..])
+    }
+}
+
 impl<'a> FromIterator<&'a str> for KeyList {
     fn from_iter<I: IntoIterator<Item = &'a str>>(keys: I) -> Self {
         let mut list = KeyList::default();
@@ -116,6 +185,18 @@ mod tests {
         assert_eq!(b, hex::encode(Sha256::digest(b"9\n10\n100\n")));
         let list: KeyList = ["100", "9", "10"].into_iter().collect();
         assert_eq!(list.digest(), b);
+    }
+
+    #[test]
+    fn journal_encoding_round_trips() {
+        let ints: KeyList = ["5", "1", "2", "3", "-4", "9", "10"].into_iter().collect();
+        assert_eq!(ints.encode(), "i:-4,1..3,5,9..10");
+        let back = KeyList::decode(&ints.encode()).unwrap();
+        assert_eq!(back.digest(), ints.digest());
+        let texts: KeyList = ["b", "a", "7"].into_iter().collect();
+        let back = KeyList::decode(&texts.encode()).unwrap();
+        assert_eq!(back.texts(), vec!["b", "a", "7"]);
+        assert!(KeyList::decode("i:").unwrap().is_empty());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Outcome {
     DryRun,
     /// A guard stopped the run before it changed anything; a DPO must approve it.
     AwaitingApproval,
+    /// Its process stopped part way; settled from its journal by a later run or start.
+    Interrupted,
 }
 
 impl Outcome {
@@ -28,6 +30,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::DryRun => "dry_run",
             Outcome::AwaitingApproval => "awaiting_approval",
+            Outcome::Interrupted => "interrupted",
         }
     }
 }

@@ -6,14 +6,19 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use entity::retention_runs;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
 use super::guard::guard;
+use super::journal::{self, Journal};
+use super::lock::{self, RunLock};
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
+use super::settle;
 use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 
@@ -26,6 +31,14 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    pub(super) fn parse(s: &str) -> Trigger {
+        match s {
+            "schedule" => Trigger::Schedule,
+            "approval" => Trigger::Approval,
+            _ => Trigger::Manual,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Trigger::Manual => "manual",
@@ -43,8 +56,8 @@ pub struct RunOptions {
     pub scheduled_for: Option<DateTime<Utc>>,
     pub late: bool,
     pub attempt: i32,
-    /// The attempt before this one was cut off (a crash) and recorded nothing: rows it changed
-    /// are in no run's digest, and this run's evidence says so.
+    /// The attempt before this one was cut off (a crash): what its committed batches changed is
+    /// in its own `interrupted` entry, settled from its journal; this run's evidence says so.
     pub after_interrupted: bool,
     /// Set when a DPO approved a guarded run: the guard is passed.
     pub approved_by: Option<String>,
@@ -73,6 +86,10 @@ pub enum RunError {
     /// Another replica (or an earlier start) already has this occurrence.
     #[error("rule `{0}` already has a run for this occurrence")]
     AlreadyClaimed(String),
+    /// Another run of the rule is working (its lock is held); `run` names it where its row is
+    /// already written.
+    #[error("rule `{rule}` is already being run{}; try again when it has finished", .run.map(|r| format!(" (run {r})")).unwrap_or_default())]
+    AlreadyRunning { rule: String, run: Option<i32> },
     /// The request cannot be taken as it is (an approval without a reason).
     #[error("{0}")]
     Refused(String),
@@ -90,8 +107,37 @@ pub async fn run_rule(
     let rule = rule::load(&state.db, rule_id)
         .await?
         .ok_or_else(|| RunError::UnknownRule(rule_id.to_owned()))?;
-    let run_id = claim(state, &rule, &opts, state.clock.now()).await?;
-    run_claimed(state, &rule, &opts, run_id, progress).await
+    let lock = locked(state, rule.id()).await?;
+    let done = async {
+        let run_id = claim(state, &rule, &opts, state.clock.now()).await?;
+        run_claimed(state, &rule, &opts, run_id, progress).await
+    }
+    .await;
+    lock.release().await;
+    done
+}
+
+/// Take `rule`'s run lock, refusing when another run holds it, and settle the runs of the rule
+/// left `running`: their lock is free, so their process is gone.
+pub async fn locked(state: &AppState, rule: &str) -> Result<RunLock, RunError> {
+    let Some(lock) = lock::try_lock(&state.db, rule).await? else {
+        let run = retention_runs::Entity::find()
+            .filter(retention_runs::Column::RuleId.eq(rule))
+            .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+            .order_by_desc(retention_runs::Column::Id)
+            .one(&state.db)
+            .await
+            .map_err(anyhow::Error::from)?;
+        return Err(RunError::AlreadyRunning {
+            rule: rule.to_owned(),
+            run: run.map(|r| r.id),
+        });
+    };
+    if let Err(e) = settle::dead_runs(state, rule).await {
+        lock.release().await;
+        return Err(RunError::Store(e));
+    }
+    Ok(lock)
 }
 
 /// Run a rule whose run row `run_id` this process has claimed (new, retried or resumed).
@@ -105,17 +151,25 @@ pub async fn run_claimed(
     let (rule, opts) = (rule.clone(), opts.clone());
     let now = state.clock.now();
     let started = Instant::now();
-    let work = execute(state, &rule, &opts, now, progress);
+    let journal = Journal::new(state.db.clone(), run_id, opts.attempt);
+    let work = execute(state, &rule, &opts, now, &journal, progress);
     let mut report = beating(state, run_id, HEARTBEAT, work).await;
     report.run_id = run_id;
     report.duration_ms = started.elapsed().as_millis() as u64;
-    finish(state, &rule, &opts, report)
-        .await
-        .map_err(RunError::Store)
+    if report.outcome == Outcome::Running {
+        // What its batches committed is not known yet: the run stays `running`, to be settled
+        // from its journal by the next run of the rule or the next start.
+        return Err(RunError::Store(anyhow::anyhow!(
+            "run {run_id} of `{}` stopped and is left to be settled: {}",
+            rule.id(),
+            report.error.unwrap_or_default()
+        )));
+    }
+    finish(state, &opts, report).await.map_err(RunError::Store)
 }
 
-/// How often a working run writes its heartbeat: well within the hour after which a silent
-/// `running` run is taken for one a crash cut off (`scheduler::jobs::STALE_AFTER`).
+/// How often a working run writes its heartbeat: shown beside a working run. A crash is not
+/// told by a silent heartbeat but at once, by the rule's run lock (`lock`) dying with its holder.
 pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// Run `work`, the work of run `run_id`, writing the run's heartbeat every `every` meanwhile.
@@ -211,12 +265,15 @@ async fn execute(
     rule: &Rule,
     opts: &RunOptions,
     now: DateTime<Utc>,
+    journal: &Journal,
     progress: impl FnMut(u64),
 ) -> RunReport {
     let cutoff = rule.cutoff(now);
     let mut report = blank(rule, opts, cutoff);
-    if let Err(e) = execute_into(state, rule, opts, &mut report, progress).await {
-        report.outcome = Outcome::Failed;
+    if let Err(e) = execute_into(state, rule, opts, &mut report, journal, progress).await {
+        if report.outcome != Outcome::Running {
+            report.outcome = Outcome::Failed;
+        }
         report.error = Some(e);
     }
     report
@@ -227,6 +284,7 @@ async fn execute_into(
     rule: &Rule,
     opts: &RunOptions,
     report: &mut RunReport,
+    journal: &Journal,
     progress: impl FnMut(u64),
 ) -> Result<(), String> {
     let (ds, held) = rule.prepare(state).await?;
@@ -236,6 +294,7 @@ async fn execute_into(
         held: &held,
         cutoff: report.cutoff,
         batch: opts.batch,
+        journal: (!opts.dry_run).then_some(journal),
     };
     // Counted first where something is decided by the counts (a guard), or they are the
     // answer (a dry run), or nothing is to be changed (a hold on the whole rule). Otherwise a
@@ -261,9 +320,24 @@ async fn execute_into(
         }
     }
     let counted = count_first.then_some(&report.counts);
+    crate::pause::at("before-first-batch", None).await;
     let done = match exec::purge(&ds, &plan, counted, progress).await {
         Ok(done) => done,
-        Err(exec::Failed { done, error }) => {
+        Err(exec::Failed { mut done, error }) => {
+            // A batch may have failed in its commit, or after the datasource's: the journal,
+            // asked of the datasource, says what was committed.
+            let s = journal::sql_for(&ds, &rule.spec).await?;
+            match journal::changed(&state.db, Some((&ds, &s)), journal.run_id()).await {
+                Ok((keys, batches)) => {
+                    done.affected = keys.len() as u64;
+                    done.keys_sha256 = keys.digest();
+                    done.batches = batches;
+                }
+                Err(e) => {
+                    report.outcome = Outcome::Running;
+                    return Err(format!("purging: {error}; {e}"));
+                }
+            }
             record(report, &done);
             if !count_first {
                 // The rows over age are those changed and those still over age, where the
@@ -278,6 +352,7 @@ async fn execute_into(
             ));
         }
     };
+    crate::pause::at("after-last-batch", None).await;
     record(report, &done);
     let (remaining, oldest) = match done.postcondition {
         Some(checked) => checked,
@@ -310,13 +385,14 @@ fn record(report: &mut RunReport, done: &exec::Done) {
     report.longest_batch_ms = done.longest_batch_ms;
 }
 
-/// Record the outcome on the run's row and, for a real run, its evidence, in one transaction.
-async fn finish(
+/// Record the outcome on the run's row and, for a real run, its evidence, in one transaction
+/// that also drops the run's journal.
+pub(super) async fn finish(
     state: &AppState,
-    rule: &Rule,
     opts: &RunOptions,
     mut report: RunReport,
 ) -> anyhow::Result<RunReport> {
+    crate::pause::at("before-evidence", None).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     if !opts.dry_run {
@@ -324,8 +400,8 @@ async fn finish(
             run_id: report.run_id,
             attempt: opts.attempt,
             after_interrupted: opts.after_interrupted,
-            rule: rule.id().to_owned(),
-            rule_hash: rule.hash.clone(),
+            rule: report.rule.clone(),
+            rule_hash: report.rule_hash.clone(),
             trigger: opts.trigger.as_str().to_owned(),
             scheduled_for: opts.scheduled_for.map(|t| t.to_rfc3339()),
             cutoff: report.cutoff.to_rfc3339(),
@@ -346,12 +422,20 @@ async fn finish(
     else {
         anyhow::bail!("run {} vanished", report.run_id);
     };
+    if row.outcome != Outcome::Running.as_str() {
+        anyhow::bail!(
+            "run {} was settled meanwhile ({})",
+            report.run_id,
+            row.outcome
+        );
+    }
     let mut row: retention_runs::ActiveModel = row.into();
     row.finished_at = Set(Some(now));
     row.outcome = Set(report.outcome.as_str().to_owned());
     row.error = Set(report.error.clone());
     row.report = Set(Some(serde_json::to_string(&report)?));
     row.update(&txn).await?;
+    journal::drop_run(&txn, report.run_id).await?;
     state
         .sequencer
         .commit_and_sign(txn, &state.db, &state.keys, now)
@@ -365,7 +449,7 @@ async fn finish(
             .map(|i| i as u64);
     }
     tracing::info!(
-        rule = rule.id(),
+        rule = %report.rule,
         run = report.run_id,
         outcome = report.outcome.as_str(),
         affected = report.counts.affected,

@@ -2,20 +2,19 @@
 //! the policy's guard, or with a DPO's approval), and one evidence entry with counts, the
 //! policy's version hash and a keyed hash over the decisions — no names, no account ids.
 
-use chrono::TimeDelta;
 use entity::{review_campaigns, review_items};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 
 use super::policy::{self, Policy};
+use super::revoke;
 use super::ReviewError;
 use crate::context::AppState;
-use crate::datasource::sql::{key_as_text, param, quote};
 use crate::evidence::{self, Event, Subject};
-use crate::policy::spec::RevokeAction;
+use crate::retention::lock;
 
 #[derive(Debug, Default, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
 pub struct Tally {
@@ -27,28 +26,79 @@ pub struct Tally {
     pub revocations_failed: u64,
 }
 
-/// A close still holding its campaign this long after it took it was cut off (the process
-/// stopped): a DPO's close with approval may take it over. A close that is still working is
-/// never taken over, however long its request waited.
-pub const CLOSE_STALE_AFTER: TimeDelta = TimeDelta::hours(1);
+/// The run lock a close holds (`retention::lock`): it dies with its process, so a campaign left
+/// `closing` whose lock is free was cut off, and is known as such at once.
+pub fn close_lock(id: i32) -> String {
+    format!("review-close-{id}")
+}
 
 /// Close campaign `id`. `approved` passes the revocation guard (a DPO's explicit approval).
 ///
-/// The close first takes the campaign from `open` to `closing` under a token of its own, so no
-/// decision changes under it and a second close is refused; a close refused by its checks gives
-/// it back. Only the close holding the token commits, once.
+/// The close holds the campaign's close lock, and takes the campaign from `open` to `closing`
+/// under a token of its own, so no decision changes under it and a second close is refused; a
+/// close refused by its checks gives it back. A campaign left `closing` by a close whose
+/// process is gone (its lock free) is taken over and finished: the revocations its journal
+/// shows applied are counted once, the rest are run.
 pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ReviewError> {
     let c = review_campaigns::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or_else(|| ReviewError::NotFound(format!("no campaign {id}")))?;
+    let Some(lock) = lock::try_lock(&state.db, &close_lock(id)).await? else {
+        return Err(ReviewError::Conflict(format!(
+            "campaign {id} is being closed by a working close"
+        )));
+    };
+    let done = close_locked(state, c, approved).await;
+    lock.release().await;
+    done
+}
+
+/// At start: finish the closes a stopped process left part way through their revocations, and
+/// give back to `open` those it left before any.
+pub async fn settle_at_start(state: &AppState) -> Result<usize, ReviewError> {
+    let closing = review_campaigns::Entity::find()
+        .filter(review_campaigns::Column::Status.eq("closing"))
+        .all(&state.db)
+        .await?;
+    let mut settled = 0;
+    for c in closing {
+        let Some(lock) = lock::try_lock(&state.db, &close_lock(c.id)).await? else {
+            continue;
+        };
+        let done = match begun(&state.db, c.id).await {
+            Ok(true) => close_locked(state, c, false).await.map(|_| ()),
+            Ok(false) => give_back_any(&state.db, c.id).await.map_err(Into::into),
+            Err(e) => Err(e.into()),
+        };
+        lock.release().await;
+        done?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// Whether a revocation of campaign `id` has begun: an item has an action recorded.
+async fn begun(db: &impl ConnectionTrait, id: i32) -> Result<bool, sea_orm::DbErr> {
+    let n = review_items::Entity::find()
+        .filter(review_items::Column::CampaignId.eq(id))
+        .filter(review_items::Column::Action.is_not_null())
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
+async fn close_locked(
+    state: &AppState,
+    c: review_campaigns::Model,
+    approved: bool,
+) -> Result<Tally, ReviewError> {
+    let id = c.id;
     let now = state.clock.now();
     let token = uuid::Uuid::new_v4().to_string();
-    let cut_off = c.closing_at.is_some_and(|at| now - at >= CLOSE_STALE_AFTER);
     let took = match c.status.as_str() {
-        "open" => take(&state.db, &c, &token, now).await?,
-        "closing" if approved && cut_off => take(&state.db, &c, &token, now).await?,
-        "closing" => false,
+        // `closing` with its lock free: the close that took it is gone.
+        "open" | "closing" => take(&state.db, &c, &token, now).await?,
         _ => {
             return Err(ReviewError::Conflict(format!(
                 "campaign {id} is already closed"
@@ -57,19 +107,19 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, R
     };
     if !took {
         return Err(ReviewError::Conflict(format!(
-            "campaign {id} is being closed; a close cut off for an hour or more is taken over by a DPO's close with approval"
+            "campaign {id} is being closed"
         )));
     }
-    let (items, p) = match checked(state, &c, approved).await {
+    // Revocations already begun passed the checks (and guard) of the close that began them.
+    let resumed = begun(&state.db, id).await?;
+    let (items, p) = match checked(state, &c, approved || resumed).await {
         Ok(checked) => checked,
         Err(refused) => {
-            if c.status == "open" {
-                give_back(&state.db, id, &token).await?;
-            }
+            give_back(&state.db, id, &token).await?;
             return Err(refused);
         }
     };
-    revoke_and_record(state, &c, &items, &p, &token).await
+    revoke_and_record(state, &c, &items, &p, &token, resumed).await
 }
 
 /// Take campaign `c` as it was read (open, or closing under another token) into `closing`
@@ -97,6 +147,25 @@ async fn take(
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// Give campaign `id`, closing under whatever token, back to `open`: its close is gone.
+async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm::DbErr> {
+    review_campaigns::Entity::update_many()
+        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::ClosingBy,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            review_campaigns::Column::ClosingAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(review_campaigns::Column::Id.eq(id))
+        .filter(review_campaigns::Column::Status.eq("closing"))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Give campaign `id`, closing under `token`, back to `open`.
@@ -161,6 +230,7 @@ async fn revoke_and_record(
     items: &[review_items::Model],
     p: &Policy,
     token: &str,
+    resumed: bool,
 ) -> Result<Tally, ReviewError> {
     let id = c.id;
     let revoke = revocations_of(items);
@@ -175,7 +245,8 @@ async fn revoke_and_record(
             _ => tally.unsure += 1,
         }
     }
-    let actions = revocations(state, p, &revoke).await;
+    let actions = revoke::run(state, p, &revoke).await;
+    crate::pause::at("before-close-evidence", None).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     for (item, outcome) in revoke.iter().zip(&actions) {
@@ -202,6 +273,7 @@ async fn revoke_and_record(
         revocations_applied: tally.revocations_applied,
         revocations_failed: tally.revocations_failed,
         decisions_hmac: decisions_hmac(state, items),
+        resumed,
     };
     evidence::append_for(&txn, &event, Subject::ReviewCampaign(id), now)
         .await
@@ -275,75 +347,4 @@ fn decisions_hmac(state: &AppState, items: &[review_items::Model]) -> String {
         parts.push(i.decided_by.as_deref().unwrap_or("").as_bytes());
     }
     state.installation_key.hmac_hex(&parts)
-}
-
-/// Run the policy's revoke action for each revoked item: `Ok(what was done)` or the error.
-async fn revocations(
-    state: &AppState,
-    p: &Policy,
-    items: &[&review_items::Model],
-) -> Vec<Result<&'static str, String>> {
-    let (Some(action), Some(ds)) = (&p.spec.revoke, &p.spec.source.get_ref().datasource) else {
-        return items.iter().map(|_| Ok("no_action")).collect();
-    };
-    let db = match state.datasources.get(ds.get_ref()).await {
-        Ok(db) => db,
-        Err(e) => return items.iter().map(|_| Err(e.to_string())).collect(),
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for i in items {
-        out.push(revoke_one(&db, p, action.get_ref(), &i.account_key).await);
-    }
-    out
-}
-
-async fn revoke_one(
-    db: &DatabaseConnection,
-    p: &Policy,
-    action: &crate::policy::spec::Revoke,
-    key: &str,
-) -> Result<&'static str, String> {
-    let b = db.get_database_backend();
-    let src = p.spec.source.get_ref();
-    let table = quote(b, src.table.as_ref().ok_or("no table")?.get_ref())?;
-    let key_col = key_as_text(b, &quote(b, src.key.as_ref().ok_or("no key")?.get_ref())?);
-    let (sql, values, label) = match (action.action, &action.column) {
-        (RevokeAction::Set, Some(col)) => (
-            format!(
-                "UPDATE {table} SET {} = {} WHERE {key_col} = {}",
-                quote(b, col.get_ref())?,
-                param(b, 1),
-                param(b, 2)
-            ),
-            vec![
-                typed(action.value.as_deref().unwrap_or_default()),
-                key.to_owned().into(),
-            ],
-            "disabled",
-        ),
-        _ => (
-            format!("DELETE FROM {table} WHERE {key_col} = {}", param(b, 1)),
-            vec![key.to_owned().into()],
-            "deleted",
-        ),
-    };
-    let done = db
-        .execute_raw(Statement::from_sql_and_values(b, sql, values))
-        .await
-        .map_err(|e| e.to_string())?;
-    if done.rows_affected() == 0 {
-        return Err("the account is no longer in the source".into());
-    }
-    Ok(label)
-}
-
-/// A revoke value bound in the type its text suggests: integer, boolean, else text — so
-/// `value = "1"` sets an integer column and `value = "true"` a boolean one on every engine.
-fn typed(v: &str) -> sea_orm::Value {
-    match (v.parse::<i64>(), v) {
-        (Ok(i), _) => i.into(),
-        (_, "true") => true.into(),
-        (_, "false") => false.into(),
-        _ => v.to_owned().into(),
-    }
 }

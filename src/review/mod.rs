@@ -7,6 +7,7 @@ pub mod decide;
 pub mod error;
 pub mod open;
 pub mod policy;
+mod revoke;
 pub mod views;
 
 pub use error::ReviewError;

@@ -10,12 +10,9 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::occurrences::Schedule;
 use crate::context::AppState;
-use crate::retention::run::{claim, run_claimed, RunError};
-use crate::retention::{rule, RunOptions, RunReport, Trigger};
+use crate::retention::run::{claim, locked, run_claimed, RunError};
+use crate::retention::{rule, Outcome, RunOptions, RunReport, Trigger};
 
-/// A run still `running` this long after it started, or last wrote its heartbeat
-/// (`retention::run::HEARTBEAT`), was cut off by a crash.
-pub const STALE_AFTER: TimeDelta = TimeDelta::hours(1);
 /// Failed scheduled runs are retried up to this many attempts in all.
 pub const MAX_ATTEMPTS: i32 = 5;
 /// An occurrence started later than this after its time is marked late.
@@ -56,11 +53,21 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
             late,
             ..RunOptions::manual(false)
         };
-        match claim(state, &r, &opts, now).await {
-            Ok(run_id) => reports.push(run_claimed(state, &r, &opts, run_id, |_| {}).await?),
-            Err(RunError::AlreadyClaimed(_)) => {}
+        // Another run of the rule is working: this occurrence waits for the next pass.
+        let lock = match locked(state, r.id()).await {
+            Ok(lock) => lock,
+            Err(RunError::AlreadyRunning { .. }) => continue,
             Err(e) => return Err(e.into()),
-        }
+        };
+        let done = match claim(state, &r, &opts, now).await {
+            Ok(run_id) => run_claimed(state, &r, &opts, run_id, |_| {})
+                .await
+                .map(Some),
+            Err(RunError::AlreadyClaimed(_)) => Ok(None),
+            Err(e) => Err(e),
+        };
+        lock.release().await;
+        reports.extend(done?);
     }
     Ok(reports)
 }
@@ -75,8 +82,9 @@ async fn last_scheduled(state: &AppState, rule: &str) -> anyhow::Result<Option<D
     Ok(row.and_then(|r| r.scheduled_for))
 }
 
-/// Retry failed scheduled runs whose backoff has passed, and rerun interrupted ones. Each is
-/// taken with a conditional update, so only one replica wins it.
+/// Retry failed scheduled runs whose backoff has passed, and rerun interrupted ones (settled
+/// first from their journal). Each is taken under its rule's run lock and with a conditional
+/// update, so only one replica wins it.
 async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
     let now = state.clock.now();
     // Failed runs on their last attempt are final: left out. Running ones on theirs are read
@@ -86,6 +94,7 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         .filter(
             Condition::any()
                 .add(retention_runs::Column::Outcome.eq("running"))
+                .add(retention_runs::Column::Outcome.eq(Outcome::Interrupted.as_str()))
                 .add(
                     Condition::all()
                         .add(retention_runs::Column::Outcome.eq("failed"))
@@ -100,11 +109,42 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             "failed" => run
                 .finished_at
                 .is_some_and(|f| now - f >= backoff(run.attempt + 1)),
-            _ => stale(&run, now),
+            _ => true,
         };
         if !ready {
             continue;
         }
+        // A working run holds its rule's lock; a `running` one whose lock is free was cut off,
+        // and `locked` settles it (an `interrupted` run with its evidence) before we go on.
+        let lock = match locked(state, &run.rule_id).await {
+            Ok(lock) => lock,
+            Err(RunError::AlreadyRunning { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let done = retry(state, run, now).await;
+        lock.release().await;
+        reports.extend(done?);
+    }
+    Ok(reports)
+}
+
+/// Retry `run` (failed, or cut off and just settled), holding its rule's lock.
+async fn retry(
+    state: &AppState,
+    run: retention_runs::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<RunReport>> {
+    let Some(run) = retention_runs::Entity::find_by_id(run.id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let cut_off = run.outcome == Outcome::Interrupted.as_str();
+    if !cut_off && run.outcome != "failed" {
+        return Ok(None);
+    }
+    {
         // Cut off on its last attempt: not retried again.
         if run.attempt >= MAX_ATTEMPTS {
             let why = format!(
@@ -112,15 +152,15 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
                 run.attempt
             );
             settle(state, &run, now, &why).await?;
-            continue;
+            return Ok(None);
         }
-        // A rule retired since: its run is settled, not taken and left `running`.
+        // A rule retired since: its run is settled, not taken.
         let Some(r) = rule::load(&state.db, &run.rule_id).await? else {
             settle(state, &run, now, "its rule was retired; not retried").await?;
-            continue;
+            return Ok(None);
         };
         if !take(state, &run, now).await? {
-            continue;
+            return Ok(None);
         }
         tracing::warn!(rule = %run.rule_id, run = run.id, attempt = run.attempt + 1, was = %run.outcome, "retrying a scheduled run");
         let opts = RunOptions {
@@ -128,20 +168,11 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             scheduled_for: run.scheduled_for,
             late: true,
             attempt: run.attempt + 1,
-            after_interrupted: run.outcome == "running",
+            after_interrupted: cut_off,
             ..RunOptions::manual(false)
         };
-        reports.push(run_claimed(state, &r, &opts, run.id, |_| {}).await?);
+        Ok(Some(run_claimed(state, &r, &opts, run.id, |_| {}).await?))
     }
-    Ok(reports)
-}
-
-/// A `running` run that has given no sign of work (its start, its heartbeat) for
-/// `STALE_AFTER`: a crash cut it off.
-fn stale(run: &retention_runs::Model, now: DateTime<Utc>) -> bool {
-    run.started_at
-        .max(run.heartbeat_at)
-        .is_some_and(|last| now - last >= STALE_AFTER)
 }
 
 /// Mark a run failed for good with `why`, if no other replica changed it first: it leaves the

@@ -26,6 +26,7 @@ mod retention;
 mod retention_dropped;
 mod retention_formats;
 mod retention_keys;
+mod retention_killed;
 mod retention_unguarded;
 mod reviews;
 mod scheduler;

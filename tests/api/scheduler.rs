@@ -217,25 +217,27 @@ async fn a_run_cut_off_on_its_last_attempt_or_whose_rule_is_gone_is_settled_as_f
 }
 
 #[tokio::test]
-async fn a_long_run_that_writes_its_heartbeat_is_not_taken_for_one_a_crash_cut_off() {
+async fn a_run_whose_lock_is_held_is_left_to_its_holder_and_settled_at_once_when_it_is_gone() {
     let (app, ds, _p) = app_with_datasource().await;
     let occurrence = local(2026, 11, 23, 2, 30);
     let run = cut_off(&app, RULE, 1, occurrence).await;
-    // Begun two hours ago, still working ten minutes ago.
+    // Begun two hours ago and silent since, but its process still holds the rule's lock.
     app.clock.set(occurrence + TimeDelta::hours(2));
-    let mut beat: retention_runs::ActiveModel = run.clone().into();
-    beat.heartbeat_at = Set(Some(app.clock.now() - TimeDelta::minutes(10)));
-    beat.update(&app.db).await.unwrap();
+    let held = gallra::retention::lock::try_lock(&app.db, RULE)
+        .await
+        .unwrap()
+        .expect("the lock is free");
     tick(&app.state, occurrence).await.unwrap();
     let now = run_row(&app, run.id).await;
     assert_eq!(
         (now.outcome.as_str(), now.attempt),
         ("running", 1),
-        "left to its replica"
+        "left to its holder"
     );
     assert_eq!(ds.ids().await.len(), 140);
-    // Silent for an hour since: cut off.
-    app.clock.advance(TimeDelta::minutes(50));
+    // Its process is gone (the lock with it): settled and rerun at once, not an hour on.
+    held.release().await;
+    app.clock.advance(TimeDelta::minutes(1));
     tick(&app.state, occurrence).await.unwrap();
     let now = run_row(&app, run.id).await;
     assert_eq!((now.outcome.as_str(), now.attempt), ("succeeded", 2));

@@ -25,7 +25,9 @@ impl From<RunError> for WebError {
     fn from(e: RunError) -> Self {
         match e {
             RunError::UnknownRule(_) => WebError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_) => WebError::Conflict(e.to_string()),
+            RunError::AlreadyClaimed(_) | RunError::AlreadyRunning { .. } => {
+                WebError::Conflict(e.to_string())
+            }
             RunError::Refused(m) => WebError::BadRequest(m),
             RunError::Store(e) => WebError::Internal(e),
         }
@@ -113,7 +115,7 @@ struct RunsPage {
     total: u64,
     next: Option<String>,
     prev: Option<String>,
-    outcomes: [&'static str; 6],
+    outcomes: [&'static str; 7],
 }
 
 const RUNS_PAGE: u64 = 50;
@@ -156,6 +158,7 @@ pub async fn list_runs(
             "postcondition_failed",
             "dry_run",
             "running",
+            "interrupted",
         ],
     })
 }

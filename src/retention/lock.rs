@@ -1,0 +1,118 @@
+//! One run of a rule at a time, by a lock that dies with its holder: on a PostgreSQL store an
+//! advisory lock held on a connection of the run's own; on a SQLite store an OS file lock on
+//! `<store>.locks/<rule>.lock`. A process that is killed loses its lock at once, so a `running`
+//! run whose lock is free was cut off: the next run settles it instead of waiting an hour.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use sea_orm::{DatabaseBackend, DatabaseConnection};
+use sha2::{Digest, Sha256};
+use sqlx::Connection;
+
+/// A rule's run lock, held until released or dropped.
+pub enum RunLock {
+    File(std::fs::File),
+    Advisory(sqlx::PgConnection),
+    /// A store in memory: one process is all there is.
+    Local(String),
+}
+
+static LOCAL: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+impl RunLock {
+    pub async fn release(mut self) {
+        if let RunLock::Advisory(conn) = &mut self {
+            // Closing the session ends its advisory locks.
+            let _ = sqlx::query("SELECT pg_advisory_unlock_all()")
+                .execute(&mut *conn)
+                .await;
+        }
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        if let RunLock::Local(rule) = self {
+            if let Ok(mut held) = LOCAL.lock() {
+                held.get_or_insert_with(HashSet::new).remove(rule.as_str());
+            }
+        }
+    }
+}
+
+/// The advisory lock's key for `rule`: the first 8 bytes of a SHA-256 of it.
+fn advisory_key(rule: &str) -> i64 {
+    let h = Sha256::digest(format!("gallra run lock\n{rule}").as_bytes());
+    i64::from_be_bytes(h[..8].try_into().expect("8 bytes"))
+}
+
+/// Take `rule`'s run lock, or `None` when another run (in this process or another) holds it.
+pub async fn try_lock(db: &DatabaseConnection, rule: &str) -> anyhow::Result<Option<RunLock>> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            let mut conn = pool.acquire().await?.detach();
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(advisory_key(rule))
+                .fetch_one(&mut conn)
+                .await?;
+            if !got {
+                let _ = conn.close().await;
+                return Ok(None);
+            }
+            Ok(Some(RunLock::Advisory(conn)))
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            let file = pool.connect_options().get_filename().to_path_buf();
+            let name = file.to_string_lossy();
+            if name.is_empty() || name.contains(":memory:") {
+                let mut held = LOCAL
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("run locks poisoned"))?;
+                let held = held.get_or_insert_with(HashSet::new);
+                return Ok(held
+                    .insert(rule.to_owned())
+                    .then(|| RunLock::Local(rule.to_owned())));
+            }
+            let dir = std::path::PathBuf::from(format!("{name}.locks"));
+            std::fs::create_dir_all(&dir)?;
+            let safe = rule
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let leaf = match safe {
+                true => rule.to_owned(),
+                false => hex::encode(advisory_key(rule).to_be_bytes()),
+            };
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(dir.join(format!("{leaf}.lock")))?;
+            flock(f)
+        }
+    }
+}
+
+/// An exclusive `flock(2)` on `f`, not waiting: released when `f` is closed, as when its process
+/// dies.
+#[cfg(unix)]
+fn flock(f: std::fs::File) -> anyhow::Result<Option<RunLock>> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `f` is an open file for the whole call; flock only takes its descriptor.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(Some(RunLock::File(f)));
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        true => Ok(None),
+        false => Err(e.into()),
+    }
+}
+
+#[cfg(not(unix))]
+fn flock(_: std::fs::File) -> anyhow::Result<Option<RunLock>> {
+    anyhow::bail!("a run lock beside a SQLite store needs flock(2): a Unix system")
+}

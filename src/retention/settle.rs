@@ -1,0 +1,113 @@
+//! Settling a run whose process is gone (its lock is free, its row still `running`): what its
+//! committed batches changed is read from its journal, exactly, and recorded as an
+//! `interrupted` run with its evidence.
+
+use entity::retention_runs;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::journal;
+use super::report::{Counts, Outcome, RunReport};
+use super::rule;
+use super::run::{finish, RunOptions, Trigger};
+use crate::context::AppState;
+
+/// Settle every run of `rule` left `running`. The caller holds the rule's run lock: no run of
+/// the rule is working.
+pub async fn dead_runs(state: &AppState, rule: &str) -> anyhow::Result<Vec<RunReport>> {
+    let runs = retention_runs::Entity::find()
+        .filter(retention_runs::Column::RuleId.eq(rule))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .order_by_asc(retention_runs::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut reports = Vec::new();
+    for run in runs {
+        reports.push(run_cut_off(state, &run).await?);
+    }
+    Ok(reports)
+}
+
+/// At start: settle the runs left `running` whose lock is free (their process is gone).
+pub async fn at_start(state: &AppState) -> anyhow::Result<usize> {
+    let runs = retention_runs::Entity::find()
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .all(&state.db)
+        .await?;
+    let mut rules: Vec<String> = runs.into_iter().map(|r| r.rule_id).collect();
+    rules.sort();
+    rules.dedup();
+    let mut settled = 0;
+    for rule in rules {
+        let Some(lock) = super::lock::try_lock(&state.db, &rule).await? else {
+            continue;
+        };
+        let done = dead_runs(state, &rule).await;
+        lock.release().await;
+        settled += done?.len();
+    }
+    Ok(settled)
+}
+
+/// Settle one run a crash cut off, from its journal.
+pub async fn run_cut_off(
+    state: &AppState,
+    run: &retention_runs::Model,
+) -> anyhow::Result<RunReport> {
+    let rule = rule::load(&state.db, &run.rule_id).await.ok().flatten();
+    let ds = match &rule {
+        Some(r) => state
+            .datasources
+            .get(r.spec.datasource.get_ref())
+            .await
+            .ok(),
+        None => None,
+    };
+    let sql = match (&rule, &ds) {
+        (Some(r), Some(ds)) => journal::sql_for(ds, &r.spec).await.ok(),
+        _ => None,
+    };
+    let asked = ds.as_ref().zip(sql.as_ref());
+    let (keys, batches) = journal::changed(&state.db, asked, run.id)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let started = run.started_at.unwrap_or(run.created_at);
+    let affected = keys.len() as u64;
+    let report = RunReport {
+        run_id: run.id,
+        rule: run.rule_id.clone(),
+        rule_hash: run.rule_hash.clone(),
+        dry_run: run.dry_run,
+        outcome: Outcome::Interrupted,
+        cutoff: rule.as_ref().map_or(started, |r| r.cutoff(started)),
+        counts: Counts {
+            table_rows: None,
+            matched: affected,
+            held: 0,
+            affected,
+        },
+        keys_sha256: (!run.dry_run).then(|| keys.digest()),
+        remaining_over_age: None,
+        oldest_remaining: None,
+        batches,
+        longest_batch_ms: 0,
+        duration_ms: 0,
+        error: Some(format!(
+            "interrupted: its process stopped (attempt {}); its {batches} committed batches \
+             changed {affected} rows, read from its journal",
+            run.attempt
+        )),
+        evidence_index: None,
+    };
+    let opts = RunOptions {
+        dry_run: run.dry_run,
+        trigger: Trigger::parse(&run.trigger),
+        scheduled_for: run.scheduled_for,
+        late: run.late,
+        attempt: run.attempt,
+        after_interrupted: false,
+        approved_by: run.approved_by.clone(),
+        ..RunOptions::manual(run.dry_run)
+    };
+    tracing::warn!(rule = %run.rule_id, run = run.id, affected, "settling a run its process left");
+    finish(state, &opts, report).await
+}
