@@ -56,6 +56,21 @@ pub async fn run(args: WebBench) -> anyhow::Result<()> {
     let url = health_url.clone();
     let health = load.run(args.requests, move |_| url.clone()).await?;
     health.print("GET /healthz (no store, no session: the baseline)", None);
+    // The floors: a page rendered from a template with no store at all (`/login`), and the
+    // lightest signed-in page (`/exports`: its session read from the store, a small template).
+    let b = base.clone();
+    let login = load
+        .run(args.requests, move |_| format!("{b}/login"))
+        .await?;
+    login.print("GET /login (a template, no store: floor 1)", Some(&health));
+    let b = base.clone();
+    let signed_in = load
+        .run(args.requests, move |_| format!("{b}/exports"))
+        .await?;
+    signed_in.print(
+        "GET /exports (the session read from the store, a small template: floor 2)",
+        Some(&health),
+    );
     let pages = services.div_ceil(50);
     let b = base.clone();
     let list = load
