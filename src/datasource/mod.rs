@@ -35,6 +35,29 @@ pub fn timeout_from_env() -> Result<Duration, String> {
     }
 }
 
+/// A run's failure reason, said in the operator's terms when the datasource's own words show it
+/// waited past `timeout` (a lock held on the table, a statement running too long); else as it
+/// came.
+pub fn explain_wait(reason: String, datasource: &str, timeout: Duration) -> String {
+    const WAITED: [&str; 6] = [
+        "lock timeout",
+        "statement timeout",
+        "database is locked",
+        "lock wait timeout",
+        "max_statement_time",
+        "canceling statement",
+    ];
+    let lower = reason.to_lowercase();
+    if WAITED.iter().any(|w| lower.contains(w)) {
+        format!(
+            "datasource `{datasource}` did not answer within {} s (a lock held on its table, or a statement running too long); nothing past its committed batches changed: {reason}",
+            timeout.as_secs()
+        )
+    } else {
+        reason
+    }
+}
+
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     match text.trim().parse::<u64>() {
         Ok(s) if (1..=86_400).contains(&s) => Ok(Duration::from_secs(s)),
@@ -166,6 +189,24 @@ impl Datasources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_past_the_timeout_is_said_in_the_operators_terms() {
+        let said = super::explain_wait(
+            "purging: error returned from database: canceling statement due to lock timeout".into(),
+            "meetings",
+            Duration::from_secs(60),
+        );
+        assert!(
+            said.starts_with("datasource `meetings` did not answer within 60 s"),
+            "{said}"
+        );
+        assert!(said.ends_with("due to lock timeout"), "{said}");
+        assert_eq!(
+            super::explain_wait("no such table".into(), "m", Duration::from_secs(1)),
+            "no such table"
+        );
+    }
 
     #[test]
     fn the_datasource_timeout_is_whole_seconds() {

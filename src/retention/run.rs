@@ -274,7 +274,12 @@ async fn execute(
         if report.outcome != Outcome::Running {
             report.outcome = Outcome::Failed;
         }
-        report.error = Some(e);
+        let ds = rule.spec.datasource.get_ref();
+        report.error = Some(crate::datasource::explain_wait(
+            e,
+            ds,
+            state.datasources.timeout(),
+        ));
     }
     report
 }

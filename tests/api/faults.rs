@@ -59,6 +59,10 @@ async fn a_datasource_that_hangs_fails_the_run_within_its_timeout() {
             .any(|w| reason.contains(w)),
             "{kind:?}: the reason names the wait: {reason}"
         );
+        assert!(
+            reason.contains("did not answer within 2 s"),
+            "{kind:?}: said in the operator's terms: {reason}"
+        );
         assert!(took < Duration::from_secs(30), "{kind:?}: took {took:?}");
 
         txn.rollback().await.unwrap();
