@@ -178,3 +178,77 @@ async fn the_store_going_away_is_a_503_and_recovers_by_itself() {
         .expect("the log verifies");
     admin.close().await.ok();
 }
+
+/// PostgreSQL only: the nightly occurrence falls due while the store refuses connections. The
+/// scheduler's pass fails (an error, no panic) and loses nothing: the first pass after the store
+/// is back runs the occurrence, marked late, once.
+#[tokio::test]
+async fn an_occurrence_due_while_the_store_was_away_is_caught_up_late_once() {
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Stockholm;
+    use gallra::scheduler::jobs::tick;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let local = |d: u32, h: u32, m: u32| {
+        Stockholm
+            .with_ymd_and_hms(2026, 11, d, h, m, 0)
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let (app, _ds, _p) = scenario(Kind::Sqlite, TimestampFormat::Sql, &fourteen_days(now())).await;
+    let since = local(23, 12, 0);
+    let scheduled = || async {
+        entity::retention_runs::Entity::find()
+            .filter(entity::retention_runs::Column::RuleId.eq(RULE))
+            .filter(entity::retention_runs::Column::ScheduledFor.is_not_null())
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    app.clock.set(local(24, 2, 0));
+    tick(&app.state, since).await.unwrap();
+    assert!(scheduled().await.is_empty(), "nothing due before 02:30");
+
+    let name = app.database_url.rsplit('/').next().unwrap().to_owned();
+    let admin = Database::connect(&base).await.unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"
+        ))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
+        .await
+        .unwrap();
+    app.clock.set(local(24, 2, 31));
+    assert!(
+        tick(&app.state, since).await.is_err(),
+        "the pass fails while the store is away"
+    );
+
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    app.clock.set(local(24, 4, 0));
+    // The scheduler passes again each minute; the first passes may still draw pooled
+    // connections the server ended (each failure drops one), never more than the pool holds.
+    let mut passes = 0;
+    while tick(&app.state, since).await.is_err() {
+        passes += 1;
+        assert!(passes <= 32, "the scheduler never recovered");
+    }
+    tick(&app.state, since).await.unwrap();
+    let runs = scheduled().await;
+    assert_eq!(runs.len(), 1, "the missed occurrence, once");
+    assert_eq!(runs[0].scheduled_for, Some(local(24, 2, 30)));
+    assert!(runs[0].late, "caught up late");
+    admin.close().await.ok();
+}
