@@ -14,6 +14,7 @@ pub mod instant;
 mod journal;
 mod keys;
 pub mod lock;
+mod options;
 mod pace;
 pub mod report;
 pub mod rule;

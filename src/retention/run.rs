@@ -9,10 +9,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::exec::{self, Plan, BATCH};
+use super::exec::{self, Plan};
 use super::guard::guard;
 use super::journal::{self, Journal};
 use super::lock::{self, RunLock};
@@ -22,80 +20,7 @@ use super::settle;
 use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    Manual,
-    Schedule,
-    Approval,
-}
-
-impl Trigger {
-    pub(super) fn parse(s: &str) -> Trigger {
-        match s {
-            "schedule" => Trigger::Schedule,
-            "approval" => Trigger::Approval,
-            _ => Trigger::Manual,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Manual => "manual",
-            Trigger::Schedule => "schedule",
-            Trigger::Approval => "approval",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    pub dry_run: bool,
-    pub trigger: Trigger,
-    /// The schedule occurrence this run is for; unique per rule.
-    pub scheduled_for: Option<DateTime<Utc>>,
-    pub late: bool,
-    pub attempt: i32,
-    /// The attempt before this one was cut off (a crash): what its committed batches changed is
-    /// in its own `interrupted` entry, settled from its journal; this run's evidence says so.
-    pub after_interrupted: bool,
-    /// Set when a DPO approved a guarded run: the guard is passed.
-    pub approved_by: Option<String>,
-    pub batch: u64,
-}
-
-impl RunOptions {
-    pub fn manual(dry_run: bool) -> Self {
-        RunOptions {
-            dry_run,
-            trigger: Trigger::Manual,
-            scheduled_for: None,
-            late: false,
-            attempt: 1,
-            after_interrupted: false,
-            approved_by: None,
-            batch: BATCH,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error("no retention rule `{0}`")]
-    UnknownRule(String),
-    /// Another replica (or an earlier start) already has this occurrence.
-    #[error("rule `{0}` already has a run for this occurrence")]
-    AlreadyClaimed(String),
-    /// Another run of the rule is working (its lock is held); `run` names it where its row is
-    /// already written.
-    #[error("rule `{rule}` is already being run{}; try again when it has finished", .run.map(|r| format!(" (run {r})")).unwrap_or_default())]
-    AlreadyRunning { rule: String, run: Option<i32> },
-    /// The request cannot be taken as it is (an approval without a reason).
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Store(#[from] anyhow::Error),
-}
+pub use super::options::{RunError, RunOptions, Trigger};
 
 /// Run `rule_id` now. Datasource problems do not fail the call: they are a failed run, recorded.
 pub async fn run_rule(

