@@ -5,6 +5,7 @@ mod api;
 mod bundle;
 mod floor;
 mod load;
+mod load_client;
 mod purge;
 mod purge_floor;
 mod web;
