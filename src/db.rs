@@ -156,6 +156,13 @@ pub fn unavailable(e: &sea_orm::DbErr) -> bool {
     }
 }
 
+// SQLite's primary result codes (sqlite3.h), the low byte of an extended one.
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+const SQLITE_IOERR: i32 = 10;
+const SQLITE_FULL: i32 = 13;
+const SQLITE_CANTOPEN: i32 = 14;
+
 fn sqlx_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_)
@@ -163,6 +170,16 @@ fn sqlx_unavailable(e: &sqlx::Error) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() => {
+            // SQLite: the file is held by another process past the busy timeout (a backup, a
+            // shell left in a transaction), or it cannot be read, opened or grown. The store is
+            // there but cannot answer now: try again, as for a server that went away.
+            let code: i32 = d.code().and_then(|c| c.parse().ok()).unwrap_or_default();
+            matches!(
+                code & 0xff,
+                SQLITE_BUSY | SQLITE_LOCKED | SQLITE_IOERR | SQLITE_FULL | SQLITE_CANTOPEN
+            )
+        }
         sqlx::Error::Database(d) => {
             // PostgreSQL: connection exceptions (08…), operator intervention (57P01 admin
             // shutdown, 57P02 crash shutdown, 57P03 cannot connect now), too many connections,

@@ -13,15 +13,11 @@ pub fn routes() -> Router<AppState> {
         .route("/readyz", get(get_ready))
 }
 
-/// Ready when the store answers, within 3 s.
+/// Ready when the store answers, within 3 s. A SQLite store must also grant its write lock:
+/// a file another process holds in a transaction answers reads but refuses every change.
 async fn get_ready(State(s): State<AppState>) -> Result<&'static str, ApiError> {
-    match tokio::time::timeout(
-        std::time::Duration::from_secs(3),
-        s.db.execute_unprepared("SELECT 1"),
-    )
-    .await
-    {
-        Ok(Ok(_)) => Ok("ready"),
+    match tokio::time::timeout(std::time::Duration::from_secs(3), answers(&s.db)).await {
+        Ok(Ok(())) => Ok("ready"),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready: the store did not answer");
             Err(ApiError::Unavailable)
@@ -31,4 +27,11 @@ async fn get_ready(State(s): State<AppState>) -> Result<&'static str, ApiError> 
             Err(ApiError::Unavailable)
         }
     }
+}
+
+async fn answers(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        return crate::db::begin_write(db).await?.rollback().await;
+    }
+    db.execute_unprepared("SELECT 1").await.map(drop)
 }

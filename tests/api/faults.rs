@@ -252,3 +252,65 @@ async fn an_occurrence_due_while_the_store_was_away_is_caught_up_late_once() {
     assert!(runs[0].late, "caught up late");
     admin.close().await.ok();
 }
+
+/// SQLite only: the store's file is held in a write transaction by another process (a backup
+/// tool, a shell left open) past the busy timeout. Reads go on; `/readyz`, a change and its
+/// evidence answer 503 with the JSON error, not 500, and leave nothing half done; once the file
+/// is let go everything works again and the log verifies.
+#[tokio::test]
+async fn a_sqlite_store_held_by_another_process_is_a_503_and_recovers() {
+    use sqlx::Connection;
+    let app = TestApp::spawn().await;
+    let Some(path) = app.database_url.strip_prefix("sqlite://") else {
+        return; // PostgreSQL: the_store_going_away_is_a_503_and_recovers_by_itself
+    };
+    let file = path.split('?').next().unwrap();
+    let dpo = app.token(Role::Dpo).await;
+    let holds = "/api/v1/retention/rules/meeting-participants/holds";
+    let placed = || async {
+        let entries = gallra::evidence::verify::verify(&app.db, &app.keys)
+            .await
+            .expect("the log verifies");
+        let page = app.get_json("/api/v1/evidence/entries?limit=1000").await;
+        let n = page
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entry"].as_str().unwrap().contains("\"hold_placed\""))
+            .count();
+        (entries, n)
+    };
+    let (_, before) = placed().await;
+
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{file}"))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    let r = app.get("/api/v1/services", &dpo).await;
+    assert_eq!(r.status(), 200, "reads go on");
+    let r = app.get("/readyz", &dpo).await;
+    assert_eq!(r.status(), 503, "not ready while no change can be made");
+    let r = app
+        .post_json(holds, &dpo, serde_json::json!({"reason": "Tvist"}))
+        .await;
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+
+    assert_eq!(app.get("/readyz", &dpo).await.status(), 200);
+    let (_, still) = placed().await;
+    assert_eq!(still, before, "the refused hold left no entry");
+    let r = app
+        .post_json(holds, &dpo, serde_json::json!({"reason": "Tvist"}))
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let (_, after) = placed().await;
+    assert_eq!(after, before + 1);
+}
