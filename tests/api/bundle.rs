@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use gallra::auth::Role;
+use gallra::evidence::Keys;
 use gallra::export::bundle::{self, manifest::Manifest, BundleError, Files};
 use serde_json::{json, Value};
 
@@ -75,18 +76,30 @@ fn check(files: &Files, app: &TestApp) -> Result<bundle::Verified, BundleError> 
     bundle::verify(files, &app.keys.verifier_key)
 }
 
-/// The error of a bundle changed by `f`, its manifest updated to match (as a forger would).
+/// The error of a bundle changed by `f`, its manifest updated to match and signed again with
+/// the log's key (as a forger holding the key would): what is left to find it is the evidence.
 fn forged(files: &Files, app: &TestApp, f: impl FnOnce(&mut Files)) -> String {
+    let files = resummed(files, f, Some(&app.keys));
+    check(&files, app).unwrap_err().to_string()
+}
+
+/// `files` changed by `f`, the manifest's sums updated; signed again with `keys` if given.
+fn resummed(files: &Files, f: impl FnOnce(&mut Files), keys: Option<&Keys>) -> Files {
     let mut files = files.clone();
     f(&mut files);
     let mut m: Manifest = serde_json::from_slice(&files["manifest.json"]).unwrap();
     m.files = files
         .iter()
-        .filter(|(p, _)| *p != "manifest.json")
+        .filter(|(p, _)| *p != "manifest.json" && *p != bundle::manifest::SIGNATURE)
         .map(|(p, b)| bundle::manifest::FileSum::of(p, b))
         .collect();
-    files.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
-    check(&files, app).unwrap_err().to_string()
+    let json = serde_json::to_vec(&m).unwrap();
+    if let Some(keys) = keys {
+        let sig = bundle::sign_manifest(keys, &keys.origin, &json).unwrap();
+        files.insert(bundle::manifest::SIGNATURE.into(), sig);
+    }
+    files.insert("manifest.json".into(), json);
+    files
 }
 
 fn json_of(files: &Files, name: &str) -> Value {
@@ -249,6 +262,40 @@ async fn every_tampering_fails_naming_what() {
         check(&missing, &app).unwrap_err().to_string(),
         "reviews.csv is missing (listed in the manifest)"
     );
+
+    // The files no entry commits to — the register's renderings, a run's free-text reason —
+    // changed with their sums updated: the manifest's signature no longer holds. Signed again
+    // with another key, or without its signature, the bundle is refused too.
+    let sig = bundle::manifest::SIGNATURE;
+    for path in [
+        "register/register.html",
+        "register/fideslang.yaml",
+        "runs.csv",
+    ] {
+        let changed = resummed(
+            &files,
+            |f| f.get_mut(path).unwrap().extend_from_slice(b" "),
+            None,
+        );
+        assert_eq!(
+            check(&changed, &app).unwrap_err().to_string(),
+            format!("{sig}: signs another manifest: manifest.json was changed after it was signed"),
+            "{path}"
+        );
+    }
+    let other = gallra::evidence::Keys::generate(&app.keys.origin).unwrap();
+    let resigned = resummed(&files, |_| {}, Some(&other));
+    let e = check(&resigned, &app).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!("{sig}: not signed by the key given")),
+        "{e}"
+    );
+    let mut unsigned = files.clone();
+    unsigned.remove(sig);
+    assert_eq!(
+        check(&unsigned, &app).unwrap_err().to_string(),
+        format!("{sig} is missing")
+    );
 }
 
 #[tokio::test]
@@ -364,7 +411,7 @@ async fn verify_bundle_on_the_command_line_needs_a_key_and_names_the_bad_file() 
     let out = run(&[&good, "--key".as_ref(), other.verifier_key.as_ref()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("checkpoint: not signed by the key given")
+        String::from_utf8_lossy(&out.stderr).contains("manifest.sig: not signed by the key given")
     );
     let mut files = unzip(&std::fs::read(&good).unwrap());
     files.insert("extra".into(), vec![1]);

@@ -139,7 +139,9 @@ async fn go_sumdb_tlog_proves_every_entry_of_a_bundle_through_its_tiles() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, data).unwrap();
     }
-    let key = dir.path().join("published-key");
+    // The key is published out of band: not in the bundle's folder.
+    let published = tempfile::tempdir().unwrap();
+    let key = published.path().join("published-key");
     std::fs::write(&key, &app.keys.verifier_key).unwrap();
     let (d, k) = (dir.path().to_owned(), key.clone());
     let out = tokio::task::spawn_blocking(move || go_bundle(&d, &k))
@@ -158,6 +160,44 @@ async fn go_sumdb_tlog_proves_every_entry_of_a_bundle_through_its_tiles() {
         )),
         "{stdout}"
     );
+
+    // The printable register changed and its sum in the manifest with it, the signature left:
+    // Go refuses the bundle, by the manifest's signature.
+    let html = dir.path().join("register/register.html");
+    let manifest = dir.path().join("manifest.json");
+    let (html_was, manifest_was) = (
+        std::fs::read(&html).unwrap(),
+        std::fs::read(&manifest).unwrap(),
+    );
+    let mut forged = files.clone();
+    forged
+        .get_mut("register/register.html")
+        .unwrap()
+        .extend_from_slice(b"<p>x</p>");
+    let mut m: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["path"] == "register/register.html" {
+            let sum = gallra::export::bundle::manifest::FileSum::of(
+                "register/register.html",
+                &forged["register/register.html"],
+            );
+            *f = serde_json::to_value(sum).unwrap();
+        }
+    }
+    std::fs::write(&html, &forged["register/register.html"]).unwrap();
+    std::fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let (d, k) = (dir.path().to_owned(), key.clone());
+    let out = tokio::task::spawn_blocking(move || go_bundle(&d, &k))
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("manifest.sig signs another manifest"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&html, html_was).unwrap();
+    std::fs::write(&manifest, manifest_was).unwrap();
 
     // A changed hash tile, or one missing, and Go refuses the bundle.
     let level0 = dir.path().join("tile/0/001");

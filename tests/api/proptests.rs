@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use gallra::evidence::Keys;
 use gallra::export::bundle::{self, manifest::FileSum, Files};
 use gallra::policy::load::parse;
 use gallra::policy::source::SourceFile;
@@ -237,8 +238,9 @@ fn bundle_error_says_why(e: &bundle::BundleError) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// `files` with `path` set to `bytes` and the manifest's sum of it updated, as a forger would.
-fn with_file(files: &Files, path: &str, bytes: Vec<u8>) -> Files {
+/// `files` with `path` set to `bytes` and the manifest's sum of it updated, as a forger would;
+/// the manifest signed again with `keys` when given (a forger holding the log's key).
+fn with_file(files: &Files, path: &str, bytes: Vec<u8>, keys: Option<&Keys>) -> Files {
     let mut files = files.clone();
     let mut m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let sum = serde_json::to_value(FileSum::of(path, &bytes)).unwrap();
@@ -247,8 +249,13 @@ fn with_file(files: &Files, path: &str, bytes: Vec<u8>) -> Files {
             *f = sum.clone();
         }
     }
+    let json = serde_json::to_vec(&m).unwrap();
+    if let Some(keys) = keys {
+        let sig = bundle::sign_manifest(keys, &keys.origin, &json).unwrap();
+        files.insert(bundle::manifest::SIGNATURE.into(), sig);
+    }
     files.insert(path.to_owned(), bytes);
-    files.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    files.insert("manifest.json".into(), json);
     files
 }
 
@@ -301,13 +308,44 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
         })
         .unwrap();
 
-    // The evidence itself changed (an entry bundle, a hash tile, the checkpoint), its sum
-    // updated: the change is always found. The tables are checked against their entries only in
-    // the columns the entries commit to (hashes, counts, digests, outcomes): a byte put into a
+    // Any file changed, its sum updated but the manifest not signed again: always found, by
+    // the manifest's signature — the register's renderings and the tables' free-text columns,
+    // which no entry commits to, included.
+    let all: Vec<String> = files
+        .keys()
+        .filter(|p| p.as_str() != "manifest.json" && p.as_str() != bundle::manifest::SIGNATURE)
+        .cloned()
+        .collect();
+    let mut runner = seeded(config(64));
+    runner
+        .run(
+            &(
+                0..all.len(),
+                prop::collection::vec(any::<u8>(), 1..64),
+                any::<prop::sample::Index>(),
+            ),
+            |(which, junk, at)| {
+                let path = &all[which];
+                let mut bytes = files[path].clone();
+                let at = at.index(bytes.len() + 1);
+                bytes.splice(at..at, junk.iter().copied());
+                let forged = with_file(&files, path, bytes, None);
+                match bundle::verify(&forged, &key) {
+                    Ok(_) => prop_assert!(false, "{path} changed and the bundle verified"),
+                    Err(e) => bundle_error_says_why(&e)?,
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+
+    // A forger holding the log's key signs the manifest again. The evidence itself changed (an
+    // entry bundle, a hash tile, the checkpoint), its sum updated: the change is still always
+    // found, against the signed tree. The tables are checked against their entries only in the
+    // columns the entries commit to (hashes, counts, digests, outcomes): a byte put into a
     // free-text column (a version's author or reason, a service's name) or JSON whitespace
-    // changes nothing `verify` can prove, so those files are only held to "no panic, a reason"
-    // above; the manifest, the verifier key, the README and the register's renderings for
-    // people are bound by their sums alone.
+    // changes nothing the log can prove, so with the key those files are only held to "no
+    // panic, a reason" above.
     let paths: Vec<String> = files
         .keys()
         .filter(|p| p.starts_with("tile/") || p.as_str() == "checkpoint")
@@ -329,7 +367,7 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
                 if bytes == files[path] {
                     return Ok(());
                 }
-                let forged = with_file(&files, path, bytes);
+                let forged = with_file(&files, path, bytes, Some(&app.keys));
                 match bundle::verify(&forged, &key) {
                     Ok(_) => prop_assert!(false, "{path} changed and the bundle verified"),
                     Err(e) => bundle_error_says_why(&e)?,
@@ -348,7 +386,7 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
             if text == note {
                 return Ok(());
             }
-            let forged = with_file(&files, "checkpoint", text.into_bytes());
+            let forged = with_file(&files, "checkpoint", text.into_bytes(), Some(&app.keys));
             match bundle::verify(&forged, &key) {
                 Ok(_) => prop_assert!(false, "a changed checkpoint verified"),
                 Err(e) => bundle_error_says_why(&e)?,

@@ -1,13 +1,17 @@
 // An independent check of a gallra audit bundle (unzipped in DIR) with Go's reference packages
 // golang.org/x/mod/sumdb/note and sumdb/tlog: the checkpoint opens with the key given, every
 // entry of every entry bundle is proven in it through the bundle's hash tiles (TileHashReader,
-// ProveRecord, CheckRecord), and every hash tile of the bundle is one the reader needed.
+// ProveRecord, CheckRecord), every hash tile of the bundle is one the reader needed, and
+// manifest.sig signs manifest.json, whose SHA-256 sums hold every other file and no more.
 // Usage: go run bundle.go DIR KEYFILE
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,6 +68,7 @@ func main() {
 		fail("checkpoint: %v", err)
 	}
 	lines := strings.Split(n.Text, "\n")
+	checkManifest(dir, verifier, lines[0])
 	size, err := strconv.ParseInt(lines[1], 10, 64)
 	if err != nil {
 		fail("checkpoint size %q", lines[1])
@@ -140,4 +145,52 @@ func bundleStart(rel string) int64 {
 		n = n*1000 + d
 	}
 	return n * 256
+}
+
+// checkManifest: manifest.sig opens with the key and signs manifest.json's SHA-256 and size;
+// every file the manifest lists has its sum, and no other file is in the bundle.
+func checkManifest(dir string, verifier note.Verifier, origin string) {
+	manifest, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		fail("manifest.json: %v", err)
+	}
+	sig, _ := os.ReadFile(filepath.Join(dir, "manifest.sig"))
+	n, err := note.Open(sig, note.VerifierList(verifier))
+	if err != nil {
+		fail("manifest.sig: %v", err)
+	}
+	sum := sha256.Sum256(manifest)
+	want := fmt.Sprintf("gallra-audit-bundle/1 %s\nmanifest.json %s %d\n", origin, hex.EncodeToString(sum[:]), len(manifest))
+	if n.Text != want {
+		fail("manifest.sig signs another manifest")
+	}
+	var m struct {
+		Files []struct {
+			Path   string
+			Sha256 string
+			Bytes  int64
+		}
+	}
+	if err := json.Unmarshal(manifest, &m); err != nil {
+		fail("manifest.json: %v", err)
+	}
+	listed := map[string]bool{"manifest.json": true, "manifest.sig": true}
+	for _, f := range m.Files {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			fail("%s: %v", f.Path, err)
+		}
+		s := sha256.Sum256(data)
+		if hex.EncodeToString(s[:]) != f.Sha256 || int64(len(data)) != f.Bytes {
+			fail("%s: its SHA-256 or size is not the manifest's", f.Path)
+		}
+		listed[f.Path] = true
+	}
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		rel, _ := filepath.Rel(dir, p)
+		if err == nil && !info.IsDir() && !listed[filepath.ToSlash(rel)] {
+			fail("%s: not listed in the manifest", rel)
+		}
+		return nil
+	})
 }

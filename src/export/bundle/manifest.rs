@@ -1,10 +1,26 @@
 //! `manifest.json`: what the bundle is, the period it covers, and every other file's SHA-256
-//! and size.
+//! and size; and `manifest.sig`, the log's key signing the manifest, so that every file — the
+//! register's renderings and the tables' free-text columns too, which no entry commits to — is
+//! bound by a signature and not by unsigned sums alone.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const FORMAT: &str = "gallra-audit-bundle/1";
+
+/// The signed note over `manifest.json`: the one file the manifest does not list.
+pub const SIGNATURE: &str = "manifest.sig";
+
+/// The text `manifest.sig` signs: the format and origin, then the manifest's SHA-256 and size.
+/// Its second line is never a number, so the note cannot be read as a checkpoint of the log
+/// signed by the same key.
+pub fn statement(origin: &str, manifest_json: &[u8]) -> String {
+    format!(
+        "{FORMAT} {origin}\nmanifest.json {} {}\n",
+        hex::encode(Sha256::digest(manifest_json)),
+        manifest_json.len()
+    )
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Manifest {

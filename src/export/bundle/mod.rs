@@ -15,7 +15,9 @@ mod write;
 
 pub use read::{read_zip, Files};
 pub use verify::{verify, Verified};
-pub use write::{parse_from, parse_to, plan, register_files, write, Period, Plan, Written};
+pub use write::{
+    parse_from, parse_to, plan, register_files, sign_manifest, write, Period, Plan, Written,
+};
 
 /// A bundle that cannot be read or does not verify; the message names the first bad file, row
 /// or entry.
@@ -67,7 +69,7 @@ pub async fn export<W: std::io::Write + std::io::Seek>(
 ) -> Result<(W, Plan, Written), ExportError> {
     let plan = plan(db, keys, period, now).await?;
     let register = register_files(db, &plan).await?;
-    let (out, written) = write(db, &plan, register, out).await?;
+    let (out, written) = write(db, keys, &plan, register, out).await?;
     Ok((out, plan, written))
 }
 

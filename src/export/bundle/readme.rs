@@ -19,6 +19,10 @@ bevisar den. Posterna innehåller inga personuppgifter, bara id, antal och hashv
 Filer:
   manifest.json     format, version, logg, period, as_of, trädstorlek, första och sista post,
                     och SHA-256 och storlek för varje annan fil.
+  manifest.sig      loggens nyckel signerar manifest.json, som C2SP signed note med texten
+                    \"gallra-audit-bundle/1 {origin}\" och \"manifest.json <SHA-256> <storlek>\".
+                    Så är varje fil signerad, även de som ingen post i loggen binder
+                    (registrets utskrifter, fritext som skäl).
   checkpoint        en signerad kontrollpunkt (C2SP signed note): loggens namn, storlek, rothash.
   verifier-key      loggens publika nyckel. ENDAST FÖR BEKVÄMLIGHET: en nyckel tagen ur paketet
                     bevisar ingenting. Jämför den med nyckeln som publicerats på annat sätt
@@ -34,11 +38,13 @@ Filer:
 
 Verifiera (utan att lita på servern):
   1. Med gallra:  gallra verify-bundle PAKET.zip --key 'NYCKEL'   (nyckeln eller en fil med den)
-     Kontrollerar summor och storlekar, att ingen fil saknas eller tillkommit, signaturen,
+     Kontrollerar manifestets signatur, summor och storlekar, att ingen fil saknas eller
+     tillkommit, kontrollpunktens signatur,
      varje post mot kontrollpunkten genom plattorna, och varje tabellrad mot sin post.
      Svarar med en rad `ok: …` (kod 0), eller namnger första felaktiga fil, rad eller post (kod 1).
   2. Med Go:s referenspaket (golang.org/x/mod/sumdb/note och sumdb/tlog), utan gallras kod:
      packa upp paketet; öppna `checkpoint` med note.Open och din nyckel (note.NewVerifier);
+     öppna `manifest.sig` likadant och jämför med SHA-256 av manifest.json och varje fils summa;
      läs storlek N och rothash; läs plattorna med en tlog.TileReader som för en platta t läser
      filen t.Path() utan höjdsegmentet (\"tile/8/\" blir \"tile/\"); för varje post i i
      tile/entries: tlog.ProveRecord(N, i, tlog.TileHashReader(träd, läsare)) och
@@ -55,6 +61,10 @@ personal data: ids, counts and hashes only.
 Files:
   manifest.json     format, version, origin, period, as_of, tree size, first and last entry of
                     the period, and every other file's SHA-256 and size.
+  manifest.sig      the log's key signing manifest.json, as a C2SP signed note whose text is
+                    \"gallra-audit-bundle/1 {origin}\" and \"manifest.json <SHA-256> <size>\".
+                    So every file is signed, also those no log entry commits to (the
+                    register's renderings, free text such as reasons).
   checkpoint        a signed checkpoint (C2SP signed note): the log's origin, size, root hash.
   verifier-key      the log's public key, FOR CONVENIENCE ONLY: a key taken from the bundle
                     proves nothing. Compare it with the key published out of band (the processor's
@@ -72,12 +82,14 @@ Files:
 
 Verify (trusting no server):
   1. With gallra:  gallra verify-bundle BUNDLE.zip --key 'KEY'   (the key, or a file holding it)
-     Checks every sum and size, that no file is missing or added, the signature, every entry
+     Checks the manifest's signature, every sum and size, that no file is missing or added,
+     the checkpoint's signature, every entry
      against the checkpoint through the tiles, and every table row against its entry.
      Prints one line `ok: …` (exit 0), or names the first bad file, row or entry (exit 1).
   2. With Go's reference packages (golang.org/x/mod/sumdb/note and sumdb/tlog), none of gallra's
-     code: unzip; open `checkpoint` with note.Open and your key (note.NewVerifier); read size N
-     and the root hash; serve tiles with a tlog.TileReader that reads, for tile t, the file
+     code: unzip; open `checkpoint` with note.Open and your key (note.NewVerifier); open
+     `manifest.sig` the same way and compare with manifest.json's SHA-256 and each file's
+     sum; read size N and the root hash; serve tiles with a tlog.TileReader that reads, for tile t, the file
      t.Path() without its height segment (\"tile/8/\" becomes \"tile/\"); for each entry i in
      tile/entries: tlog.ProveRecord(N, i, tlog.TileHashReader(tree, reader)) and
      tlog.CheckRecord(proof, N, root, i, tlog.RecordHash(entry)).

@@ -7,7 +7,7 @@ use signed_note::{Note, StandardVerifier, VerifierList};
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::Hash;
 
-use super::manifest::{FileSum, Manifest, FORMAT};
+use super::manifest::{statement, FileSum, Manifest, FORMAT, SIGNATURE};
 use super::read::Files;
 use super::verify_rows::verify_tables;
 use super::verify_tiles::verify_evidence;
@@ -29,7 +29,7 @@ impl std::fmt::Display for Verified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "ok: {} files match the manifest; entries {}..={} of the period ({} entries in all) proven in the signed checkpoint of {} (tree size {}); {} rows match their entries",
+            "ok: {} files match the signed manifest; entries {}..={} of the period ({} entries in all) proven in the signed checkpoint of {} (tree size {}); {} rows match their entries",
             self.files, self.first_index, self.last_index, self.entries, self.origin, self.tree_size, self.rows
         )
     }
@@ -37,9 +37,13 @@ impl std::fmt::Display for Verified {
 
 /// Check everything: sums, signature, every entry through the tiles, every row.
 pub fn verify(files: &Files, verifier_key: &str) -> Result<Verified, BundleError> {
+    let verifier = StandardVerifier::new(verifier_key.trim())
+        .map_err(|e| BundleError::Key(format!("not a note verifier key ({e:?})")))?;
+    let verifiers = VerifierList::new(vec![Box::new(verifier)]);
     let manifest = manifest(files)?;
+    signed(files, &verifiers, &manifest)?;
     sums(files, &manifest.files)?;
-    let (size, root) = checkpoint(files, verifier_key, &manifest)?;
+    let (size, root) = checkpoint(files, &verifiers, &manifest)?;
     let period = (manifest.first_index, manifest.last_index);
     if period.0 > period.1 || period.1 >= size {
         return bad(format!(
@@ -75,6 +79,25 @@ fn manifest(files: &Files) -> Result<Manifest, BundleError> {
     Ok(m)
 }
 
+/// `manifest.sig` signs exactly this `manifest.json` with the key given: no file, listed or
+/// not, can be changed with its sum, not even one no entry commits to.
+fn signed(files: &Files, verifiers: &VerifierList, m: &Manifest) -> Result<(), BundleError> {
+    let sig = files
+        .get(SIGNATURE)
+        .ok_or_else(|| BundleError::Bad(format!("{SIGNATURE} is missing")))?;
+    let note = Note::from_bytes(sig)
+        .map_err(|e| BundleError::Bad(format!("{SIGNATURE}: not a signed note ({e:?})")))?;
+    note.verify(verifiers).map_err(|e| {
+        BundleError::Bad(format!("{SIGNATURE}: not signed by the key given ({e:?})"))
+    })?;
+    if note.text() != statement(&m.origin, &files["manifest.json"]).as_bytes() {
+        return bad(format!(
+            "{SIGNATURE}: signs another manifest: manifest.json was changed after it was signed"
+        ));
+    }
+    Ok(())
+}
+
 /// Every listed file is there with its sum and size, and nothing else is.
 fn sums(files: &Files, listed: &[FileSum]) -> Result<(), BundleError> {
     let by_path: BTreeMap<&str, &FileSum> = listed.iter().map(|f| (f.path.as_str(), f)).collect();
@@ -83,7 +106,7 @@ fn sums(files: &Files, listed: &[FileSum]) -> Result<(), BundleError> {
     }
     if let Some(extra) = files
         .keys()
-        .find(|p| *p != "manifest.json" && !by_path.contains_key(p.as_str()))
+        .find(|p| *p != "manifest.json" && *p != SIGNATURE && !by_path.contains_key(p.as_str()))
     {
         return bad(format!("{extra}: not listed in the manifest"));
     }
@@ -102,18 +125,19 @@ fn sums(files: &Files, listed: &[FileSum]) -> Result<(), BundleError> {
 }
 
 /// The checkpoint signed with the key given, of the manifest's origin and size.
-fn checkpoint(files: &Files, key: &str, m: &Manifest) -> Result<(u64, Hash), BundleError> {
-    let verifier = StandardVerifier::new(key.trim())
-        .map_err(|e| BundleError::Key(format!("not a note verifier key ({e:?})")))?;
+fn checkpoint(
+    files: &Files,
+    verifiers: &VerifierList,
+    m: &Manifest,
+) -> Result<(u64, Hash), BundleError> {
     let note = files
         .get("checkpoint")
         .ok_or_else(|| BundleError::Bad("checkpoint is missing".into()))?;
     let note = Note::from_bytes(note)
         .map_err(|e| BundleError::Bad(format!("checkpoint: not a signed note ({e:?})")))?;
-    note.verify(&VerifierList::new(vec![Box::new(verifier)]))
-        .map_err(|e| {
-            BundleError::Bad(format!("checkpoint: not signed by the key given ({e:?})"))
-        })?;
+    note.verify(verifiers).map_err(|e| {
+        BundleError::Bad(format!("checkpoint: not signed by the key given ({e:?})"))
+    })?;
     let cp = Checkpoint::from_bytes(note.text())
         .map_err(|_| BundleError::Bad("checkpoint: malformed checkpoint body".into()))?;
     if cp.origin() != m.origin || cp.size() != m.tree_size {

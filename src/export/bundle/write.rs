@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
-use super::manifest::{FileSum, Manifest, PeriodView, FORMAT};
+use super::manifest::{statement, FileSum, Manifest, PeriodView, FORMAT, SIGNATURE};
 use super::rows::{to_csv, REVIEW_COLUMNS, RUN_COLUMNS, VERSION_COLUMNS};
 use super::tiles_needed::{entry_bundles, hash_tiles, ranges_of};
 use super::{collect, readme, ExportError};
@@ -176,6 +176,7 @@ impl<W: Write + Seek> Out<W> {
 /// `register/`; `register/register.json` is required: its rows' entries go in the bundle).
 pub async fn write<W: Write + Seek>(
     db: &DatabaseConnection,
+    keys: &Keys,
     plan: &Plan,
     register_files: Vec<(String, Vec<u8>)>,
     out: W,
@@ -217,10 +218,21 @@ pub async fn write<W: Write + Seek>(
         last_index: plan.last,
         files: std::mem::take(&mut o.sums),
     };
-    written.files = manifest.files.len() + 1;
+    written.files = manifest.files.len() + 2;
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    let signature = sign_manifest(keys, &plan.origin, &json).map_err(ExportError::Other)?;
     o.add("manifest.json", &json, true)?;
+    o.add(SIGNATURE, &signature, false)?;
     Ok((o.zip.finish()?, written))
+}
+
+/// `manifest.sig`: the manifest's statement, signed with the log's key.
+pub fn sign_manifest(keys: &Keys, origin: &str, manifest_json: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut note = signed_note::Note::new(statement(origin, manifest_json).as_bytes(), &[])
+        .map_err(|e| anyhow::anyhow!("the manifest's note: {e:?}"))?;
+    note.add_sigs(&[&keys.signer()?])
+        .map_err(|e| anyhow::anyhow!("signing the manifest: {e:?}"))?;
+    Ok(note.to_bytes())
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
