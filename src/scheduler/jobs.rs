@@ -15,6 +15,9 @@ use crate::retention::{rule, Outcome, RunOptions, RunReport, Trigger};
 
 /// Failed scheduled runs are retried up to this many attempts in all.
 pub const MAX_ATTEMPTS: i32 = 5;
+/// How long a due occurrence waits for another run of its rule to finish, within a pass.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(250);
 /// An occurrence started later than this after its time is marked late.
 const LATE_AFTER: TimeDelta = TimeDelta::minutes(5);
 
@@ -53,11 +56,8 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
             late,
             ..RunOptions::manual(false)
         };
-        // Another run of the rule is working: this occurrence waits for the next pass.
-        let lock = match locked(state, r.id()).await {
-            Ok(lock) => lock,
-            Err(RunError::AlreadyRunning { .. }) => continue,
-            Err(e) => return Err(e.into()),
+        let Some(lock) = take_turn(state, r.id()).await? else {
+            continue;
         };
         let done = match claim(state, &r, &opts, now).await {
             Ok(run_id) => run_claimed(state, &r, &opts, run_id, |_| {})
@@ -70,6 +70,27 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
         reports.extend(done?);
     }
     Ok(reports)
+}
+
+/// The rule's run lock, waiting up to [`LOCK_WAIT`] while another run of the rule (a manual
+/// or API run, a dry run) holds it: runs are short, and an occurrence that only tried once a
+/// minute could be put off for as long as people keep running the rule by hand. Still held
+/// after that: the occurrence waits for the next pass.
+async fn take_turn(
+    state: &AppState,
+    rule: &str,
+) -> anyhow::Result<Option<crate::retention::lock::RunLock>> {
+    let until = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match locked(state, rule).await {
+            Ok(lock) => return Ok(Some(lock)),
+            Err(RunError::AlreadyRunning { .. }) if std::time::Instant::now() < until => {
+                tokio::time::sleep(LOCK_RETRY).await
+            }
+            Err(RunError::AlreadyRunning { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 async fn last_scheduled(state: &AppState, rule: &str) -> anyhow::Result<Option<DateTime<Utc>>> {

@@ -138,6 +138,40 @@ async fn two_replicas_never_run_one_occurrence_twice() {
     assert!(!runs[0].late);
 }
 
+/// A manual run holds the rule's lock when the occurrence falls due: the pass waits its turn
+/// and runs the occurrence once the lock is free, rather than putting it off to a later pass
+/// (for as long as people keep running the rule by hand).
+#[tokio::test]
+async fn a_due_occurrence_waits_for_a_manual_run_to_finish_and_then_runs() {
+    let (app, ds, _p) = app_with_datasource().await;
+    app.clock.set(local(2026, 11, 24, 2, 31));
+    let since = local(2026, 11, 23, 12, 0);
+    let manual = gallra::retention::lock::try_lock(&app.db, RULE)
+        .await
+        .unwrap()
+        .expect("the lock is free");
+    let state = app.state.clone();
+    let mut pass = tokio::spawn(async move { tick(&state, since).await });
+    // The pass does not give up on the occurrence while the lock is held (it used to return at
+    // once, having run nothing).
+    let early = tokio::time::timeout(std::time::Duration::from_secs(2), &mut pass).await;
+    assert!(
+        early.is_err(),
+        "the pass ended while the manual run held the lock"
+    );
+    assert!(scheduled_runs(&app).await.is_empty());
+    manual.release().await;
+    let reports = pass.await.unwrap().unwrap();
+    assert_eq!(reports.len(), 1, "the occurrence ran in the same pass");
+    let runs = scheduled_runs(&app).await;
+    assert_eq!(local_times(&runs), vec!["11-24 02:30 CET"]);
+    assert_eq!(
+        (runs[0].outcome.as_str(), runs[0].late),
+        ("succeeded", false)
+    );
+    assert_eq!(ds.ids().await.len(), 70);
+}
+
 #[tokio::test]
 async fn an_occurrence_missed_while_down_is_caught_up_and_marked_late() {
     let (app, ds, _p) = app_with_datasource().await;
