@@ -1,12 +1,12 @@
-//! The register list served from a snapshot of the live services, rebuilt when the evidence
-//! log has grown since it was taken.
+//! The register list served from a snapshot of the live services, rebuilt when the register
+//! has changed since it was taken.
 //!
-//! The register changes only by `apply`, and every change an apply makes records evidence in
-//! the same transaction, in the tree or in its queue. The events ever committed (the tree's
-//! size plus the queue's rows, read in one statement) only grow, and grow with every such
-//! commit. So a snapshot taken at that number stays right until it changes, whichever process
-//! changes it, and a list request reads one row of the store instead of a page, its count and
-//! its terms.
+//! The register changes only by `apply`, and every change an apply makes writes a version row
+//! in the same transaction. The versions ever written only grow in number, and grow with every
+//! such commit. So a snapshot taken at that number stays right until it changes, whichever
+//! process changes it, and a list request counts the versions instead of reading a page, its
+//! count and its terms. (It was keyed on the evidence log's size, which every run, hold,
+//! decision and token also grows: under their load each list request read the register again.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -31,8 +31,8 @@ pub struct Listing {
 
 /// Every live service in key order, with what the filters look at.
 struct Snapshot {
-    /// The evidence log's size when it was read.
-    log_size: i64,
+    /// The register's [`generation`] when it was read.
+    generation: i64,
     services: Vec<Listed>,
     /// The live services' instructions by how they are carried out.
     enforcement: Enforcement,
@@ -99,10 +99,10 @@ impl Listing {
         Ok(self.current(db).await?.enforcement)
     }
 
-    /// The snapshot at the log's current size, read again if the log has grown.
+    /// The snapshot of the register's current generation, read again if the register changed.
     async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, sea_orm::DbErr> {
-        let log_size = log_size(db).await?;
-        let fresh_enough = |s: &Arc<Snapshot>| s.log_size >= log_size;
+        let generation = generation(db).await?;
+        let fresh_enough = |s: &Arc<Snapshot>| s.generation >= generation;
         if let Some(s) = self.read().filter(fresh_enough) {
             return Ok(s);
         }
@@ -110,10 +110,10 @@ impl Listing {
         if let Some(s) = self.read().filter(fresh_enough) {
             return Ok(s);
         }
-        // The size is read before the services: a change committed between the two is in the
-        // snapshot but not in its size, so it is read again next time, never missed.
+        // The generation is read before the services: a change committed between the two is in
+        // the snapshot but not in its generation, so it is read again next time, never missed.
         let fresh = Arc::new(Snapshot {
-            log_size,
+            generation,
             services: services(db).await?,
             enforcement: enforcement(db).await?,
         });
@@ -128,17 +128,20 @@ impl Listing {
     }
 }
 
-async fn log_size(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+/// The register's generation: how many versions were ever written. Every change to what the
+/// snapshot holds (entries, their terms, instructions, rules) is made by `apply` with a version
+/// row, and versions are never deleted, so the count grows with each committed change — also
+/// when two applies commit out of their ids' order, which a `MAX(id)` would miss. Runs, holds,
+/// decisions and tokens leave it alone: under their load the snapshot is not read again.
+async fn generation(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
-            // Events ever committed: integrating moves events from the queue to the tree
-            // and leaves the sum alone; every commit that recorded one raises it.
-            "SELECT size + (SELECT count(*) FROM evidence_queue) AS size FROM evidence_head WHERE id = 1",
+            "SELECT COUNT(*) AS n FROM register_versions",
         ))
         .await?;
     Ok(match row {
-        Some(r) => r.try_get("", "size")?,
+        Some(r) => r.try_get("", "n")?,
         None => 0,
     })
 }
