@@ -49,7 +49,7 @@ impl Application {
         }
         // Runs a killed process left `running` (their lock is free) are settled from their
         // journals before anything else runs.
-        match crate::retention::settle::at_start(&state).await {
+        match crate::retention::settle::left_running(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(runs = n, "settled runs a stopped process left running"),
             Err(e) => tracing::error!(error = %e, "settling runs left running failed"),

@@ -40,5 +40,14 @@ pub async fn at(point: &str, n: Option<u64>) {
         let _ = writeln!(err, "GALLRA_PAUSED {wanted}");
         let _ = err.flush();
     }
+    if std::env::var("GALLRA_TEST_RESUME").as_deref() == Ok("stdin") {
+        let line = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map(|_| ())
+        });
+        if let Ok(Ok(())) = line.await {
+            return;
+        }
+    }
     std::future::pending::<()>().await;
 }

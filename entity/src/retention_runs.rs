@@ -29,6 +29,10 @@ pub struct Model {
     /// Why a DPO approved this run past its guard (the evidence holds its SHA-256).
     #[sea_orm(column_type = "Text", nullable)]
     pub approval_reason: Option<String>,
+    /// The canonical body of the rule version the run works by: what its journal is settled
+    /// against, though the rule be retired or changed meanwhile.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub rule_body: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

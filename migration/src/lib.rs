@@ -15,6 +15,7 @@ mod m20261203_000010_verifier_key;
 mod m20261203_000011_register_evidence_index;
 mod m20261203_000012_web_sessions;
 mod m20261203_000013_run_journal;
+mod m20261203_000014_run_rule_body;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_register_evidence_index::Migration),
             Box::new(m20261203_000012_web_sessions::Migration),
             Box::new(m20261203_000013_run_journal::Migration),
+            Box::new(m20261203_000014_run_rule_body::Migration),
         ]
     }
 }

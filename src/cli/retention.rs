@@ -94,21 +94,31 @@ fn print_report(r: &RunReport, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("run {} of {}: {}", r.run_id, r.rule, r.outcome.as_str());
-    println!(
-        "  cutoff {}; {}{} over age, {} held, {} {}",
-        r.cutoff.to_rfc3339(),
-        r.counts
-            .table_rows
-            .map_or(String::new(), |n| format!("{n} rows, ")),
-        r.counts.matched,
-        r.counts.held,
-        r.counts.affected,
-        if r.dry_run {
-            "would be affected"
-        } else {
-            "affected"
-        }
-    );
+    if r.outcome == Outcome::Interrupted {
+        // Settled from its journal: what its batches changed is known, nothing else.
+        println!(
+            "  cutoff {}; {} affected by its committed batches; the rows over age were not \
+             counted and the post-condition not checked",
+            r.cutoff.to_rfc3339(),
+            r.counts.affected
+        );
+    } else {
+        println!(
+            "  cutoff {}; {}{} over age, {} held, {} {}",
+            r.cutoff.to_rfc3339(),
+            r.counts
+                .table_rows
+                .map_or(String::new(), |n| format!("{n} rows, ")),
+            r.counts.matched,
+            r.counts.held,
+            r.counts.affected,
+            if r.dry_run {
+                "would be affected"
+            } else {
+                "affected"
+            }
+        );
+    }
     if let Some(rem) = r.remaining_over_age {
         println!(
             "  post-condition: {rem} rows over age outside holds; oldest remaining {}",

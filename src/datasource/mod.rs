@@ -67,6 +67,9 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// Connections a datasource's pool holds at most.
+pub const POOL_SIZE: u32 = 4;
+
 /// Open datasource pools, by id.
 #[derive(Clone)]
 pub struct Datasources {
@@ -124,7 +127,7 @@ impl Datasources {
             })
     }
 
-    /// A pooled connection to datasource `id`.
+    /// A pooled connection to datasource `id`, from a pool of at most [`POOL_SIZE`].
     pub async fn get(&self, id: &str) -> Result<DatabaseConnection, DatasourceError> {
         let mut pools = self.pools.lock().await;
         if let Some(db) = pools.get(id) {
@@ -135,7 +138,7 @@ impl Datasources {
         // Statements carry keys of personal data; they are never logged.
         opts.sqlx_logging(false)
             .test_before_acquire_if_idle_for(crate::db::PING_AFTER_IDLE)
-            .max_connections(4)
+            .max_connections(POOL_SIZE)
             .acquire_timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(10));
         // Every session waits at most `timeout` for a lock, or for a statement to end.

@@ -31,7 +31,7 @@ pub struct Plan<'a> {
     pub cutoff: DateTime<Utc>,
     pub batch: u64,
     /// Where a real run journals its batches around the datasource's commits.
-    pub journal: Option<&'a super::journal::Journal>,
+    pub journal: Option<&'a super::journal::Journal<'a>>,
 }
 
 pub struct Done {

@@ -116,7 +116,7 @@ pub(super) async fn change(
     key: &KeyColumn,
     sql: String,
     values: Vec<Value>,
-    journal: Option<&super::journal::Journal>,
+    journal: Option<&super::journal::Journal<'_>>,
 ) -> Result<Option<KeyList>, DbErr> {
     let mut slot = key.conn.lock().await;
     let mut conn = match slot.take() {
@@ -144,7 +144,7 @@ async fn statement(
     key: &KeyColumn,
     sql: String,
     values: Vec<Value>,
-    journal: Option<&super::journal::Journal>,
+    journal: Option<&super::journal::Journal<'_>>,
 ) -> Result<Option<KeyList>, DbErr> {
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for v in values {

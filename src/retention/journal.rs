@@ -6,7 +6,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::Utc;
+use std::sync::Arc;
+
 use entity::run_journal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -15,22 +16,33 @@ use sea_orm::{
 };
 
 use super::keys::KeyList;
+use super::lock::RunLock;
 use super::statements::Sql;
+use crate::clock::Clock;
 use crate::datasource::sql::{key_as_text, param};
 use crate::pause;
 
-/// Where a run journals its batches.
-pub struct Journal {
+/// Where a run journals its batches, and the run lock it must still hold to commit one.
+pub struct Journal<'a> {
     db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    lock: &'a RunLock,
     run_id: i32,
     attempt: i32,
     batches: AtomicU64,
 }
 
-impl Journal {
-    pub fn new(db: DatabaseConnection, run_id: i32, attempt: i32) -> Self {
+impl<'a> Journal<'a> {
+    pub fn new(
+        state: &crate::context::AppState,
+        lock: &'a RunLock,
+        run_id: i32,
+        attempt: i32,
+    ) -> Self {
         Journal {
-            db,
+            db: state.db.clone(),
+            clock: state.clock.clone(),
+            lock,
             run_id,
             attempt,
             batches: AtomicU64::new(0),
@@ -46,8 +58,12 @@ impl Journal {
 pub(super) struct Entry(i32, u64);
 
 /// Before the datasource commits a batch that changed `keys`: the journal's `pending` row,
-/// committed in the store. An error here leaves the datasource's transaction to roll back.
-pub(super) async fn before(j: Option<&Journal>, keys: &KeyList) -> Result<Option<Entry>, DbErr> {
+/// committed in the store, and the run lock checked to be still held. An error here leaves the
+/// datasource's transaction to roll back.
+pub(super) async fn before(
+    j: Option<&Journal<'_>>,
+    keys: &KeyList,
+) -> Result<Option<Entry>, DbErr> {
     let Some(j) = j else {
         return Ok(None);
     };
@@ -63,7 +79,7 @@ pub(super) async fn before(j: Option<&Journal>, keys: &KeyList) -> Result<Option
         state: Set("pending".into()),
         rows: Set(keys.len() as i64),
         keys: Set(keys.encode()),
-        created_at: Set(Utc::now()),
+        created_at: Set(j.clock.now()),
         ..Default::default()
     };
     // Only the id comes back, not the keys just written.
@@ -72,12 +88,16 @@ pub(super) async fn before(j: Option<&Journal>, keys: &KeyList) -> Result<Option
         .await?
         .last_insert_id;
     pause::at("batch-journaled", Some(n)).await;
+    // Checked last, as near the datasource's commit as can be: a run that lost its lock may
+    // have another beside it, which would settle this one from a journal still growing. The
+    // pending row stays, decided from the datasource (which rolls this batch back).
+    j.lock.check().await.map_err(DbErr::Custom)?;
     Ok(Some(Entry(id, n)))
 }
 
 /// After the datasource committed: the batch is marked `committed`. A store that fails here
 /// leaves it `pending`, to be decided from the datasource: the batch itself stands.
-pub(super) async fn after(j: Option<&Journal>, entry: Option<Entry>) {
+pub(super) async fn after(j: Option<&Journal<'_>>, entry: Option<Entry>) {
     let (Some(j), Some(Entry(id, n))) = (j, entry) else {
         return;
     };
@@ -129,6 +149,30 @@ pub(super) async fn changed(
         keys.append(batch);
     }
     Ok((keys, batches))
+}
+
+/// [`changed`] asked of `ds` after a batch failed: the pool may hold connections the server
+/// ended (what made the batch fail), and each try that fails on one drops it, so it is asked
+/// again, once more than the pool holds connections. Asked at once, not after a pause: a try
+/// that fails for another reason fails as fast the next time.
+pub(super) async fn changed_after_failure(
+    store: &impl ConnectionTrait,
+    ds: &DatabaseConnection,
+    rule: &crate::policy::spec::RetentionRule,
+    run_id: i32,
+) -> Result<(KeyList, u64), String> {
+    let mut last = String::new();
+    for _ in 0..=crate::datasource::POOL_SIZE {
+        let asked = match sql_for(ds, rule).await {
+            Ok(s) => changed(store, Some((ds, &s)), run_id).await,
+            Err(e) => Err(e),
+        };
+        match asked {
+            Ok(c) => return Ok(c),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// The statements of `rule` on `ds`, for deciding a pending batch.

@@ -2,6 +2,9 @@
 //! advisory lock held on a connection of the run's own; on a SQLite store an OS file lock on
 //! `<store>.locks/<rule>.lock`. A process that is killed loses its lock at once, so a `running`
 //! run whose lock is free was cut off: the next run settles it instead of waiting an hour.
+//! A PostgreSQL lock also dies with its connection while its process lives on (the server
+//! restarted, the connection cut): a run asks [`RunLock::check`] before each batch commits and
+//! stops when it no longer holds it, since another run of the rule may then have started.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -13,7 +16,7 @@ use sqlx::Connection;
 /// A rule's run lock, held until released or dropped.
 pub enum RunLock {
     File(std::fs::File),
-    Advisory(sqlx::PgConnection),
+    Advisory(tokio::sync::Mutex<sqlx::PgConnection>),
     /// A store in memory: one process is all there is.
     Local(String),
 }
@@ -25,9 +28,34 @@ impl RunLock {
         if let RunLock::Advisory(conn) = &mut self {
             // Closing the session ends its advisory locks.
             let _ = sqlx::query("SELECT pg_advisory_unlock_all()")
-                .execute(&mut *conn)
+                .execute(conn.get_mut())
                 .await;
         }
+    }
+
+    /// Whether this process still holds the lock. A file lock or one in memory is held for as
+    /// long as the process lives; an advisory lock is asked of its own connection, which
+    /// fails if the server ended it.
+    pub async fn check(&self) -> Result<(), String> {
+        let RunLock::Advisory(conn) = self else {
+            return Ok(());
+        };
+        let mut conn = conn.lock().await;
+        let held: Result<bool, _> = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+             AND pid = pg_backend_pid() AND granted)",
+        )
+        .fetch_one(&mut *conn)
+        .await;
+        let why = match held {
+            Ok(true) => return Ok(()),
+            Ok(false) => "the store no longer holds it".to_owned(),
+            Err(e) => format!("its connection to the store ended: {e}"),
+        };
+        Err(format!(
+            "this run lost its rule's run lock ({why}); another run of the rule may have \
+             started, so it commits no further batch"
+        ))
     }
 }
 
@@ -61,7 +89,7 @@ pub async fn try_lock(db: &DatabaseConnection, rule: &str) -> anyhow::Result<Opt
                 let _ = conn.close().await;
                 return Ok(None);
             }
-            Ok(Some(RunLock::Advisory(conn)))
+            Ok(Some(RunLock::Advisory(tokio::sync::Mutex::new(conn))))
         }
         _ => {
             let pool = db.get_sqlite_connection_pool();

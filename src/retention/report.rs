@@ -40,7 +40,9 @@ pub struct Counts {
     /// Rows in the table when the run started: counted where a guard on the table's share
     /// needs them, and for a dry run.
     pub table_rows: Option<u64>,
-    /// Rows older than the cutoff (for anonymize: not yet anonymized).
+    /// Rows older than the cutoff (for anonymize: not yet anonymized). For an `interrupted`
+    /// run, settled from its journal after its process stopped, only the rows its committed
+    /// batches changed: what was over age was not counted.
     pub matched: u64,
     /// Of those, rows under a legal hold.
     pub held: u64,
@@ -72,7 +74,8 @@ pub struct RunReport {
     /// SHA-256 over the affected keys in key order, one per line: an auditor with a backup can
     /// recompute it; the log holds no key.
     pub keys_sha256: Option<String>,
-    /// Rows over age outside holds after the run; the post-condition holds when 0.
+    /// Rows over age outside holds after the run; the post-condition holds when 0. Absent
+    /// when it was not checked: a dry run, a run that failed or was interrupted.
     pub remaining_over_age: Option<u64>,
     pub oldest_remaining: Option<DateTime<Utc>>,
     pub batches: u64,

@@ -12,6 +12,8 @@ use crate::register::record::from_body;
 pub struct Rule {
     pub spec: RetentionRule,
     pub hash: String,
+    /// The canonical body `hash` is taken of: what a run records that it works by.
+    pub body: String,
     pub keep_for: Period,
     pub tz: chrono_tz::Tz,
 }
@@ -46,12 +48,18 @@ impl Rule {
     }
 
     fn from_model(m: rules::Model) -> anyhow::Result<Self> {
-        let spec: RetentionRule = from_body(&m.body)?;
+        Self::from_body(m.body, m.content_hash)
+    }
+
+    /// The rule of a stored canonical body and its hash.
+    pub fn from_body(body: String, hash: String) -> anyhow::Result<Self> {
+        let spec: RetentionRule = from_body(&body)?;
         let keep_for = Period::parse(spec.keep_for.get_ref()).map_err(anyhow::Error::msg)?;
         let tz = parse_timezone(spec.timezone.get_ref()).map_err(anyhow::Error::msg)?;
         Ok(Rule {
             spec,
-            hash: m.content_hash,
+            hash,
+            body,
             keep_for,
             tz,
         })
@@ -63,6 +71,16 @@ pub async fn load(db: &impl ConnectionTrait, id: &str) -> anyhow::Result<Option<
     let found = rules::Entity::find_by_id(id)
         .filter(rules::Column::Kind.eq("retention"))
         .filter(rules::Column::RetiredAt.is_null())
+        .one(db)
+        .await?;
+    found.map(Rule::from_model).transpose()
+}
+
+/// The retention rule `id` as stored, retired or not: a cut-off run of a rule retired since
+/// is still settled against it.
+pub async fn stored(db: &impl ConnectionTrait, id: &str) -> anyhow::Result<Option<Rule>> {
+    let found = rules::Entity::find_by_id(id)
+        .filter(rules::Column::Kind.eq("retention"))
         .one(db)
         .await?;
     found.map(Rule::from_model).transpose()

@@ -35,7 +35,7 @@ pub async fn run_rule(
     let lock = locked(state, rule.id()).await?;
     let done = async {
         let run_id = claim(state, &rule, &opts, state.clock.now()).await?;
-        run_claimed(state, &rule, &opts, run_id, progress).await
+        run_claimed(state, &rule, &opts, run_id, &lock, progress).await
     }
     .await;
     lock.release().await;
@@ -65,18 +65,20 @@ pub async fn locked(state: &AppState, rule: &str) -> Result<RunLock, RunError> {
     Ok(lock)
 }
 
-/// Run a rule whose run row `run_id` this process has claimed (new, retried or resumed).
+/// Run a rule whose run row `run_id` this process has claimed (new, retried or resumed),
+/// holding the rule's run `lock`.
 pub async fn run_claimed(
     state: &AppState,
     rule: &Rule,
     opts: &RunOptions,
     run_id: i32,
+    lock: &RunLock,
     progress: impl FnMut(u64),
 ) -> Result<RunReport, RunError> {
     let (rule, opts) = (rule.clone(), opts.clone());
     let now = state.clock.now();
     let started = Instant::now();
-    let journal = Journal::new(state.db.clone(), run_id, opts.attempt);
+    let journal = Journal::new(state, lock, run_id, opts.attempt);
     let work = execute(state, &rule, &opts, now, &journal, progress);
     let mut report = beating(state, run_id, HEARTBEAT, work).await;
     report.run_id = run_id;
@@ -140,6 +142,7 @@ pub async fn claim(
     let row = retention_runs::ActiveModel {
         rule_id: Set(rule.id().to_owned()),
         rule_hash: Set(rule.hash.clone()),
+        rule_body: Set(Some(rule.body.clone())),
         trigger: Set(opts.trigger.as_str().to_owned()),
         scheduled_for: Set(opts.scheduled_for),
         late: Set(opts.late),
@@ -190,7 +193,7 @@ async fn execute(
     rule: &Rule,
     opts: &RunOptions,
     now: DateTime<Utc>,
-    journal: &Journal,
+    journal: &Journal<'_>,
     progress: impl FnMut(u64),
 ) -> RunReport {
     let cutoff = rule.cutoff(now);
@@ -214,7 +217,7 @@ async fn execute_into(
     rule: &Rule,
     opts: &RunOptions,
     report: &mut RunReport,
-    journal: &Journal,
+    journal: &Journal<'_>,
     progress: impl FnMut(u64),
 ) -> Result<(), String> {
     let (ds, held) = rule.prepare(state).await?;
@@ -255,9 +258,11 @@ async fn execute_into(
         Ok(done) => done,
         Err(exec::Failed { mut done, error }) => {
             // A batch may have failed in its commit, or after the datasource's: the journal,
-            // asked of the datasource, says what was committed.
-            let s = journal::sql_for(&ds, &rule.spec).await?;
-            match journal::changed(&state.db, Some((&ds, &s)), journal.run_id()).await {
+            // asked of the datasource, says what was committed. Not known, the run stays
+            // `running`, to be settled from its journal: its counts are not guessed.
+            let asked =
+                journal::changed_after_failure(&state.db, &ds, &rule.spec, journal.run_id());
+            match asked.await {
                 Ok((keys, batches)) => {
                     done.affected = keys.len() as u64;
                     done.keys_sha256 = keys.digest();
@@ -346,25 +351,35 @@ pub(super) async fn finish(
         };
         evidence::append_for(&txn, &event, Subject::RetentionRun(report.run_id), now).await?;
     }
-    let Some(row) = retention_runs::Entity::find_by_id(report.run_id)
-        .one(&txn)
-        .await?
-    else {
-        anyhow::bail!("run {} vanished", report.run_id);
-    };
-    if row.outcome != Outcome::Running.as_str() {
-        anyhow::bail!(
-            "run {} was settled meanwhile ({})",
-            report.run_id,
-            row.outcome
-        );
+    // Written only if the run is still `running`: a run that lost its lock may be settled by
+    // another process at the same time, and one of the two records it, once. (On PostgreSQL
+    // the second UPDATE waits for the first to commit and then finds the row changed.)
+    let report_json = serde_json::to_string(&report)?;
+    let done = retention_runs::Entity::update_many()
+        .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(
+            retention_runs::Column::Outcome,
+            Expr::value(report.outcome.as_str()),
+        )
+        .col_expr(
+            retention_runs::Column::Error,
+            Expr::value(report.error.clone()),
+        )
+        .col_expr(
+            retention_runs::Column::Report,
+            Expr::value(Some(report_json)),
+        )
+        .filter(retention_runs::Column::Id.eq(report.run_id))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        let now_is = retention_runs::Entity::find_by_id(report.run_id)
+            .one(&txn)
+            .await?
+            .map_or("gone".to_owned(), |r| r.outcome);
+        anyhow::bail!("run {} was settled meanwhile ({now_is})", report.run_id);
     }
-    let mut row: retention_runs::ActiveModel = row.into();
-    row.finished_at = Set(Some(now));
-    row.outcome = Set(report.outcome.as_str().to_owned());
-    row.error = Set(report.error.clone());
-    row.report = Set(Some(serde_json::to_string(&report)?));
-    row.update(&txn).await?;
     journal::drop_run(&txn, report.run_id).await?;
     state
         .sequencer

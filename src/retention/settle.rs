@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::journal;
 use super::report::{Counts, Outcome, RunReport};
-use super::rule;
+use super::rule::{self, Rule};
 use super::run::{finish, RunOptions, Trigger};
 use crate::context::AppState;
 
@@ -27,8 +27,10 @@ pub async fn dead_runs(state: &AppState, rule: &str) -> anyhow::Result<Vec<RunRe
     Ok(reports)
 }
 
-/// At start: settle the runs left `running` whose lock is free (their process is gone).
-pub async fn at_start(state: &AppState) -> anyhow::Result<usize> {
+/// Settle the runs left `running` whose lock is free (their process is gone): at start, and on
+/// each pass of the scheduler, so a run killed while `serve` goes on is settled within a minute
+/// even if its rule was retired meanwhile and nothing runs it again.
+pub async fn left_running(state: &AppState) -> anyhow::Result<usize> {
     let runs = retention_runs::Entity::find()
         .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
         .all(&state.db)
@@ -48,12 +50,14 @@ pub async fn at_start(state: &AppState) -> anyhow::Result<usize> {
     Ok(settled)
 }
 
-/// Settle one run a crash cut off, from its journal.
+/// Settle one run a crash cut off, from its journal. Its pending batch is decided by asking the
+/// datasource of the rule version the run worked by (recorded on its row), though the rule be
+/// retired or changed since.
 pub async fn run_cut_off(
     state: &AppState,
     run: &retention_runs::Model,
 ) -> anyhow::Result<RunReport> {
-    let rule = rule::load(&state.db, &run.rule_id).await.ok().flatten();
+    let rule = worked_by(state, run).await;
     let ds = match &rule {
         Some(r) => state
             .datasources
@@ -79,6 +83,9 @@ pub async fn run_cut_off(
         dry_run: run.dry_run,
         outcome: Outcome::Interrupted,
         cutoff: rule.as_ref().map_or(started, |r| r.cutoff(started)),
+        // What was over age and held was not counted before the run was cut off, nor is the
+        // post-condition checked: `matched` says only what its batches changed, and the error
+        // says so.
         counts: Counts {
             table_rows: None,
             matched: affected,
@@ -93,7 +100,8 @@ pub async fn run_cut_off(
         duration_ms: 0,
         error: Some(format!(
             "interrupted: its process stopped (attempt {}); its {batches} committed batches \
-             changed {affected} rows, read from its journal",
+             changed {affected} rows, read from its journal; the rows over age were not \
+             counted and the post-condition not checked",
             run.attempt
         )),
         evidence_index: None,
@@ -110,4 +118,21 @@ pub async fn run_cut_off(
     };
     tracing::warn!(rule = %run.rule_id, run = run.id, affected, "settling a run its process left");
     finish(state, &opts, report).await
+}
+
+/// The rule version `run` worked by: recorded on its row, or (a row from before it was) the
+/// stored rule, retired or not.
+async fn worked_by(state: &AppState, run: &retention_runs::Model) -> Option<Rule> {
+    let recorded = run
+        .rule_body
+        .clone()
+        .map(|body| Rule::from_body(body, run.rule_hash.clone()));
+    match recorded {
+        Some(Ok(r)) => Some(r),
+        Some(Err(e)) => {
+            tracing::error!(run = run.id, error = %e, "the rule a run recorded does not parse");
+            None
+        }
+        None => rule::stored(&state.db, &run.rule_id).await.ok().flatten(),
+    }
 }

@@ -10,6 +10,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::occurrences::Schedule;
 use crate::context::AppState;
+use crate::retention::lock::RunLock;
+use crate::retention::rule::Rule;
 use crate::retention::run::{claim, locked, run_claimed, RunError};
 use crate::retention::{rule, Outcome, RunOptions, RunReport, Trigger};
 
@@ -29,6 +31,14 @@ pub fn backoff(next: i32) -> TimeDelta {
 /// One pass. `since` bounds the first look-back of a rule that has never run on schedule.
 pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<RunReport>> {
     let mut reports = Vec::new();
+    // Runs cut off meanwhile are settled first: a scheduled one is then retried below.
+    let settled = crate::retention::settle::left_running(state).await?;
+    if settled > 0 {
+        tracing::warn!(
+            runs = settled,
+            "settled runs a stopped process left running"
+        );
+    }
     reports.extend(resume(state).await?);
     for r in rule::list(&state.db).await? {
         // CONTRACT: a rule whose datasource is unset is reported (breaches, start-up), not run.
@@ -60,7 +70,7 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
             continue;
         };
         let done = match claim(state, &r, &opts, now).await {
-            Ok(run_id) => run_claimed(state, &r, &opts, run_id, |_| {})
+            Ok(run_id) => run_claimed(state, &r, &opts, run_id, &lock, |_| {})
                 .await
                 .map(Some),
             Err(RunError::AlreadyClaimed(_)) => Ok(None),
@@ -76,10 +86,7 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
 /// or API run, a dry run) holds it: runs are short, and an occurrence that only tried once a
 /// minute could be put off for as long as people keep running the rule by hand. Still held
 /// after that: the occurrence waits for the next pass.
-async fn take_turn(
-    state: &AppState,
-    rule: &str,
-) -> anyhow::Result<Option<crate::retention::lock::RunLock>> {
+async fn take_turn(state: &AppState, rule: &str) -> anyhow::Result<Option<RunLock>> {
     let until = std::time::Instant::now() + LOCK_WAIT;
     loop {
         match locked(state, rule).await {
@@ -142,7 +149,7 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
             Err(RunError::AlreadyRunning { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
-        let done = retry(state, run, now).await;
+        let done = retry(state, run, &lock, now).await;
         lock.release().await;
         reports.extend(done?);
     }
@@ -153,6 +160,7 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
 async fn retry(
     state: &AppState,
     run: retention_runs::Model,
+    lock: &RunLock,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<RunReport>> {
     let Some(run) = retention_runs::Entity::find_by_id(run.id)
@@ -180,7 +188,7 @@ async fn retry(
             settle(state, &run, now, "its rule was retired; not retried").await?;
             return Ok(None);
         };
-        if !take(state, &run, now).await? {
+        if !take(state, &run, &r, now).await? {
             return Ok(None);
         }
         tracing::warn!(rule = %run.rule_id, run = run.id, attempt = run.attempt + 1, was = %run.outcome, "retrying a scheduled run");
@@ -192,7 +200,9 @@ async fn retry(
             after_interrupted: cut_off,
             ..RunOptions::manual(false)
         };
-        Ok(Some(run_claimed(state, &r, &opts, run.id, |_| {}).await?))
+        Ok(Some(
+            run_claimed(state, &r, &opts, run.id, lock, |_| {}).await?,
+        ))
     }
 }
 
@@ -231,14 +241,24 @@ async fn settle(
     Ok(())
 }
 
-/// Move a failed or stale run back to `running` with one more attempt, if no one else did.
+/// Move a failed or stale run back to `running` with one more attempt by `rule` as it is now,
+/// if no one else did.
 async fn take(
     state: &AppState,
     run: &retention_runs::Model,
+    rule: &Rule,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let done = retention_runs::Entity::update_many()
         .col_expr(retention_runs::Column::Outcome, Expr::value("running"))
+        .col_expr(
+            retention_runs::Column::RuleHash,
+            Expr::value(rule.hash.clone()),
+        )
+        .col_expr(
+            retention_runs::Column::RuleBody,
+            Expr::value(Some(rule.body.clone())),
+        )
         .col_expr(
             retention_runs::Column::Attempt,
             Expr::value(run.attempt + 1),

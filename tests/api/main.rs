@@ -23,6 +23,7 @@ mod register_api;
 mod register_apply;
 mod register_asof;
 mod retention;
+mod retention_cut;
 mod retention_dropped;
 mod retention_formats;
 mod retention_keys;

@@ -18,19 +18,19 @@ use crate::datasources::{kinds, Fixture, Kind};
 use crate::helpers::{fresh_database_url, seed_policies};
 use crate::retention::digest_of;
 
-const RULE: &str = "meeting-participants";
+pub(crate) const RULE: &str = "meeting-participants";
 /// 110 recent rows and 90 over age (45%: within the seed rule's guards), 10 a batch.
-const BATCH: &str = "10";
+pub(crate) const BATCH: &str = "10";
 
-struct Setup {
-    dir: tempfile::TempDir,
-    database_url: String,
-    ds: Fixture,
+pub(crate) struct Setup {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) database_url: String,
+    pub(crate) ds: Fixture,
     vdx: Option<Fixture>,
 }
 
 impl Setup {
-    async fn new(kind: Kind) -> Self {
+    pub(crate) async fn new(kind: Kind) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database_url(dir.path()).await;
         let now = Utc::now();
@@ -49,7 +49,7 @@ impl Setup {
         s
     }
 
-    fn command(&self, args: &[&str], pause: Option<&str>) -> Command {
+    pub(crate) fn command(&self, args: &[&str], pause: Option<&str>) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_gallra"));
         c.args(args)
             .current_dir(self.dir.path())
@@ -74,47 +74,51 @@ impl Setup {
         c
     }
 
-    async fn run(&self, args: &[&str], pause: Option<&str>) -> Output {
+    pub(crate) async fn run(&self, args: &[&str], pause: Option<&str>) -> Output {
         self.command(args, pause).output().await.unwrap()
     }
 
     /// `gallra purge` paused at `point`: the child, once it printed its marker.
-    async fn paused_purge(&self, point: &str) -> Child {
+    pub(crate) async fn paused_purge(&self, point: &str) -> Child {
         self.paused(&["purge", RULE, "--json", "--batch", BATCH], point)
             .await
     }
 
     /// `gallra <args>` paused at `point`: the child, once it printed its marker.
-    async fn paused(&self, args: &[&str], point: &str) -> Child {
-        let mut child = self
-            .command(args, Some(point))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let mut seen = Vec::new();
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if line.starts_with("GALLRA_PAUSED ") {
-                tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-                return child;
-            }
-            seen.push(line);
-        }
-        let status = child.wait().await.unwrap();
-        panic!("purge never paused at {point} ({status:?}): {seen:#?}");
+    pub(crate) async fn paused(&self, args: &[&str], point: &str) -> Child {
+        let mut c = self.command(args, Some(point));
+        c.stdout(std::process::Stdio::null());
+        paused(c, point).await
     }
+}
 
-    async fn store(&self) -> DatabaseConnection {
+/// `c` spawned, once it printed that it paused at `point`.
+pub(crate) async fn paused(mut c: Command, point: &str) -> Child {
+    let mut child = c.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.starts_with("GALLRA_PAUSED ") {
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return child;
+        }
+        seen.push(line);
+    }
+    let status = child.wait().await.unwrap();
+    panic!("purge never paused at {point} ({status:?}): {seen:#?}");
+}
+
+impl Setup {
+    pub(crate) async fn store(&self) -> DatabaseConnection {
         Database::connect(&self.database_url).await.unwrap()
     }
 
-    async fn ids(&self) -> BTreeSet<i64> {
+    pub(crate) async fn ids(&self) -> BTreeSet<i64> {
         self.ds.ids().await.into_iter().collect()
     }
 }
 
-fn ok(out: &Output, what: &str) {
+pub(crate) fn ok(out: &Output, what: &str) {
     assert!(
         out.status.success(),
         "{what} failed ({:?}): {}\n{}",
@@ -125,7 +129,9 @@ fn ok(out: &Output, what: &str) {
 }
 
 /// Each run of the rule, in order, with its evidence entry.
-async fn runs(store: &DatabaseConnection) -> Vec<(retention_runs::Model, serde_json::Value)> {
+pub(crate) async fn runs(
+    store: &DatabaseConnection,
+) -> Vec<(retention_runs::Model, serde_json::Value)> {
     let rows = retention_runs::Entity::find()
         .filter(retention_runs::Column::RuleId.eq(RULE))
         .order_by_asc(retention_runs::Column::Id)
@@ -277,9 +283,13 @@ async fn a_second_purge_beside_a_working_one_is_refused_naming_it() {
 }
 
 /// `gallra serve` once it listens, and its address.
-async fn serve(s: &Setup) -> (Child, String) {
-    let mut child = s
-        .command(&["serve"], None)
+pub(crate) async fn serve(s: &Setup) -> (Child, String) {
+    listening(s.command(&["serve"], None)).await
+}
+
+/// `c`, a `gallra serve`, once it listens, and its address.
+pub(crate) async fn listening(mut c: Command) -> (Child, String) {
+    let mut child = c
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
         .spawn()
