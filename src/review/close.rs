@@ -49,7 +49,7 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, R
             "campaign {id} is being closed by a working close"
         )));
     };
-    let done = close_locked(state, c, approved).await;
+    let done = close_locked(state, c, approved, &lock).await;
     lock.release().await;
     done
 }
@@ -67,7 +67,7 @@ pub async fn settle_at_start(state: &AppState) -> Result<usize, ReviewError> {
             continue;
         };
         let done = match begun(&state.db, c.id).await {
-            Ok(true) => close_locked(state, c, false).await.map(|_| ()),
+            Ok(true) => close_locked(state, c, false, &lock).await.map(|_| ()),
             Ok(false) => give_back_any(&state.db, c.id).await.map_err(Into::into),
             Err(e) => Err(e.into()),
         };
@@ -92,6 +92,7 @@ async fn close_locked(
     state: &AppState,
     c: review_campaigns::Model,
     approved: bool,
+    lock: &lock::RunLock,
 ) -> Result<Tally, ReviewError> {
     let id = c.id;
     let now = state.clock.now();
@@ -119,7 +120,7 @@ async fn close_locked(
             return Err(refused);
         }
     };
-    revoke_and_record(state, &c, &items, &p, &token, resumed).await
+    revoke_and_record(state, &c, &items, &p, &token, resumed, lock).await
 }
 
 /// Take campaign `c` as it was read (open, or closing under another token) into `closing`
@@ -231,6 +232,7 @@ async fn revoke_and_record(
     p: &Policy,
     token: &str,
     resumed: bool,
+    lock: &lock::RunLock,
 ) -> Result<Tally, ReviewError> {
     let id = c.id;
     let revoke = revocations_of(items);
@@ -245,7 +247,11 @@ async fn revoke_and_record(
             _ => tally.unsure += 1,
         }
     }
-    let actions = revoke::run(state, p, &revoke).await;
+    // A close that lost its lock stops, `closing` with its revocations journaled: the close
+    // that next takes it (or the next start) finishes them.
+    let actions = revoke::run(state, p, &revoke, lock)
+        .await
+        .map_err(|e| ReviewError::Store(anyhow::anyhow!("closing campaign {id}: {e}")))?;
     crate::pause::at("before-close-evidence", None).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;

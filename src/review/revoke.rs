@@ -15,23 +15,45 @@ use crate::context::AppState;
 use crate::datasource::sql::{key_as_text, param, quote};
 use crate::pause;
 use crate::policy::spec::RevokeAction;
+use crate::retention::lock::RunLock;
 
 const PENDING: &str = "pending:";
 /// Where a revocation finds nothing to change.
 const GONE: &str = "the account is no longer in the source";
 
-/// Run the policy's revoke action for each revoked item: `Ok(what was done)` or the error.
+/// Why a revocation was not applied: the item's own failure, or the close's, which lost its
+/// lock and stops, leaving the rest to the close that next takes it.
+enum Failure {
+    Item(String),
+    LostLock(String),
+}
+
+impl From<String> for Failure {
+    fn from(e: String) -> Self {
+        Failure::Item(e)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(e: &str) -> Self {
+        Failure::Item(e.to_owned())
+    }
+}
+
+/// Run the policy's revoke action for each revoked item: `Ok(what was done)` or the error;
+/// `Err` when the close lost its `lock` part way (its revocations stay journaled).
 pub(super) async fn run(
     state: &AppState,
     p: &Policy,
     items: &[&review_items::Model],
-) -> Vec<Result<&'static str, String>> {
+    lock: &RunLock,
+) -> Result<Vec<Result<&'static str, String>>, String> {
     let (Some(action), Some(ds)) = (&p.spec.revoke, &p.spec.source.get_ref().datasource) else {
-        return items.iter().map(|_| Ok("no_action")).collect();
+        return Ok(items.iter().map(|_| Ok("no_action")).collect());
     };
     let db = match state.datasources.get(ds.get_ref()).await {
         Ok(db) => db,
-        Err(e) => return items.iter().map(|_| Err(e.to_string())).collect(),
+        Err(e) => return Ok(items.iter().map(|_| Err(e.to_string())).collect()),
     };
     let mut out = Vec::with_capacity(items.len());
     for (n, i) in items.iter().enumerate() {
@@ -45,19 +67,23 @@ pub(super) async fn run(
             // Cut off between the two commits: run again; nothing left to change means the
             // close before applied it.
             Some(a) if a.starts_with(PENDING) => {
-                match revoke_one(state, &db, p, action.get_ref(), i, n as u64 + 1).await {
-                    Err(e) if e == GONE => Ok(match &a[PENDING.len()..] {
+                match revoke_one(state, &db, p, action.get_ref(), i, n as u64 + 1, lock).await {
+                    Err(Failure::Item(e)) if e == GONE => Ok(match &a[PENDING.len()..] {
                         "deleted" => "deleted",
                         _ => "disabled",
                     }),
                     other => other,
                 }
             }
-            _ => revoke_one(state, &db, p, action.get_ref(), i, n as u64 + 1).await,
+            _ => revoke_one(state, &db, p, action.get_ref(), i, n as u64 + 1, lock).await,
         };
-        out.push(done);
+        out.push(match done {
+            Ok(label) => Ok(label),
+            Err(Failure::Item(e)) => Err(e),
+            Err(Failure::LostLock(e)) => return Err(e),
+        });
     }
-    out
+    Ok(out)
 }
 
 /// Record `action` on item `id` in the store.
@@ -80,7 +106,8 @@ async fn revoke_one(
     action: &crate::policy::spec::Revoke,
     item: &review_items::Model,
     n: u64,
-) -> Result<&'static str, String> {
+    lock: &RunLock,
+) -> Result<&'static str, Failure> {
     let key = item.account_key.as_str();
     let b = db.get_database_backend();
     let src = p.spec.source.get_ref();
@@ -114,7 +141,7 @@ async fn revoke_one(
         .map_err(err)?;
     if done.rows_affected() == 0 {
         txn.rollback().await.map_err(err)?;
-        return Err(GONE.into());
+        return Err(Failure::Item(GONE.into()));
     }
     pause::at("revocation-changed", Some(n)).await;
     // Before the datasource commits: a close cut off from here on is decided from the source.
@@ -122,6 +149,11 @@ async fn revoke_one(
         .await
         .map_err(err)?;
     pause::at("revocation-journaled", Some(n)).await;
+    // As a purge's batch: a close that lost its lock may have another beside it.
+    if let Err(e) = lock.check().await {
+        txn.rollback().await.map_err(err)?;
+        return Err(Failure::LostLock(e));
+    }
     txn.commit().await.map_err(err)?;
     pause::at("revocation-committed", Some(n)).await;
     if let Err(e) = mark(state, item.id, label).await {

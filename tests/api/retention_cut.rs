@@ -14,11 +14,18 @@ use tokio::process::Child;
 use crate::datasources::{kinds, Kind};
 use crate::helpers::seed_policies;
 use crate::retention::digest_of;
-use crate::retention_killed::{listening, ok, paused, runs, Setup, BATCH, RULE};
+use crate::retention_killed::{
+    closed_exactly, decided_campaign, listening, ok, paused, runs, Setup, BATCH, RULE,
+};
 
 /// `gallra purge` paused at `point`, going on when [`resume`]d.
 async fn paused_purge(s: &Setup, point: &str) -> Child {
-    let mut c = s.command(&["purge", RULE, "--json", "--batch", BATCH], Some(point));
+    resumable(s, &["purge", RULE, "--json", "--batch", BATCH], point).await
+}
+
+/// `gallra <args>` paused at `point`, going on when [`resume`]d.
+async fn resumable(s: &Setup, args: &[&str], point: &str) -> Child {
+    let mut c = s.command(args, Some(point));
     c.env("GALLRA_TEST_RESUME", "stdin")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped());
@@ -260,5 +267,48 @@ async fn a_purge_whose_datasource_connection_is_cut_counts_only_committed_batche
         assert_eq!(before.len() - after_first.len(), 10, "{what}");
         assert_eq!(report["affected"], 10, "{what}: {report}");
         accounted(&s, &before, &after_first, &what).await;
+    }
+}
+
+#[tokio::test]
+async fn a_review_close_that_loses_its_lock_stops_and_the_next_close_finishes_it() {
+    for kind in kinds() {
+        let what = format!("{kind:?}");
+        let mut s = Setup::new(kind).await;
+        if !postgres_store(&s) {
+            eprintln!("a SQLite store's lock cannot be taken from a living process: skipped");
+            return;
+        }
+        let id = decided_campaign(&mut s, kind, &what).await;
+        let child = resumable(
+            &s,
+            &["review", "close", &id.to_string()],
+            "revocation-journaled:3",
+        )
+        .await;
+        assert_eq!(
+            cut_postgres(&s.database_url, LOCK_HOLDER).await,
+            1,
+            "{what}"
+        );
+        let (succeeded, _) = resume(child).await;
+        assert!(!succeeded, "{what}: the close stops");
+        let disabled = s.vdx.as_ref().unwrap().disabled("admin_profiles").await;
+        let applied = disabled.iter().filter(|(_, d)| *d == 1).count();
+        assert_eq!(applied, 2, "{what}: the third revocation was not committed");
+        let store = s.store().await;
+        let c = entity::review_campaigns::Entity::find_by_id(id)
+            .one(&store)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.status, "closing", "{what}: left for the next close");
+        close(store).await;
+
+        ok(
+            &s.run(&["review", "close", &id.to_string()], None).await,
+            &what,
+        );
+        closed_exactly(&s, id, &what).await;
     }
 }
