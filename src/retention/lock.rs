@@ -123,6 +123,50 @@ pub async fn try_lock(db: &DatabaseConnection, rule: &str) -> anyhow::Result<Opt
     }
 }
 
+/// Take `rule`'s run lock, waiting up to `wait` for the run that holds it to end. On PostgreSQL
+/// the wait is in the server's queue (`pg_advisory_lock` under a `lock_timeout`): the lock goes
+/// to the waiter when its holder lets go, so runs that only try cannot keep taking it first.
+/// Elsewhere it is tried again every 250 ms.
+pub async fn lock_within(
+    db: &DatabaseConnection,
+    rule: &str,
+    wait: std::time::Duration,
+) -> anyhow::Result<Option<RunLock>> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        let until = std::time::Instant::now() + wait;
+        loop {
+            match try_lock(db, rule).await? {
+                Some(lock) => return Ok(Some(lock)),
+                None if std::time::Instant::now() >= until => return Ok(None),
+                None => tokio::time::sleep(std::time::Duration::from_millis(250)).await,
+            }
+        }
+    }
+    let pool = db.get_postgres_connection_pool();
+    let mut conn = pool.acquire().await?.detach();
+    let timeout = |ms: u128| {
+        sqlx::query("SELECT set_config('lock_timeout', $1, false)").bind(format!("{ms}ms"))
+    };
+    timeout(wait.as_millis().max(1)).execute(&mut conn).await?;
+    let got = sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(advisory_key(rule))
+        .execute(&mut conn)
+        .await;
+    match got {
+        Ok(_) => {
+            // The connection stays the lock's: later statements on it must not time out.
+            timeout(0).execute(&mut conn).await?;
+            Ok(Some(RunLock::Advisory(tokio::sync::Mutex::new(conn))))
+        }
+        // lock_not_available: the wait ran out.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
+            let _ = conn.close().await;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// An exclusive `flock(2)` on `f`, not waiting: released when `f` is closed, as when its process
 /// dies.
 #[cfg(unix)]

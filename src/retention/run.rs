@@ -45,7 +45,20 @@ pub async fn run_rule(
 /// Take `rule`'s run lock, refusing when another run holds it, and settle the runs of the rule
 /// left `running`: their lock is free, so their process is gone.
 pub async fn locked(state: &AppState, rule: &str) -> Result<RunLock, RunError> {
-    let Some(lock) = lock::try_lock(&state.db, rule).await? else {
+    locked_within(state, rule, std::time::Duration::ZERO).await
+}
+
+/// [`locked`], waiting up to `wait` for a run that holds the lock to end.
+pub async fn locked_within(
+    state: &AppState,
+    rule: &str,
+    wait: std::time::Duration,
+) -> Result<RunLock, RunError> {
+    let taken = match wait.is_zero() {
+        true => lock::try_lock(&state.db, rule).await?,
+        false => lock::lock_within(&state.db, rule, wait).await?,
+    };
+    let Some(lock) = taken else {
         let run = retention_runs::Entity::find()
             .filter(retention_runs::Column::RuleId.eq(rule))
             .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))

@@ -12,14 +12,13 @@ use super::occurrences::Schedule;
 use crate::context::AppState;
 use crate::retention::lock::RunLock;
 use crate::retention::rule::Rule;
-use crate::retention::run::{claim, locked, run_claimed, RunError};
+use crate::retention::run::{claim, locked, locked_within, run_claimed, RunError};
 use crate::retention::{rule, Outcome, RunOptions, RunReport, Trigger};
 
 /// Failed scheduled runs are retried up to this many attempts in all.
 pub const MAX_ATTEMPTS: i32 = 5;
 /// How long a due occurrence waits for another run of its rule to finish, within a pass.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
-const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(250);
 /// An occurrence started later than this after its time is marked late.
 const LATE_AFTER: TimeDelta = TimeDelta::minutes(5);
 
@@ -87,16 +86,10 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
 /// minute could be put off for as long as people keep running the rule by hand. Still held
 /// after that: the occurrence waits for the next pass.
 async fn take_turn(state: &AppState, rule: &str) -> anyhow::Result<Option<RunLock>> {
-    let until = std::time::Instant::now() + LOCK_WAIT;
-    loop {
-        match locked(state, rule).await {
-            Ok(lock) => return Ok(Some(lock)),
-            Err(RunError::AlreadyRunning { .. }) if std::time::Instant::now() < until => {
-                tokio::time::sleep(LOCK_RETRY).await
-            }
-            Err(RunError::AlreadyRunning { .. }) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        }
+    match locked_within(state, rule, LOCK_WAIT).await {
+        Ok(lock) => Ok(Some(lock)),
+        Err(RunError::AlreadyRunning { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
