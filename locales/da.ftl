@@ -264,6 +264,7 @@ run-postcondition = Efterkontrol
 postcondition-holds = opfyldt: intet over perioden er tilbage uden for tilbageholdelser
 not-counted-interrupted = ikke talt: kørslen blev afbrudt (dens gennemførte portioner er talt nedenfor)
 not-checked-interrupted = ikke kontrolleret: kørslen blev afbrudt
+not-counted-held-interrupted = ikke talt: kørslen blev afbrudt
 run-batches = Omgange
 run-longest-batch = længste
 run-duration = Varighed

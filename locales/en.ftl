@@ -264,6 +264,7 @@ run-postcondition = Post-condition
 postcondition-holds = holds: nothing over age remains outside holds
 not-counted-interrupted = not counted: the run was interrupted (its committed batches are counted below)
 not-checked-interrupted = not checked: the run was interrupted
+not-counted-held-interrupted = not counted: the run was interrupted
 run-batches = Batches
 run-longest-batch = longest
 run-duration = Duration

@@ -264,6 +264,7 @@ run-postcondition = Efterkontroll
 postcondition-holds = uppfylld: inget över fristen finns kvar utanför spärrar
 not-counted-interrupted = inte räknade: körningen avbröts (dess genomförda omgångar räknas nedan)
 not-checked-interrupted = inte kontrollerad: körningen avbröts
+not-counted-held-interrupted = inte räknade: körningen avbröts
 run-batches = Omgångar
 run-longest-batch = längsta
 run-duration = Tid

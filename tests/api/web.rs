@@ -483,3 +483,47 @@ async fn a_session_works_on_another_replica_and_after_a_restart() {
         303
     );
 }
+
+#[tokio::test]
+async fn an_interrupted_run_says_its_rows_over_age_were_not_counted_nor_its_post_condition_checked()
+{
+    use gallra::clock::Clock;
+    use gallra::retention::{rule, run, settle, Outcome, RunOptions};
+    let s = Scenario::new().await;
+    let state = &s.app.state;
+    // A run row left `running` with its lock free, as a killed process leaves it.
+    let r = rule::load(&s.app.db, RULE).await.unwrap().unwrap();
+    let opts = RunOptions::manual(false);
+    let id = run::claim(state, &r, &opts, s.app.clock.now())
+        .await
+        .unwrap();
+    let settled = settle::dead_runs(state, RULE).await.unwrap();
+    assert_eq!(settled.len(), 1);
+    assert_eq!(settled[0].outcome, Outcome::Interrupted);
+    assert_eq!(settled[0].remaining_over_age, None);
+
+    let b = s.browser(Role::Dpo).await;
+    let en = b.get(&format!("/retention/runs/{id}")).await;
+    assert_eq!(en.status, 200);
+    assert!(
+        en.body.contains("not counted: the run was interrupted"),
+        "{}",
+        en.body
+    );
+    assert!(en.body.contains("not checked: the run was interrupted"));
+    assert!(
+        en.body.contains("Under legal hold</dt><dd>not counted"),
+        "held is not shown as 0"
+    );
+    let sv = b
+        .get_with(
+            &format!("/retention/runs/{id}"),
+            &[("accept-language", "sv-SE,sv;q=0.9")],
+        )
+        .await
+        .body;
+    assert!(sv.contains("inte kontrollerad: körningen avbröts"), "{sv}");
+    // A finished run's page shows its counts, not these words.
+    let other = b.get(&format!("/retention/runs/{}", s.run_id)).await.body;
+    assert!(!other.contains("the run was interrupted"));
+}
