@@ -28,7 +28,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     opts.sqlx_logging(false)
         .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .acquire_timeout(Duration::from_secs(10))
-        .max_connections(16);
+        .max_connections(POOL_SIZE);
     let db = Database::connect(opts)
         .await
         .with_context(|| format!("cannot connect to the store at {}", redact(url)))?;
@@ -89,6 +89,9 @@ pub fn redact(url: &str) -> String {
         None => url,
     }
 }
+
+/// The most connections a process holds to its store.
+pub const POOL_SIZE: u32 = 16;
 
 /// Begin a transaction that will write. On SQLite it takes the write lock at BEGIN
 /// (IMMEDIATE), so it waits its turn instead of failing when a read must later upgrade.

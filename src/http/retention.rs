@@ -45,9 +45,9 @@ impl From<RunError> for ApiError {
     fn from(e: RunError) -> Self {
         match e {
             RunError::UnknownRule(_) => ApiError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_) | RunError::AlreadyRunning { .. } => {
-                ApiError::Conflict(e.to_string())
-            }
+            RunError::AlreadyClaimed(_)
+            | RunError::AlreadyRunning { .. }
+            | RunError::Stopped(_) => ApiError::Conflict(e.to_string()),
             RunError::Refused(m) => ApiError::BadRequest(m),
             RunError::Store(e) => ApiError::Internal(e),
         }

@@ -52,6 +52,10 @@ impl<'a> Journal<'a> {
     pub fn run_id(&self) -> i32 {
         self.run_id
     }
+
+    pub fn attempt(&self) -> i32 {
+        self.attempt
+    }
 }
 
 /// A batch written `pending`: its row and number.
@@ -112,16 +116,20 @@ pub(super) async fn after(j: Option<&Journal<'_>>, entry: Option<Entry>) {
     }
 }
 
-/// What a run's journal says its committed batches changed: the keys of those marked
-/// committed, and of those pending the keys the datasource no longer holds unchanged. `ds` is
-/// `None` when the datasource cannot be asked: then a pending batch is an error.
+/// What attempt `attempt` of a run journaled its committed batches changed: the keys of those
+/// marked committed, and of those pending the keys the datasource no longer holds unchanged.
+/// Only that attempt's: a later attempt of the same run (a retry) may be working beside a
+/// process that lost its lock. `ds` is `None` when the datasource cannot be asked: then a
+/// pending batch is an error.
 pub(super) async fn changed(
     store: &impl ConnectionTrait,
     ds: Option<(&DatabaseConnection, &Sql)>,
     run_id: i32,
+    attempt: i32,
 ) -> Result<(KeyList, u64), String> {
     let rows = run_journal::Entity::find()
         .filter(run_journal::Column::RunId.eq(run_id))
+        .filter(run_journal::Column::Attempt.eq(attempt))
         .order_by_asc(run_journal::Column::Id)
         .all(store)
         .await
@@ -151,20 +159,20 @@ pub(super) async fn changed(
     Ok((keys, batches))
 }
 
-/// [`changed`] asked of `ds` after a batch failed: the pool may hold connections the server
-/// ended (what made the batch fail), and each try that fails on one drops it, so it is asked
-/// again, once more than the pool holds connections. Asked at once, not after a pause: a try
-/// that fails for another reason fails as fast the next time.
+/// [`changed`] asked of `ds` after a batch failed: the datasource's pool and the store's may
+/// hold connections the server ended (what made the batch fail), and each try that fails on
+/// one drops it, so it is asked again, once more than both pools hold connections. Asked at
+/// once, not after a pause: a try that fails for another reason fails as fast the next time.
 pub(super) async fn changed_after_failure(
     store: &impl ConnectionTrait,
     ds: &DatabaseConnection,
     rule: &crate::policy::spec::RetentionRule,
-    run_id: i32,
+    j: &Journal<'_>,
 ) -> Result<(KeyList, u64), String> {
     let mut last = String::new();
-    for _ in 0..=crate::datasource::POOL_SIZE {
+    for _ in 0..=crate::datasource::POOL_SIZE + crate::db::POOL_SIZE {
         let asked = match sql_for(ds, rule).await {
-            Ok(s) => changed(store, Some((ds, &s)), run_id).await,
+            Ok(s) => changed(store, Some((ds, &s)), j.run_id, j.attempt).await,
             Err(e) => Err(e),
         };
         match asked {
@@ -190,7 +198,8 @@ pub(super) async fn sql_for(
     Ok(s)
 }
 
-/// Drop a settled run's journal (its keys: the store keeps none once the run is evidence).
+/// Drop a settled run's journal (its keys: the store keeps none once the run is evidence),
+/// with any row an earlier attempt that lost its lock left.
 pub(super) async fn drop_run(store: &impl ConnectionTrait, run_id: i32) -> Result<(), DbErr> {
     run_journal::Entity::delete_many()
         .filter(run_journal::Column::RunId.eq(run_id))
@@ -199,9 +208,38 @@ pub(super) async fn drop_run(store: &impl ConnectionTrait, run_id: i32) -> Resul
         .map(|_| ())
 }
 
+/// Drop the rows of journals whose attempt is no longer working: left by a process that lost
+/// its run lock after its run was settled (or taken for a retry) by another. Such a process
+/// wrote its row, then found the lock gone and rolled its batch back, so the row's keys were
+/// never changed by it and are kept by no one: the store must not hold them. A row of an
+/// attempt still `running` is its run's to settle.
+pub async fn drop_orphans(store: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Alias, ExprTrait, Query};
+    let r = Alias::new("r");
+    let working = Query::select()
+        .expr(Expr::val(1))
+        .from_as(entity::retention_runs::Entity, r.clone())
+        .and_where(
+            Expr::col((r.clone(), entity::retention_runs::Column::Id))
+                .equals((run_journal::Entity, run_journal::Column::RunId)),
+        )
+        .and_where(
+            Expr::col((r.clone(), entity::retention_runs::Column::Attempt))
+                .equals((run_journal::Entity, run_journal::Column::Attempt)),
+        )
+        .and_where(Expr::col((r, entity::retention_runs::Column::Outcome)).eq("running"))
+        .to_owned();
+    run_journal::Entity::delete_many()
+        .filter(Expr::exists(working).not())
+        .exec(store)
+        .await
+        .map(|d| d.rows_affected)
+}
+
 /// Of a pending batch's keys, those its datasource committed: deleted, or no longer pending
-/// anonymization. On PostgreSQL and MySQL the rows are read `FOR UPDATE`, so a transaction of
-/// the killed process still open on the server is waited for, not guessed at.
+/// anonymization. On PostgreSQL and MySQL the rows are read `FOR UPDATE`, and on SQLite under
+/// the file's write lock, so a transaction of the killed process (or of one that lost its lock)
+/// still open on the server is waited for, not guessed at.
 async fn decide(ds: &DatabaseConnection, s: &Sql, batch: KeyList) -> Result<KeyList, DbErr> {
     const CHUNK: usize = 1000;
     let lock = match s.backend {
@@ -215,6 +253,10 @@ async fn decide(ds: &DatabaseConnection, s: &Sql, batch: KeyList) -> Result<KeyL
         .filter(|_| s.backend != DatabaseBackend::Postgres || s.int_key)
         .map(<[i64]>::to_vec);
     let texts = batch.texts();
+    // In a write transaction: on SQLite, BEGIN IMMEDIATE waits for a writer still holding the
+    // file (a process that lost its lock between its check and its commit), as FOR UPDATE
+    // waits elsewhere; nothing is written in it.
+    let txn = crate::db::begin_write(ds).await?;
     let mut unchanged = std::collections::HashSet::new();
     for (i, chunk) in texts.chunks(CHUNK).enumerate() {
         let marks: Vec<String> = (1..=chunk.len()).map(|n| param(s.backend, n)).collect();
@@ -238,10 +280,11 @@ async fn decide(ds: &DatabaseConnection, s: &Sql, batch: KeyList) -> Result<KeyL
             marks.join(", "),
             s.pending
         );
-        for row in ds.query_all_raw(s.stmt(sql, values)).await? {
+        for row in txn.query_all_raw(s.stmt(sql, values)).await? {
             unchanged.insert(row.try_get::<String>("", "k")?);
         }
     }
+    txn.rollback().await?;
     Ok(texts
         .iter()
         .filter(|k| !unchanged.contains(*k))

@@ -21,6 +21,9 @@ pub enum RunLock {
     Local(String),
 }
 
+/// How long [`RunLock::check`] waits for the lock's connection to answer.
+pub const CHECK_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 static LOCAL: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
 impl RunLock {
@@ -35,22 +38,31 @@ impl RunLock {
 
     /// Whether this process still holds the lock. A file lock or one in memory is held for as
     /// long as the process lives; an advisory lock is asked of its own connection, which
-    /// fails if the server ended it.
+    /// fails if the server ended it. A connection that does not answer within [`CHECK_WITHIN`]
+    /// (a network cut leaves it half open) counts as lost: the batch waiting on the answer
+    /// holds its rows locked in the datasource meanwhile.
     pub async fn check(&self) -> Result<(), String> {
         let RunLock::Advisory(conn) = self else {
             return Ok(());
         };
         let mut conn = conn.lock().await;
-        let held: Result<bool, _> = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
-             AND pid = pg_backend_pid() AND granted)",
+        let held = tokio::time::timeout(
+            CHECK_WITHIN,
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+                 AND pid = pg_backend_pid() AND granted)",
+            )
+            .fetch_one(&mut *conn),
         )
-        .fetch_one(&mut *conn)
         .await;
         let why = match held {
-            Ok(true) => return Ok(()),
-            Ok(false) => "the store no longer holds it".to_owned(),
-            Err(e) => format!("its connection to the store ended: {e}"),
+            Ok(Ok(true)) => return Ok(()),
+            Ok(Ok(false)) => "the store no longer holds it".to_owned(),
+            Ok(Err(e)) => format!("its connection to the store ended: {e}"),
+            Err(_) => format!(
+                "its connection to the store did not answer within {} s",
+                CHECK_WITHIN.as_secs()
+            ),
         };
         Err(format!(
             "this run lost its rule's run lock ({why}); another run of the rule may have \

@@ -78,6 +78,11 @@ pub enum RunError {
     /// The request cannot be taken as it is (an approval without a reason).
     #[error("{0}")]
     Refused(String),
+    /// The run stopped before it could record itself (it lost its run lock, or what its
+    /// batches committed cannot be asked now): its run is settled from its journal, by another
+    /// process or the next run of the rule.
+    #[error("{0}")]
+    Stopped(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }

@@ -98,14 +98,45 @@ pub async fn run_claimed(
     report.duration_ms = started.elapsed().as_millis() as u64;
     if report.outcome == Outcome::Running {
         // What its batches committed is not known yet: the run stays `running`, to be settled
-        // from its journal by the next run of the rule or the next start.
-        return Err(RunError::Store(anyhow::anyhow!(
-            "run {run_id} of `{}` stopped and is left to be settled: {}",
+        // from its journal by the next run of the rule or the next start. (Settled already by
+        // another that took the lock this one lost, the row this one last wrote is dropped.)
+        drop_orphans(state).await;
+        return Err(RunError::Stopped(format!(
+            "run {run_id} of `{}` stopped and is left to be settled from its journal: {}",
             rule.id(),
             report.error.unwrap_or_default()
         )));
     }
-    finish(state, &opts, report).await.map_err(RunError::Store)
+    match finish(state, &opts, report).await {
+        Ok(report) => Ok(report),
+        Err(Finish::Settled(why)) => {
+            drop_orphans(state).await;
+            Err(RunError::Stopped(why))
+        }
+        Err(Finish::Store(e)) => Err(RunError::Store(e)),
+    }
+}
+
+/// Drop the journal rows of attempts no longer working, logging a failure: the next pass of
+/// the scheduler tries again.
+async fn drop_orphans(state: &AppState) {
+    if let Err(e) = journal::drop_orphans(&state.db).await {
+        tracing::warn!(error = %e, "could not drop the journal rows of a stopped run");
+    }
+}
+
+/// Why [`finish`] recorded nothing.
+pub(super) enum Finish {
+    /// The run's attempt was settled meanwhile (or taken for a retry) by a process that took the
+    /// run lock this one lost: that process records it, not this one.
+    Settled(String),
+    Store(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Finish {
+    fn from(e: E) -> Self {
+        Finish::Store(e.into())
+    }
 }
 
 /// How often a working run writes its heartbeat: shown beside a working run. A crash is not
@@ -273,8 +304,7 @@ async fn execute_into(
             // A batch may have failed in its commit, or after the datasource's: the journal,
             // asked of the datasource, says what was committed. Not known, the run stays
             // `running`, to be settled from its journal: its counts are not guessed.
-            let asked =
-                journal::changed_after_failure(&state.db, &ds, &rule.spec, journal.run_id());
+            let asked = journal::changed_after_failure(&state.db, &ds, &rule.spec, journal);
             match asked.await {
                 Ok((keys, batches)) => {
                     done.affected = keys.len() as u64;
@@ -339,7 +369,7 @@ pub(super) async fn finish(
     state: &AppState,
     opts: &RunOptions,
     mut report: RunReport,
-) -> anyhow::Result<RunReport> {
+) -> Result<RunReport, Finish> {
     crate::pause::at("before-evidence", None).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
@@ -364,9 +394,11 @@ pub(super) async fn finish(
         };
         evidence::append_for(&txn, &event, Subject::RetentionRun(report.run_id), now).await?;
     }
-    // Written only if the run is still `running`: a run that lost its lock may be settled by
-    // another process at the same time, and one of the two records it, once. (On PostgreSQL
-    // the second UPDATE waits for the first to commit and then finds the row changed.)
+    // Written only if the run is still `running` at this attempt: a run that lost its lock may
+    // be settled by another process at the same time, and one of the two records it, once; or
+    // its run was settled and taken again for a retry, whose attempt is not this one's to
+    // record. (On PostgreSQL the second UPDATE waits for the first to commit and then finds
+    // the row changed.)
     let report_json = serde_json::to_string(&report)?;
     let done = retention_runs::Entity::update_many()
         .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
@@ -384,14 +416,20 @@ pub(super) async fn finish(
         )
         .filter(retention_runs::Column::Id.eq(report.run_id))
         .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .filter(retention_runs::Column::Attempt.eq(opts.attempt))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
         let now_is = retention_runs::Entity::find_by_id(report.run_id)
             .one(&txn)
             .await?
-            .map_or("gone".to_owned(), |r| r.outcome);
-        anyhow::bail!("run {} was settled meanwhile ({now_is})", report.run_id);
+            .map_or("gone".to_owned(), |r| {
+                format!("{}, attempt {}", r.outcome, r.attempt)
+            });
+        return Err(Finish::Settled(format!(
+            "run {} (attempt {}) was settled meanwhile by a process that took the run lock this              one lost; it is now {now_is}",
+            report.run_id, opts.attempt
+        )));
     }
     journal::drop_run(&txn, report.run_id).await?;
     state

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::journal;
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
-use super::run::{finish, RunOptions, Trigger};
+use super::run::{finish, Finish, RunOptions, Trigger};
 use crate::context::AppState;
 
 /// Settle every run of `rule` left `running`. The caller holds the rule's run lock: no run of
@@ -22,14 +22,16 @@ pub async fn dead_runs(state: &AppState, rule: &str) -> anyhow::Result<Vec<RunRe
         .await?;
     let mut reports = Vec::new();
     for run in runs {
-        reports.push(run_cut_off(state, &run).await?);
+        reports.extend(run_cut_off(state, &run).await?);
     }
     Ok(reports)
 }
 
 /// Settle the runs left `running` whose lock is free (their process is gone): at start, and on
 /// each pass of the scheduler, so a run killed while `serve` goes on is settled within a minute
-/// even if its rule was retired meanwhile and nothing runs it again.
+/// even if its rule was retired meanwhile and nothing runs it again. A rule whose run cannot be
+/// settled now (its datasource is down) is logged and left for the next pass: it holds up no
+/// other rule. Then the journal rows no working attempt owns are dropped.
 pub async fn left_running(state: &AppState) -> anyhow::Result<usize> {
     let runs = retention_runs::Entity::find()
         .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
@@ -40,23 +42,41 @@ pub async fn left_running(state: &AppState) -> anyhow::Result<usize> {
     rules.dedup();
     let mut settled = 0;
     for rule in rules {
-        let Some(lock) = super::lock::try_lock(&state.db, &rule).await? else {
-            continue;
+        let lock = match super::lock::try_lock(&state.db, &rule).await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::error!(rule = %rule, error = %e, "could not take a rule's run lock to settle its runs");
+                continue;
+            }
         };
         let done = dead_runs(state, &rule).await;
         lock.release().await;
-        settled += done?.len();
+        match done {
+            Ok(reports) => settled += reports.len(),
+            Err(e) => {
+                tracing::error!(rule = %rule, error = %e, "a run left running could not be settled; tried again on the next pass");
+            }
+        }
+    }
+    let dropped = journal::drop_orphans(&state.db).await?;
+    if dropped > 0 {
+        tracing::warn!(
+            rows = dropped,
+            "dropped journal rows of batches rolled back by runs that lost their lock"
+        );
     }
     Ok(settled)
 }
 
 /// Settle one run a crash cut off, from its journal. Its pending batch is decided by asking the
 /// datasource of the rule version the run worked by (recorded on its row), though the rule be
-/// retired or changed since.
+/// retired or changed since. `None` when its own process, which lost its lock but lived on,
+/// recorded it first.
 pub async fn run_cut_off(
     state: &AppState,
     run: &retention_runs::Model,
-) -> anyhow::Result<RunReport> {
+) -> anyhow::Result<Option<RunReport>> {
     let rule = worked_by(state, run).await;
     let ds = match &rule {
         Some(r) => state
@@ -71,7 +91,7 @@ pub async fn run_cut_off(
         _ => None,
     };
     let asked = ds.as_ref().zip(sql.as_ref());
-    let (keys, batches) = journal::changed(&state.db, asked, run.id)
+    let (keys, batches) = journal::changed(&state.db, asked, run.id, run.attempt)
         .await
         .map_err(anyhow::Error::msg)?;
     let started = run.started_at.unwrap_or(run.created_at);
@@ -117,7 +137,11 @@ pub async fn run_cut_off(
         ..RunOptions::manual(run.dry_run)
     };
     tracing::warn!(rule = %run.rule_id, run = run.id, affected, "settling a run its process left");
-    finish(state, &opts, report).await
+    match finish(state, &opts, report).await {
+        Ok(report) => Ok(Some(report)),
+        Err(Finish::Settled(_)) => Ok(None),
+        Err(Finish::Store(e)) => Err(e),
+    }
 }
 
 /// The rule version `run` worked by: recorded on its row, or (a row from before it was) the
@@ -133,6 +157,12 @@ async fn worked_by(state: &AppState, run: &retention_runs::Model) -> Option<Rule
             tracing::error!(run = run.id, error = %e, "the rule a run recorded does not parse");
             None
         }
-        None => rule::stored(&state.db, &run.rule_id).await.ok().flatten(),
+        // Only the version the run recorded by its hash: one changed since may name another
+        // table or key, and its pending batch would be decided against them.
+        None => rule::stored(&state.db, &run.rule_id)
+            .await
+            .ok()
+            .flatten()
+            .filter(|r| r.hash == run.rule_hash),
     }
 }

@@ -249,9 +249,12 @@ async fn revoke_and_record(
     }
     // A close that lost its lock stops, `closing` with its revocations journaled: the close
     // that next takes it (or the next start) finishes them.
-    let actions = revoke::run(state, p, &revoke, lock)
-        .await
-        .map_err(|e| ReviewError::Store(anyhow::anyhow!("closing campaign {id}: {e}")))?;
+    let actions = revoke::run(state, p, &revoke, lock).await.map_err(|e| {
+        ReviewError::Conflict(format!(
+            "closing campaign {id} stopped: {e}; the close that next takes the campaign \
+                 finishes its revocations"
+        ))
+    })?;
     crate::pause::at("before-close-evidence", None).await;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;

@@ -151,7 +151,8 @@ async fn revoke_one(
     pause::at("revocation-journaled", Some(n)).await;
     // As a purge's batch: a close that lost its lock may have another beside it.
     if let Err(e) = lock.check().await {
-        txn.rollback().await.map_err(err)?;
+        // Dropped unrolled, the transaction rolls back as well: the lost lock is what to say.
+        let _ = txn.rollback().await;
         return Err(Failure::LostLock(e));
     }
     txn.commit().await.map_err(err)?;

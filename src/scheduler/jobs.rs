@@ -137,14 +137,25 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         }
         // A working run holds its rule's lock; a `running` one whose lock is free was cut off,
         // and `locked` settles it (an `interrupted` run with its evidence) before we go on.
-        let lock = match locked(state, &run.rule_id).await {
+        // A run that cannot be retried now (its datasource down, a store error) is logged and
+        // tried on the next pass: it holds up no other run.
+        let (id, rule) = (run.id, run.rule_id.clone());
+        let lock = match locked(state, &rule).await {
             Ok(lock) => lock,
             Err(RunError::AlreadyRunning { .. }) => continue,
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                tracing::error!(rule = %rule, run = id, error = %e, "could not take a run to retry");
+                continue;
+            }
         };
         let done = retry(state, run, &lock, now).await;
         lock.release().await;
-        reports.extend(done?);
+        match done {
+            Ok(report) => reports.extend(report),
+            Err(e) => {
+                tracing::error!(rule = %rule, run = id, error = %e, "retrying a run failed");
+            }
+        }
     }
     Ok(reports)
 }

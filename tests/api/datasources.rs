@@ -152,6 +152,18 @@ impl Fixture {
         }
     }
 
+    /// Delete these participants, as another process's batch would.
+    pub async fn delete_ids(&self, ids: &[i64]) {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        self.db
+            .execute_unprepared(&format!(
+                "DELETE FROM participants WHERE id IN ({})",
+                list.join(", ")
+            ))
+            .await
+            .unwrap();
+    }
+
     pub async fn ids(&self) -> Vec<i64> {
         let rows = self
             .db

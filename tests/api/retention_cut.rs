@@ -12,7 +12,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::process::Child;
 
 use crate::datasources::{kinds, Kind};
-use crate::helpers::seed_policies;
+use crate::helpers::{copy_policies, edit, seed_policies};
 use crate::retention::digest_of;
 use crate::retention_killed::{
     closed_exactly, decided_campaign, listening, ok, paused, runs, Setup, BATCH, RULE,
@@ -144,7 +144,8 @@ async fn close(db: DatabaseConnection) {
 }
 
 #[tokio::test]
-async fn a_run_cut_off_whose_rule_is_retired_since_is_settled_exactly_at_the_next_start() {
+async fn a_run_cut_off_whose_rule_is_changed_and_retired_since_is_settled_exactly_at_the_next_start(
+) {
     for kind in kinds() {
         let what = format!("{kind:?}");
         let s = Setup::new(kind).await;
@@ -157,7 +158,19 @@ async fn a_run_cut_off_whose_rule_is_retired_since_is_settled_exactly_at_the_nex
         let after_kill = s.ids().await;
         assert_eq!(before.len() - after_kill.len(), 20, "{what}");
 
-        // The meetings service is removed from the policies, and its rule retired with it.
+        // The rule is changed (another table) and then retired with its service: the version
+        // stored now is not the one the run worked by, and names a table that is not there.
+        let changed = tempfile::tempdir().unwrap();
+        copy_policies(&seed_policies(), changed.path());
+        edit(
+            changed.path(),
+            "digitalt-mote.toml",
+            "table = \"participants\"",
+            "table = \"participants_v2\"",
+        );
+        let mut apply = s.command(&["apply"], None);
+        apply.env("GALLRA_POLICIES", changed.path());
+        ok(&apply.output().await.unwrap(), &what);
         let retired = tempfile::tempdir().unwrap();
         for f in std::fs::read_dir(seed_policies()).unwrap() {
             let f = f.unwrap();
@@ -246,8 +259,27 @@ async fn a_purge_whose_store_connections_are_cut_accounts_for_every_row() {
         let child = paused_purge(&s, "batch-journaled:2").await;
         let others = format!("NOT ({LOCK_HOLDER})");
         assert!(cut_postgres(&s.database_url, &others).await >= 1, "{what}");
-        resume(child).await;
+        let (succeeded, report) = resume(child).await;
+        // Mostly the run draws an ended connection: the second batch committed in the
+        // datasource while its journal could not be marked, the third failed on the store
+        // before it was journaled and was rolled back, and the run asks the datasource past
+        // the ended connections and records the two it committed. Where the pool had let the
+        // ended ones go (idle, pinged), the run goes on to the end. Either way it records
+        // itself, and exactly what it deleted.
         let after_first = s.ids().await;
+        let deleted = before.len() - after_first.len();
+        match report["outcome"].as_str() {
+            Some("failed") => {
+                assert!(!succeeded, "{what}: {report}");
+                assert_eq!(deleted, 20, "{what}: {report}");
+            }
+            Some("succeeded") => {
+                assert!(succeeded, "{what}: {report}");
+                assert_eq!(deleted, 90, "{what}: {report}");
+            }
+            _ => panic!("{what}: the run records itself: {report}"),
+        }
+        assert_eq!(report["affected"], deleted, "{what}: {report}");
         accounted(&s, &before, &after_first, &what).await;
     }
 }
@@ -310,5 +342,150 @@ async fn a_review_close_that_loses_its_lock_stops_and_the_next_close_finishes_it
             &what,
         );
         closed_exactly(&s, id, &what).await;
+    }
+}
+
+/// A purge that lost its run lock lives on while its run is settled and taken again (as the
+/// scheduler retries a scheduled run: the same run, its next attempt) by another process that
+/// has committed a batch of its own. When the first goes on it finds its lock gone, rolls back,
+/// and leaves the retry alone: it records nothing over the retry's attempt, takes none of its
+/// journal for its own, and leaves no key of its rolled-back batch in the store. Every row
+/// deleted is then in exactly one entry.
+#[tokio::test]
+async fn a_purge_that_lost_its_lock_leaves_the_retry_that_took_its_run_alone() {
+    use entity::{evidence_entries, retention_runs, run_journal};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder};
+    for kind in kinds() {
+        let what = format!("{kind:?}");
+        let s = Setup::new(kind).await;
+        if !postgres_store(&s) {
+            eprintln!("a SQLite store's run lock cannot be taken from a living process: skipped");
+            return;
+        }
+        let before = s.ids().await;
+        // Paused with its first batch committed and no datasource transaction open.
+        let child = paused_purge(&s, "batch-committed:1").await;
+        let first_batch: BTreeSet<i64> = before.difference(&s.ids().await).copied().collect();
+        assert_eq!(first_batch.len(), 10, "{what}");
+        assert_eq!(
+            cut_postgres(&s.database_url, LOCK_HOLDER).await,
+            1,
+            "{what}"
+        );
+
+        // Another process starts and settles the run (its lock is free): attempt 1 is
+        // interrupted with its first batch.
+        let (mut server, _) = listening(s.command(&["serve"], None)).await;
+        server.kill().await.unwrap();
+        let store = s.store().await;
+        let run = retention_runs::Entity::find()
+            .one(&store)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.outcome, "interrupted", "{what}");
+
+        // The retry takes the run (what the scheduler's `take` writes) and commits a batch:
+        // five rows deleted and journaled under attempt 2.
+        let mut retry: retention_runs::ActiveModel = run.clone().into();
+        retry.outcome = Set("running".into());
+        retry.attempt = Set(2);
+        retry.finished_at = Set(None);
+        retry.update(&store).await.unwrap();
+        let retried: Vec<i64> = s
+            .ids()
+            .await
+            .into_iter()
+            .filter(|i| *i > 110)
+            .take(5)
+            .collect();
+        s.ds.delete_ids(&retried).await;
+        let joined: Vec<String> = retried.iter().map(i64::to_string).collect();
+        run_journal::ActiveModel {
+            run_id: Set(run.id),
+            attempt: Set(2),
+            batch: Set(1),
+            state: Set("committed".into()),
+            rows: Set(5),
+            keys: Set(format!("i:{}", joined.join(","))),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&store)
+        .await
+        .unwrap();
+
+        // The first goes on: its next batch finds the lock gone and is rolled back.
+        let left = s.ids().await;
+        let mut child_in = child;
+        let mut stdin = child_in.stdin.take().unwrap();
+        stdin.write_all(b"go\n").await.unwrap();
+        drop(stdin);
+        let out = child_in.wait_with_output().await.unwrap();
+        assert!(!out.status.success(), "{what}");
+        assert_eq!(s.ids().await, left, "{what}: its next batch rolled back");
+        let now = retention_runs::Entity::find_by_id(run.id)
+            .one(&store)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (now.outcome.as_str(), now.attempt),
+            ("running", 2),
+            "{what}: the retry's attempt is untouched"
+        );
+        let journal = run_journal::Entity::find()
+            .order_by_asc(run_journal::Column::Id)
+            .all(&store)
+            .await
+            .unwrap();
+        let attempts: Vec<(i32, &str)> = journal
+            .iter()
+            .map(|j| (j.attempt, j.state.as_str()))
+            .collect();
+        assert_eq!(
+            attempts,
+            [(2, "committed")],
+            "{what}: the retry's journal stands; no key of the rolled-back batch is kept"
+        );
+
+        // The retry's process is gone too: the next purge settles attempt 2 and completes.
+        ok(
+            &s.run(&["purge", RULE, "--json", "--batch", BATCH], None)
+                .await,
+            &what,
+        );
+        let after = s.ids().await;
+        assert_eq!(after.len(), 110, "{what}");
+        let entries: Vec<serde_json::Value> = evidence_entries::Entity::find()
+            .filter(evidence_entries::Column::Kind.eq("retention_run"))
+            .order_by_asc(evidence_entries::Column::Idx)
+            .all(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| serde_json::from_str(&e.body).unwrap())
+            .collect();
+        let rest: Vec<i64> = left
+            .difference(&after)
+            .copied()
+            .filter(|i| !retried.contains(i))
+            .collect();
+        let expected = [
+            (
+                "interrupted",
+                first_batch.iter().copied().collect::<Vec<_>>(),
+            ),
+            ("interrupted", retried.clone()),
+            ("succeeded", rest),
+        ];
+        assert_eq!(entries.len(), expected.len(), "{what}: {entries:#?}");
+        for (entry, (outcome, keys)) in entries.iter().zip(expected) {
+            assert_eq!(entry["outcome"], outcome, "{what}: {entry}");
+            assert_eq!(entry["affected"], keys.len(), "{what}: {entry}");
+            assert_eq!(entry["keys_sha256"], digest_of(keys), "{what}: {entry}");
+        }
+        ok(&s.run(&["evidence", "verify"], None).await, &what);
+        close(store).await;
     }
 }

@@ -250,6 +250,50 @@ async fn a_run_cut_off_on_its_last_attempt_or_whose_rule_is_gone_is_settled_as_f
     );
 }
 
+/// A run left `running` that cannot be settled now (its batch was cut off between the two
+/// commits and its rule, gone with its datasource, cannot be asked) holds up no other rule: the
+/// pass logs it and runs the due occurrence of the rule beside it; the stuck run stays
+/// `running` with its journal, its count not guessed, and is tried again on each pass.
+#[tokio::test]
+async fn a_run_that_cannot_be_settled_holds_up_no_other_rule() {
+    let (app, ds, _p) = app_with_datasource().await;
+    let occurrence = local(2026, 11, 23, 2, 30);
+    let stuck = cut_off(&app, "a-gone-rule", 1, occurrence - TimeDelta::days(1)).await;
+    entity::run_journal::ActiveModel {
+        run_id: Set(stuck.id),
+        attempt: Set(1),
+        batch: Set(1),
+        state: Set("pending".into()),
+        rows: Set(3),
+        keys: Set("i:1..3".into()),
+        created_at: Set(occurrence),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    app.clock.set(local(2026, 11, 23, 2, 31));
+    let reports = tick(&app.state, local(2026, 11, 23, 2, 0)).await.unwrap();
+    assert_eq!(reports.len(), 1, "the due occurrence ran: {reports:?}");
+    assert_eq!(reports[0].rule, RULE);
+    let deleted = 140 - ds.ids().await.len() as u64;
+    assert!(deleted > 0);
+    assert_eq!(reports[0].counts.affected, deleted, "{:?}", reports[0]);
+    assert_eq!(reports[0].outcome, gallra::retention::Outcome::Succeeded);
+    let now = run_row(&app, stuck.id).await;
+    assert_eq!(now.outcome, "running", "not guessed: {now:?}");
+    let journal = entity::run_journal::Entity::find()
+        .filter(entity::run_journal::Column::RunId.eq(stuck.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        journal.len(),
+        1,
+        "its journal kept for when it can be settled"
+    );
+}
+
 #[tokio::test]
 async fn a_run_whose_lock_is_held_is_left_to_its_holder_and_settled_at_once_when_it_is_gone() {
     let (app, ds, _p) = app_with_datasource().await;

@@ -25,9 +25,9 @@ impl From<RunError> for WebError {
     fn from(e: RunError) -> Self {
         match e {
             RunError::UnknownRule(_) => WebError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_) | RunError::AlreadyRunning { .. } => {
-                WebError::Conflict(e.to_string())
-            }
+            RunError::AlreadyClaimed(_)
+            | RunError::AlreadyRunning { .. }
+            | RunError::Stopped(_) => WebError::Conflict(e.to_string()),
             RunError::Refused(m) => WebError::BadRequest(m),
             RunError::Store(e) => WebError::Internal(e),
         }
