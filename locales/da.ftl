@@ -21,6 +21,7 @@ login-intro = Indsæt din API-token. Serveren holder en session for denne browse
 login-token = API-token
 login-submit = Log ind
 login-bad-token = Den token er ikke gyldig eller er tilbagekaldt.
+login-too-many = For mange forkerte tokens fra denne adresse. Vent lidt, og prøv igen.
 login-link-used = Dette login-link er brugt eller udløbet. Bed om et nyt.
 
 ## Fejl

@@ -21,6 +21,7 @@ login-intro = Paste your API token. The server keeps a session for this browser;
 login-token = API token
 login-submit = Sign in
 login-bad-token = That token is not valid or has been revoked.
+login-too-many = Too many wrong tokens from this address. Wait a moment and try again.
 login-link-used = This sign-in link has been used or has expired. Ask for a new one.
 
 ## Errors

@@ -21,6 +21,7 @@ login-intro = Klistra in din API-token. Servern håller en session för den här
 login-token = API-token
 login-submit = Logga in
 login-bad-token = Den token är inte giltig eller har återkallats.
+login-too-many = För många felaktiga token från den här adressen. Vänta en stund och försök igen.
 login-link-used = Inloggningslänken har redan använts eller har gått ut. Be om en ny.
 
 ## Fel

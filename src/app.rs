@@ -19,6 +19,7 @@ use crate::settings::Settings;
 pub struct Application {
     listener: TcpListener,
     scheduler: bool,
+    limits: crate::settings::HttpLimits,
     pub state: AppState,
 }
 
@@ -68,6 +69,7 @@ impl Application {
         Ok(Application {
             listener,
             scheduler: settings.scheduler,
+            limits: settings.http.clone(),
             state,
         })
     }
@@ -88,9 +90,7 @@ impl Application {
         } else {
             None
         };
-        axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        crate::serve::serve(self.listener, router(self.state), &self.limits, shutdown).await?;
         Ok(())
     }
 }

@@ -27,6 +27,10 @@ pub struct AppState {
     pub listing: Listing,
     /// The log's last full verification (at start, then every 15 minutes while serving).
     pub log_health: crate::evidence::health::Health,
+    /// Wrong credentials counted per client address.
+    pub throttle: crate::auth::throttle::Throttle,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 /// Open the store (migrated, both keys made or checked: [`crate::installation::open`]) and the
@@ -43,5 +47,7 @@ pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         listing: Default::default(),
         sequencer: Default::default(),
         log_health: Default::default(),
+        throttle: crate::auth::throttle::Throttle::new(settings.http.signin),
+        trusted_proxies: settings.http.trusted_proxies.clone().into(),
     })
 }

@@ -22,6 +22,8 @@ pub mod retention;
 pub mod review;
 pub mod scheduler;
 pub mod secrets;
+pub mod serve;
 pub mod settings;
 pub mod telemetry;
+pub mod text;
 pub mod web;

@@ -19,6 +19,78 @@ pub struct Settings {
     /// Where overdue reviews are posted (`GALLRA_REVIEW_WEBHOOK`), signed with
     /// `GALLRA_WEBHOOK_SECRET`.
     pub webhook: Option<Webhook>,
+    /// What a client may hold and try: connections, header time, wrong credentials.
+    pub http: HttpLimits,
+}
+
+/// Bounds on what one client can take of the server (docs/operations.md says what a reverse
+/// proxy in front should add).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Open connections at once (`GALLRA_MAX_CONNECTIONS`); one more is answered 503 and closed.
+    pub max_connections: usize,
+    /// Time to send a request's headers, and to start the next request on a kept-alive
+    /// connection (`GALLRA_HEADER_TIMEOUT`, seconds).
+    pub header_timeout: std::time::Duration,
+    /// Wrong credentials per client before 429 (`GALLRA_SIGNIN_FAILURES`: the burst).
+    pub signin: crate::auth::throttle::Allowance,
+    /// Proxies whose `X-Forwarded-For` names the client (`GALLRA_TRUSTED_PROXIES`, addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            max_connections: 1024,
+            header_timeout: std::time::Duration::from_secs(10),
+            signin: Default::default(),
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl HttpLimits {
+    fn from_env(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let mut limits = HttpLimits::default();
+        let number = |key: &str| -> anyhow::Result<Option<u64>> {
+            env(key)
+                .map(|v| {
+                    v.trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .with_context(|| {
+                            format!("{key}: expected a whole number above 0, got `{v}`")
+                        })
+                })
+                .transpose()
+        };
+        if let Some(n) = number("GALLRA_MAX_CONNECTIONS")? {
+            limits.max_connections = n as usize;
+        }
+        if let Some(n) = number("GALLRA_HEADER_TIMEOUT")? {
+            limits.header_timeout = std::time::Duration::from_secs(n);
+        }
+        if let Some(n) = number("GALLRA_SIGNIN_FAILURES")? {
+            limits.signin.burst = u32::try_from(n)
+                .ok()
+                .and_then(std::num::NonZeroU32::new)
+                .context("GALLRA_SIGNIN_FAILURES: too large")?;
+        }
+        if let Some(list) = env("GALLRA_TRUSTED_PROXIES") {
+            limits.trusted_proxies = list
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse().with_context(|| {
+                        format!("GALLRA_TRUSTED_PROXIES: `{a}` is not an IP address")
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?;
+        }
+        Ok(limits)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +148,7 @@ impl Settings {
             scheduler,
             datasource_urls: Default::default(),
             webhook: webhook(env("GALLRA_REVIEW_WEBHOOK"), env("GALLRA_WEBHOOK_SECRET"))?,
+            http: HttpLimits::from_env(env)?,
         })
     }
 }

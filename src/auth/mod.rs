@@ -3,6 +3,7 @@
 mod principal;
 mod role;
 pub mod session;
+pub mod throttle;
 pub mod token;
 
 pub use principal::{Denied, Principal};

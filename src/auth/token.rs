@@ -53,11 +53,7 @@ pub async fn create(
     role: Role,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(TokenView, String)> {
-    let name = name.trim();
-    anyhow::ensure!(
-        !name.is_empty() && name.len() <= 100,
-        "a token name must be 1–100 characters"
-    );
+    let name = crate::text::TOKEN_NAME.check(name)?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let secret = format!(
@@ -66,7 +62,7 @@ pub async fn create(
     );
     let model = api_tokens::ActiveModel {
         created_at: Set(now),
-        name: Set(name.to_owned()),
+        name: Set(name),
         role: Set(role.as_str().to_owned()),
         token_hash: Set(hash(&secret)),
         revoked_at: Set(None),

@@ -122,6 +122,7 @@ pub(super) async fn register_app(
         scheduler: false,
         datasource_urls: Default::default(),
         webhook: None,
+        http: Default::default(),
     };
     let t = Instant::now();
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;

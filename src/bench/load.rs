@@ -82,6 +82,7 @@ pub async fn run(args: LoadBench) -> anyhow::Result<()> {
             ("vdx-admin".to_string(), vdx.clone()),
         ]),
         webhook: None,
+        http: Default::default(),
     };
     let clock = Arc::new(SystemClock);
     let a = Application::build(&settings(Some(policies)), clock.clone()).await?;

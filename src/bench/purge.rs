@@ -221,6 +221,7 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         scheduler: false,
         datasource_urls: HashMap::from([("bench".to_string(), url.clone())]),
         webhook: None,
+        http: Default::default(),
     };
     // The same instant as the raw DELETE's cutoff: both remove exactly the same rows.
     let state = crate::context::open(&settings, Arc::new(FixedClock::new(now))).await?;

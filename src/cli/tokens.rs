@@ -43,12 +43,18 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
             let (view, secret) = token::create(&txn, &name, role, SystemClock.now()).await?;
             eprintln!(
                 "created token {} ({}, role {})",
-                view.id, view.name, view.role
+                view.id,
+                crate::text::printable(&view.name),
+                view.role
             );
             println!("{secret}");
         }
         TokenCommand::Revoke { id } => match token::revoke(&txn, id, SystemClock.now()).await? {
-            Some(t) => println!("revoked token {} ({})", t.id, t.name),
+            Some(t) => println!(
+                "revoked token {} ({})",
+                t.id,
+                crate::text::printable(&t.name)
+            ),
             None => {
                 eprintln!("error: no token with id {id}");
                 return Ok(ExitCode::FAILURE);
@@ -64,7 +70,7 @@ pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     t.id,
-                    t.name,
+                    crate::text::printable(&t.name),
                     t.role,
                     state,
                     t.created_at.to_rfc3339()

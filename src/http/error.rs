@@ -17,8 +17,15 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    #[error(
+        "the request body is larger than {} bytes",
+        super::json_errors::BODY_LIMIT
+    )]
+    PayloadTooLarge,
     #[error("the store is unavailable")]
     Unavailable,
+    #[error("too many wrong credentials from this address; try again in {} s", .0 .0)]
+    TooManyRequests(crate::auth::throttle::RetryAfter),
     /// A datasource gallra reads or changes on the caller's behalf failed: not the request's
     /// fault, nor gallra's own store.
     #[error("{0}")]
@@ -39,6 +46,12 @@ impl From<sea_orm::DbErr> for ApiError {
             }
             _ => ApiError::Internal(e.into()),
         }
+    }
+}
+
+impl From<crate::text::TextError> for ApiError {
+    fn from(e: crate::text::TextError) -> Self {
+        ApiError::BadRequest(e.to_string())
     }
 }
 
@@ -69,7 +82,9 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Datasource(_) => (StatusCode::BAD_GATEWAY, "datasource"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -84,9 +99,18 @@ impl IntoResponse for ApiError {
                 tracing::warn!(error = %format!("{e:#}"), "the store did not answer");
                 ApiError::Unavailable
             }
+            // A text the caller gave, refused however deep the domain checked it.
+            ApiError::Internal(e) if e.downcast_ref::<crate::text::TextError>().is_some() => {
+                ApiError::BadRequest(e.to_string())
+            }
             other => other,
         };
         let (status, code) = this.status_and_code();
+        let retry_after = match &this {
+            ApiError::TooManyRequests(wait) => Some(wait.0),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
+            _ => None,
+        };
         if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = ?this, "request failed");
         }
@@ -100,11 +124,10 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": { "code": code, "message": message } })),
         )
             .into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("5"),
-            );
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -43,7 +43,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         axum::Json::<T>::from_request(req, state)
             .await
             .map(|j| Json(j.0))
-            .map_err(|e| ApiError::BadRequest(e.body_text()))
+            .map_err(|e| match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest(e.body_text()),
+            })
     }
 }
 
@@ -78,9 +81,20 @@ impl FromRequestParts<AppState> for Principal {
             .strip_prefix("Bearer ")
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let token = token::authenticate(&state.db, secret)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let client = parts
+            .extensions
+            .get::<crate::auth::throttle::ClientAddr>()
+            .and_then(|c| c.0);
+        state
+            .throttle
+            .check(client)
+            .map_err(ApiError::TooManyRequests)?;
+        let Some(token) = token::authenticate(&state.db, secret).await? else {
+            return Err(match state.throttle.failed(client) {
+                Some(wait) => ApiError::TooManyRequests(wait),
+                None => ApiError::Unauthorized,
+            });
+        };
         tracing::Span::current().record("token", token.id);
         Ok(Principal { token })
     }

@@ -6,6 +6,7 @@ mod evidence;
 mod exports;
 mod extract;
 mod health;
+mod json_errors;
 mod openapi;
 mod register;
 mod retention;
@@ -15,10 +16,11 @@ mod tokens;
 use std::time::Duration;
 
 use axum::extract::MatchedPath;
-use axum::http::{HeaderName, Request};
+use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -46,17 +48,32 @@ pub fn routes() -> Router<AppState> {
         .merge(reviews::routes())
         .merge(exports::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
-        .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) });
+        .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) })
+        .layer(axum::middleware::map_response(json_errors::as_json));
+    let docs: Router<AppState> = SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", openapi::ApiDoc::openapi())
+        .into();
     Router::new()
         .merge(health::routes())
         .nest("/api/v1", api)
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .merge(docs.layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        )))
 }
+
+/// Swagger UI's own scripts and styles (it sets styles inline), nothing from elsewhere, never framed.
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// What every request goes through: panics caught, a 30 s timeout, request ids, and a log
 /// line by route template.
 pub fn with_layers(router: Router) -> Router {
     router
+        // Every answer is for one caller (a session's page, a token's data): no cache keeps it,
+        // so the Back button after signing out shows nothing. The stylesheet sets its own.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response_boxed()))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -60,7 +60,7 @@ impl Modify for BearerAuth {
 /// JSON error body (an operation's own wording of a status is kept): 400 for a malformed
 /// query, path or body (the extractors' rejections), 401 without a valid token, 403 when its
 /// role may not, 404 for an unknown id in the path, 503 while the store does not answer, and
-/// 408 past the 30 s request timeout.
+/// 408 past the 30 s request timeout, 413 for a body over 2 MiB, 429 after too many wrong tokens.
 struct ErrorResponses;
 
 impl Modify for ErrorResponses {
@@ -80,13 +80,14 @@ impl Modify for ErrorResponses {
             .into_iter()
             .flatten()
             {
-                add_errors(op, has_path_params);
+                let has_body = op.request_body.is_some();
+                add_errors(op, has_path_params, has_body);
             }
         }
     }
 }
 
-fn add_errors(op: &mut Operation, has_path_params: bool) {
+fn add_errors(op: &mut Operation, has_path_params: bool, has_body: bool) {
     let mut statuses = vec![
         (
             "400",
@@ -100,6 +101,13 @@ fn add_errors(op: &mut Operation, has_path_params: bool) {
     if has_path_params {
         statuses.push(("404", "no such resource"));
     }
+    if has_body {
+        statuses.push(("413", "the request body is larger than 2 MiB"));
+    }
+    statuses.push((
+        "429",
+        "too many wrong credentials from this address: wait `Retry-After` seconds",
+    ));
     for (status, description) in statuses {
         match op.responses.responses.get_mut(status) {
             Some(RefOr::T(r)) => {

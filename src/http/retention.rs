@@ -128,8 +128,8 @@ pub async fn list_runs(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
-    /// Why: not blank.
-    #[schema(min_length = 1, pattern = r"\S")]
+    /// Why: not blank, at most 2,000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -22,8 +22,12 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
-    /// 1–100 characters, not blank.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    /// 1–100 characters, not blank, one line with no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+    )]
     pub name: String,
     pub role: Role,
 }
@@ -53,9 +57,6 @@ pub async fn create_token(
     extract::Json(req): extract::Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     auth.require(Permission::ManageTokens)?;
-    if req.name.trim().is_empty() || req.name.chars().count() > 100 {
-        return Err(ApiError::BadRequest("name must be 1–100 characters".into()));
-    }
     let txn = crate::db::begin_write(&s.db).await?;
     let (token, secret) = token::create(&txn, &req.name, req.role, s.clock.now()).await?;
     s.sequencer

@@ -45,11 +45,11 @@ pub async fn rekey(
         which.installation || which.evidence,
         "name a key to replace: --installation, --evidence or both"
     );
-    anyhow::ensure!(!reason.trim().is_empty(), "a reason is required");
+    let reason = crate::text::REASON.check(reason)?;
     let recorded = record::read(db).await?.ok_or_else(|| {
         anyhow::anyhow!("this store has no keys recorded yet: any command that opens it makes them")
     })?;
-    let reason_sha256 = hex::encode(Sha256::digest(reason.trim().as_bytes()));
+    let reason_sha256 = hex::encode(Sha256::digest(reason.as_bytes()));
     let mut replaced = Vec::new();
     let mut files: Vec<Box<dyn FnOnce() -> anyhow::Result<std::path::PathBuf>>> = Vec::new();
     let txn = crate::db::begin_write(db).await?;

@@ -53,6 +53,8 @@ pub async fn apply(
     author: &Author,
     now: DateTime<Utc>,
 ) -> anyhow::Result<ApplyReport> {
+    crate::text::AUTHOR.check(&author.name)?;
+    crate::text::REASON.check(&author.reason)?;
     let desired = desired_entries(set)?;
     let txn = crate::db::begin_write(db).await?;
     let report = apply_in(&txn, &desired, author, now).await?;

@@ -20,10 +20,10 @@ pub async fn approve(
     by: &str,
     reason: &str,
 ) -> Result<RunReport, RunError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(RunError::Refused("an approval needs a reason".into()));
-    }
+    let reason = crate::text::REASON
+        .check(reason)
+        .map_err(|e| RunError::Refused(format!("an approval needs a reason: {e}")))?;
+    let reason = reason.as_str();
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db)
         .await

@@ -20,10 +20,16 @@ pub const MAX_HELD_KEYS: usize = 10_000;
 
 /// Why `hold` cannot be placed beside the holds `already` active on its rule, if it cannot.
 pub fn refusal(hold: &NewHold, already: &Held) -> Option<String> {
-    if hold.reason.trim().is_empty() {
-        return Some("a legal hold needs a reason".into());
+    if let Err(e) = crate::text::REASON.check(&hold.reason) {
+        return Some(format!("a legal hold needs a reason: {e}"));
     }
     let keys = hold.keys.as_ref()?;
+    if let Some(e) = keys
+        .iter()
+        .find_map(|k| crate::text::HOLD_KEY.check(k).err())
+    {
+        return Some(e.to_string());
+    }
     if keys.is_empty() {
         return Some(
             "a hold lists at least one key; leave `keys` out to hold the whole rule".into(),
@@ -72,8 +78,8 @@ pub struct NewHold {
     /// Keys to hold; omit to hold every row of the rule.
     #[schema(min_items = 1, max_items = 10_000)]
     pub keys: Option<Vec<String>>,
-    /// Why: not blank.
-    #[schema(min_length = 1, pattern = r"\S")]
+    /// Why: not blank, at most 2,000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 

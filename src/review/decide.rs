@@ -36,6 +36,8 @@ impl Decision {
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     pub decision: Decision,
+    /// Needed for `keep` and `revoke`: at most 2,000 characters.
+    #[schema(max_length = 2000)]
     pub justification: Option<String>,
 }
 
@@ -45,11 +47,9 @@ pub async fn decide(
     who: &Principal,
     d: &NewDecision,
 ) -> Result<ItemView, ReviewError> {
-    let justification = d
-        .justification
-        .as_deref()
-        .map(str::trim)
-        .filter(|j| !j.is_empty());
+    let justification = crate::text::JUSTIFICATION
+        .check_optional(d.justification.as_deref())
+        .map_err(|e| ReviewError::Invalid(e.to_string()))?;
     if d.decision != Decision::Unsure && justification.is_none() {
         return Err(ReviewError::Invalid(format!(
             "`{}` needs a justification (e.g. the work-related need for access)",
@@ -94,7 +94,7 @@ pub async fn decide(
     }
     let mut a: review_items::ActiveModel = item.into();
     a.decision = Set(Some(d.decision.as_str().to_owned()));
-    a.justification = Set(justification.map(str::to_owned));
+    a.justification = Set(justification);
     a.decided_by = Set(Some(format!("{} (token {})", who.token.name, who.token.id)));
     a.decided_at = Set(Some(state.clock.now()));
     let item = a.update(&txn).await?;

@@ -20,6 +20,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// Too many wrong credentials from this client: the message, and seconds to wait.
+    #[error("{0}")]
+    TooManyRequests(String, u64),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +52,10 @@ impl IntoResponse for WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(e) if e.downcast_ref::<crate::text::TextError>().is_some() => {
+                StatusCode::BAD_REQUEST
+            }
             WebError::Internal(e) if crate::db::unavailable_in(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "page failed: the store did not answer");
                 StatusCode::SERVICE_UNAVAILABLE
@@ -60,6 +67,7 @@ impl IntoResponse for WebError {
         };
         let t = Tr::new(Lang::En);
         let message = match &self {
+            WebError::Internal(e) if status == StatusCode::BAD_REQUEST => e.to_string(),
             WebError::Internal(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
                 "The store is unavailable; try again shortly.".to_string()
             }
@@ -71,10 +79,21 @@ impl IntoResponse for WebError {
             status: status.as_u16(),
             message,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => status.into_response(),
+        };
+        let retry_after = match &self {
+            WebError::TooManyRequests(_, secs) => Some(*secs),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
+        response
     }
 }
 

@@ -5,6 +5,7 @@
 mod error;
 pub mod i18n;
 mod nav;
+mod next;
 mod pages;
 mod user;
 

@@ -67,9 +67,19 @@ impl TestApp {
 
     /// The app with `policies` applied and datasources at the given URLs.
     pub async fn spawn_full(policies: Option<&Path>, datasources: HashMap<String, String>) -> Self {
+        Self::spawn_limited(policies, datasources, Default::default()).await
+    }
+
+    /// The app with `policies` applied, datasources at the given URLs and its own HTTP limits.
+    pub async fn spawn_limited(
+        policies: Option<&Path>,
+        datasources: HashMap<String, String>,
+        http: gallra::settings::HttpLimits,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(dir.path()).await;
-        let settings = settings(&database_url, dir.path(), policies, datasources);
+        let mut settings = settings(&database_url, dir.path(), policies, datasources);
+        settings.http = http;
         let clock = Arc::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
         ));
@@ -164,6 +174,7 @@ pub fn settings(
         scheduler: false,
         datasource_urls,
         webhook: None,
+        http: Default::default(),
     }
 }
 

@@ -14,6 +14,7 @@ mod exports_register;
 mod faults;
 mod first_command;
 mod go_crosscheck;
+mod hostile;
 mod http_edge;
 mod import;
 mod import_web;

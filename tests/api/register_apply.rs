@@ -192,6 +192,7 @@ async fn the_server_refuses_to_start_on_an_invalid_set() {
         scheduler: false,
         datasource_urls: Default::default(),
         webhook: None,
+        http: Default::default(),
     };
     let clock = std::sync::Arc::new(gallra::clock::SystemClock);
     let err = gallra::app::Application::build(&settings, clock)

@@ -2,13 +2,14 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{Extensions, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use crate::auth::throttle::{ClientAddr, RetryAfter};
 use crate::auth::{session, token};
 use crate::context::AppState;
 use crate::web::error::WebError;
@@ -34,10 +35,17 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a path of this site to come back to: never another origin.
+/// The client's address, as the server recorded it.
+fn client(ext: &Extensions) -> Option<std::net::IpAddr> {
+    ext.get::<ClientAddr>().and_then(|c| c.0)
+}
+
+fn too_many(t: &Tr, wait: RetryAfter) -> WebError {
+    WebError::TooManyRequests(t.t("login-too-many"), wait.0)
+}
+
 fn local(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into())
+    crate::web::next::local_path(next.as_deref())
 }
 
 fn page(
@@ -78,6 +86,7 @@ pub async fn log_in(
     State(s): State<AppState>,
     PageLang(t): PageLang,
     headers: HeaderMap,
+    ext: Extensions,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -89,7 +98,12 @@ pub async fn log_in(
         return Err(WebError::Forbidden(t.t("error-csrf")));
     }
     let next = local(f.next);
+    let client = client(&ext);
+    s.throttle.check(client).map_err(|w| too_many(&t, w))?;
     let Some(tok) = token::authenticate(&s.db, f.token.trim()).await? else {
+        if let Some(wait) = s.throttle.failed(client) {
+            return Err(too_many(&t, wait));
+        }
         let html = page(t, expected, next, Some(t.t("login-bad-token")))?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
     };
@@ -121,12 +135,18 @@ pub async fn use_link(
     State(s): State<AppState>,
     PageLang(t): PageLang,
     headers: HeaderMap,
+    ext: Extensions,
     jar: CookieJar,
     Path(link): Path<String>,
 ) -> Result<Response, WebError> {
+    let client = client(&ext);
+    s.throttle.check(client).map_err(|w| too_many(&t, w))?;
     match session::use_login_link(&s.db, &link, s.clock.now()).await? {
         Some(token_id) => signed_in(&s, token_id, &headers, jar, "/").await,
-        None => Err(WebError::Forbidden(t.t("login-link-used"))),
+        None => Err(match s.throttle.failed(client) {
+            Some(wait) => too_many(&t, wait),
+            None => WebError::Forbidden(t.t("login-link-used")),
+        }),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::run::RunError;
 use crate::retention::views::{rule_views, run_row, runs_page, RuleView, RunRow};
 use crate::retention::{approval, rule, run_rule, RunOptions};
-use crate::web::error::WebError;
+use crate::web::error::{urlencode, WebError};
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
 
@@ -314,7 +314,9 @@ pub async fn place_hold(
     };
     let by = format!("{} (token {})", user.name, user.token_id);
     match hold_ops::place(&s, &id, &req, &by).await {
-        Ok(_) => Ok(Redirect::to(&format!("/retention/rules/{id}#holds")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/retention/rules/{}#holds", urlencode(&id))).into_response())
+        }
         Err(HoldError::Refused(why)) => refused(&s, &user, &id, why).await,
         Err(e) => Err(e.into()),
     }
@@ -346,7 +348,7 @@ pub async fn lift_hold(
     user.require(Permission::ApproveAndHold)?;
     let by = format!("{} (token {})", user.name, user.token_id);
     let hold = hold_ops::lift(&s, id, &by).await?;
-    Ok(Redirect::to(&format!("/retention/rules/{}#holds", hold.rule)).into_response())
+    Ok(Redirect::to(&format!("/retention/rules/{}#holds", urlencode(&hold.rule))).into_response())
 }
 
 /// A dry run: counts what a run would do, changes nothing.
