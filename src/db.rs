@@ -162,6 +162,7 @@ pub fn unavailable(e: &sea_orm::DbErr) -> bool {
 // SQLite's primary result codes (sqlite3.h), the low byte of an extended one.
 const SQLITE_BUSY: i32 = 5;
 const SQLITE_LOCKED: i32 = 6;
+const SQLITE_READONLY: i32 = 8;
 const SQLITE_IOERR: i32 = 10;
 const SQLITE_FULL: i32 = 13;
 const SQLITE_CANTOPEN: i32 = 14;
@@ -176,11 +177,17 @@ fn sqlx_unavailable(e: &sqlx::Error) -> bool {
         sqlx::Error::Database(d) if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() => {
             // SQLite: the file is held by another process past the busy timeout (a backup, a
             // shell left in a transaction), or it cannot be read, opened or grown. The store is
-            // there but cannot answer now: try again, as for a server that went away.
+            // there but cannot answer now: try again, as for a server that went away. A file
+            // made read-only under a running server refuses writes; reads go on.
             let code: i32 = d.code().and_then(|c| c.parse().ok()).unwrap_or_default();
             matches!(
                 code & 0xff,
-                SQLITE_BUSY | SQLITE_LOCKED | SQLITE_IOERR | SQLITE_FULL | SQLITE_CANTOPEN
+                SQLITE_BUSY
+                    | SQLITE_LOCKED
+                    | SQLITE_READONLY
+                    | SQLITE_IOERR
+                    | SQLITE_FULL
+                    | SQLITE_CANTOPEN
             )
         }
         sqlx::Error::Database(d) => {

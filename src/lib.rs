@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod context;
+pub mod crash;
 pub mod datasource;
 pub mod db;
 pub mod demo;

@@ -25,6 +25,8 @@ impl InstallationKey {
     /// new one, not yet saved, with the path it is to be saved at.
     pub fn find(data_dir: &Path) -> anyhow::Result<Found<Self>> {
         let path = key_path("GALLRA_INSTALLATION_KEY", data_dir, "installation.key");
+        // A key readable by others still works, but is said at every start until mended.
+        crate::crash::warn_if_readable_by_others(&path);
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Found {
                 key: Self::from_hex(text.trim())

@@ -30,6 +30,8 @@ impl Keys {
     /// saved at.
     pub fn find(data_dir: &Path) -> anyhow::Result<Found<Self>> {
         let path = key_path("GALLRA_EVIDENCE_KEY", data_dir, "evidence-signing.key");
+        // A key readable by others still works, but is said at every start until mended.
+        crate::crash::warn_if_readable_by_others(&path);
         match std::fs::read_to_string(&path) {
             Ok(s) => Ok(Found {
                 key: Self::from_signer_key(s.trim())

@@ -32,6 +32,7 @@ mod retention_killed;
 mod retention_unguarded;
 mod reviews;
 mod scheduler;
+mod store_files;
 mod tiles;
 mod web;
 mod web_scenario;
