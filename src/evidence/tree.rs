@@ -60,6 +60,10 @@ pub enum TreeError {
     Tlog(String),
     #[error("{0}")]
     Input(String),
+    /// A proof between trees or of an entry the log does not hold (yet): no such proof, as
+    /// a tlog-tiles server has no tile past its tree.
+    #[error("{0}")]
+    NoSuchProof(String),
 }
 
 impl From<tlog::Error> for TreeError {
@@ -183,8 +187,8 @@ pub async fn inclusion_proof(
 ) -> Result<(String, Proof), TreeError> {
     let current = self::size(db).await?;
     if index >= size || size > current {
-        return Err(TreeError::Input(format!(
-            "need index < size <= {current}; got index {index}, size {size}"
+        return Err(TreeError::NoSuchProof(format!(
+            "no proof of entry {index} in a tree of size {size}: the log has {current} entries, and an entry is in trees larger than its index"
         )));
     }
     let path = with_hashes(db, |r| tlog::prove_record(size, index, &Dyn(r))).await?;
@@ -208,9 +212,12 @@ pub async fn consistency_proof(
     to: u64,
 ) -> Result<Proof, TreeError> {
     let current = size(db).await?;
-    if from == 0 || from > to || to > current {
-        return Err(TreeError::Input(format!(
-            "need 0 < from <= to <= {current}; got from {from}, to {to}"
+    if from == 0 {
+        return Err(TreeError::Input("from must be at least 1".into()));
+    }
+    if from > to || to > current {
+        return Err(TreeError::NoSuchProof(format!(
+            "no consistency proof from size {from} to size {to}: the log has {current} entries, and a proof goes from a smaller tree to a larger"
         )));
     }
     let path = with_hashes(db, |r| tlog::prove_tree(to, from, &Dyn(r))).await?;

@@ -29,6 +29,7 @@ impl From<TreeError> for ApiError {
     fn from(e: TreeError) -> Self {
         match e {
             TreeError::Input(m) => ApiError::BadRequest(m),
+            TreeError::NoSuchProof(m) => ApiError::NotFound(m),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -134,7 +135,7 @@ pub struct InclusionProof {
 }
 
 /// RFC 6962 inclusion proof of entry `index` in the tree of `size` entries.
-#[utoipa::path(get, path = "/api/v1/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 400)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 404, description = "no such proof: `index` is not below `size`, or `size` is past the log's")), security(("bearer" = [])))]
 pub async fn get_inclusion_proof(
     State(s): State<AppState>,
     auth: Principal,
@@ -169,7 +170,7 @@ pub struct ConsistencyProof {
 }
 
 /// RFC 6962 consistency proof between the trees of `from` and `to` entries.
-#[utoipa::path(get, path = "/api/v1/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 400)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 404, description = "no such proof: `from` is past `to`, or `to` past the log's size")), security(("bearer" = [])))]
 pub async fn get_consistency_proof(
     State(s): State<AppState>,
     auth: Principal,

@@ -8,6 +8,7 @@ mod extract;
 mod health;
 mod json_errors;
 mod openapi;
+mod openapi_text;
 mod register;
 mod retention;
 mod reviews;

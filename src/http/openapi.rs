@@ -5,6 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::openapi_text::TextBounds;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gallra", description = "A GDPR processor's register of processing, its instructions and their enforcement."),
@@ -39,7 +41,7 @@ use utoipa::{Modify, OpenApi};
         super::reviews::open_campaign,
         super::exports::export_register,
     ),
-    modifiers(&BearerAuth, &ErrorResponses, &NullableOpenValues),
+    modifiers(&BearerAuth, &ErrorResponses, &NullableOpenValues, &TextBounds),
     tags((name = "register", description = "The register of processing (Art. 30(2))"), (name = "tokens", description = "API tokens"), (name = "evidence", description = "The signed Merkle log (RFC 6962, C2SP checkpoints)"), (name = "retention", description = "Retention rules, runs, approvals, legal holds, breaches"), (name = "reviews", description = "Review campaigns and decisions"), (name = "exports", description = "The register as of a date (CSV of Art. 30(2), HTML, JSON, fideslang) and the audit bundle"))
 )]
 pub struct ApiDoc;

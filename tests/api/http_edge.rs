@@ -85,8 +85,8 @@ async fn bad_requests_get_json_errors_with_4xx() {
         ),
         (
             "/api/v1/evidence/proof/inclusion?index=5&size=2",
-            400,
-            "bad_request",
+            404,
+            "not_found",
         ),
     ];
     for (path, status, code) in cases {

@@ -29,7 +29,7 @@ TOKEN="$(sed -n 's/^  token: *//p' "$TMP/out")"
 schemathesis --config-file tests/schemathesis/schemathesis.toml run "$BASE/api/openapi.json" \
   --url "$BASE" \
   --checks all \
-  --seed 18 \
+  --seed "${SEED:-18}" \
   --max-examples "${MAX_EXAMPLES:-50}" \
   --header "Authorization: Bearer $TOKEN" \
   --no-color \
