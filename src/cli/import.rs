@@ -1,5 +1,6 @@
 //! `gallra import`: documents in, draft policy files and a report out.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -45,7 +46,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| shown.clone());
-        let result = std::fs::read(path)
+        let result = read_bounded(path)
             .map_err(|e| import::ImportError::Unreadable(e.to_string()))
             .and_then(|bytes| import::import(&bytes, &name, &opts));
         match result {
@@ -85,6 +86,16 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The file's bytes, at most one past the largest document taken (so a huge file is refused as
+/// too large without being read whole).
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(import::bounded::MAX_DOCUMENT as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Each `<id>.toml`, and the organisations and placeholder datasources they name that the

@@ -20,8 +20,12 @@ enum Key {
     Clause(u8),
 }
 
-/// Appendix C's clauses by their words, for headings without numbers.
+/// Appendix C's clauses by their words, for headings without numbers (C.8's words first: it
+/// names revisions too).
 const C_WORDS: &[(&str, u8)] = &[
+    ("overladt til underdatabehandlere", 8),
+    ("revision", 7),
+    ("inspektion", 7),
     ("genstand", 1),
     ("behandlingssikkerhed", 2),
     ("bistand", 3),
@@ -74,8 +78,82 @@ fn key(number: Option<&str>, w: &str) -> Option<Key> {
     })
 }
 
+/// The clauses the template numbers, A.1 to C.8.
+fn known_number(n: &str) -> bool {
+    let Some((letter, digits)) = n.split_once('.') else {
+        return false;
+    };
+    let max = match letter {
+        "A" => 5,
+        "B" => 2,
+        "C" => 8,
+        _ => return false,
+    };
+    digits.parse::<u8>().is_ok_and(|d| (1..=max).contains(&d))
+}
+
+/// Titles of Appendix C's clauses, lower-case, for a body that starts on the title's line.
+const C_TITLES: &[&str] = &[
+    "behandlingens genstand/instruks",
+    "behandlingssikkerhed",
+    "bistand til den dataansvarlige",
+    "opbevaringsperiode/sletterutine",
+    "lokalitet for behandling",
+    "instruks vedrørende overførsel af personoplysninger til tredjelande",
+];
+
+/// A line opening a clause by its number ("A.5. Databehandlerens … Behandlingen har følgende
+/// varighed:", "C.4. Opbevaringsperiode/sletterutine: Lønsedler …"), however long the template's
+/// title and whatever it ends with: its number, its title's words, and the text after the title
+/// when the clause's body starts on the same line.
+fn numbered_clause(line: &Line) -> Option<(String, String, Option<String>)> {
+    if !matches!(line.kind, Kind::Text | Kind::Heading(_)) {
+        return None;
+    }
+    let t = line.text.trim();
+    let (number, _) = sections::letter_clause(&t.to_lowercase())?;
+    if !known_number(&number) {
+        return None;
+    }
+    // "A.5." / "C.4" / "C.4 –": the prefix is ASCII, so its length is the same in `t`.
+    let rest = t[number.len()..].trim_start_matches(['.', ' ', ')', '-', '–', '\t']);
+    let (title, body) = match rest.split_once(':') {
+        Some((title, body)) if !body.trim().is_empty() => (title, Some(body.trim())),
+        _ => {
+            let lower = rest.to_lowercase();
+            let after = C_TITLES
+                .iter()
+                .find(|p| lower.starts_with(*p))
+                .map(|p| {
+                    rest.char_indices()
+                        .nth(p.chars().count())
+                        .map_or("", |(i, _)| &rest[i..])
+                })
+                .map(|b| b.trim_start_matches(['.', ' ', ':', '-', '–']).trim())
+                .filter(|b| !b.is_empty());
+            match after {
+                Some(b) => (&rest[..rest.len() - b.len()], Some(b)),
+                None => (rest, None),
+            }
+        }
+    };
+    let words = title
+        .trim()
+        .trim_end_matches(['.', ' ', ':'])
+        .to_lowercase();
+    Some((number, words, body.map(str::to_string)))
+}
+
+/// A heading as this layout reads it: a numbered clause first, else any heading.
+fn head(line: &Line) -> Option<(Option<String>, String)> {
+    match numbered_clause(line) {
+        Some((n, words, _)) => Some((Some(n), words)),
+        None => heading(line),
+    }
+}
+
 fn classify(line: &Line) -> Option<Step<Key>> {
-    let (number, words) = heading(line)?;
+    let (number, words) = head(line)?;
     if let Some(k) = key(number.as_deref(), &words) {
         return Some(Step::Known(k));
     }
@@ -100,12 +178,24 @@ pub fn read(lines: &[Line]) -> Result<Facts, ImportError> {
         .iter()
         .position(|l| {
             !is_toc(l)
-                && heading(l).is_some_and(|(n, w)| {
+                && head(l).is_some_and(|(n, w)| {
                     matches!(key(n.as_deref(), &w), Some(Key::AppendixA | Key::Purposes))
                 })
         })
         .ok_or(ImportError::NoSection)?;
-    let parts = sections::split(lines, start, classify);
+    let mut parts = sections::split(lines, start, classify);
+    // A body that starts on its clause's line ("A.1. Formålet … er: At beregne løn") is its first line.
+    for part in &mut parts {
+        if let Some((_, _, Some(text))) = numbered_clause(&part.heading) {
+            let line = Line {
+                kind: Kind::Text,
+                depth: 0,
+                text,
+                ..part.heading.clone()
+            };
+            part.body.insert(0, line);
+        }
+    }
     if !parts
         .iter()
         .any(|s| matches!(s.key, Key::Data | Key::Categories))
@@ -151,7 +241,11 @@ pub fn read(lines: &[Line]) -> Result<Facts, ImportError> {
         section: "Bilag A–C".into(),
         processor: processor(lines),
         subject_matter: of(1).into_iter().take(1).collect(),
-        duration: phrases(Key::Duration),
+        // "Behandlingen har følgende varighed:" introduces the duration; it is not one.
+        duration: phrases(Key::Duration)
+            .into_iter()
+            .filter(|p| !p.text.ends_with(':'))
+            .collect(),
         nature: phrases(Key::Nature),
         purposes: phrases(Key::Purposes),
         categories,

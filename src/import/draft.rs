@@ -17,10 +17,7 @@ pub struct Support {
     pub toml: String,
 }
 
-/// A TOML string literal.
-pub fn q(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
+pub use super::toml_text::{comment, q};
 
 /// A register id from words: lower-case ASCII, digits and `-`, at most `max` characters.
 pub fn slug(s: &str, max: usize) -> String {
@@ -104,8 +101,10 @@ pub fn build(f: &Facts, file_name: &str, opts: &Options) -> Result<Imported, Imp
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "# DRAFT written by `gallra import` from {file_name} ({} layout, section {}).",
-        f.layout, f.section
+        "# DRAFT written by `gallra import` from {} ({} layout, section {}).",
+        comment(file_name),
+        f.layout,
+        comment(&f.section)
     );
     let _ = writeln!(t, "# Review every line against the source before it goes into policies/; TODO marks what a person fills in.\n");
     let _ = writeln!(t, "[service]\nid = {}\nname = {}\nprocessor = {}  # TODO: check against organisations.toml\nlanguage = {}", q(&id), q(&name.text), q(&org_id), q(f.language));
@@ -124,12 +123,12 @@ pub fn build(f: &Facts, file_name: &str, opts: &Options) -> Result<Imported, Imp
     t.push_str(&rules);
     let organisation = Support {
         id: org_id.clone(),
-        toml: format!("\n# DRAFT placeholder from `gallra import` ({file_name}): check it, or use the entry already in your organisations.toml.\n[[organisations]]\nid = {}\nname = {}\nroles = [\"processor\"]\nnote = \"DRAFT placeholder written by gallra import.\"\n", q(&org_id), q(&org_name)),
+        toml: format!("\n# DRAFT placeholder from `gallra import` ({}): check it, or use the entry already in your organisations.toml.\n[[organisations]]\nid = {}\nname = {}\nroles = [\"processor\"]\nnote = \"DRAFT placeholder written by gallra import.\"\n", comment(file_name), q(&org_id), q(&org_name)),
     };
     let datasource = has_rules.then(|| {
         let ds = instructions::datasource_id(&id);
         Support {
-            toml: format!("\n# DRAFT placeholder from `gallra import` ({file_name}): the database holding {id}'s data. TODO: set its kind; its URL comes from GALLRA_DATASOURCE_<ID>.\n[[datasources]]\nid = {}\nkind = \"sqlite\"\ndescription = \"DRAFT placeholder for {}: a person names the real datasource.\"\n", q(&ds), name.text.replace('"', "'")),
+            toml: format!("\n# DRAFT placeholder from `gallra import` ({}): the database holding {id}'s data. TODO: set its kind; its URL comes from GALLRA_DATASOURCE_<ID>.\n[[datasources]]\nid = {}\nkind = \"sqlite\"\ndescription = {}\n", comment(file_name), q(&ds), q(&format!("DRAFT placeholder for {}: a person names the real datasource.", name.text))),
             id: ds,
         }
     });
@@ -163,7 +162,7 @@ fn systems(f: &Facts, t: &mut String, rep: &mut Report) {
             s.name.line,
             s.cvr
                 .as_ref()
-                .map(|c| format!(", CVR {c}"))
+                .map(|c| format!(", CVR {}", comment(c)))
                 .unwrap_or_default(),
             q(&s.name.text),
             q(kind)

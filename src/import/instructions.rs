@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::draft::{q, slug};
+use super::draft::{comment, q, slug};
 use super::report::{Entry, Report};
 use super::{words, Facts};
 
@@ -38,76 +38,100 @@ pub fn render(f: &Facts, service: &str, owner: &str, rep: &mut Report) -> (Strin
     let mut ids: Vec<String> = Vec::new();
     let ds = datasource_id(service);
     for c in &f.instructions {
-        let text = &c.text.text;
-        let lower = text.to_lowercase();
-        let base = slug(
-            &text
-                .split_whitespace()
-                .take(4)
-                .collect::<Vec<_>>()
-                .join(" "),
-            40,
-        );
-        let mut id = base.clone();
-        let mut n = 2;
-        while ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        ids.push(id.clone());
-        let rule_id = slug(&format!("{service}-{id}"), 64);
-        rep.found.push(Entry::new(
-            &c.source,
-            c.text.line,
-            text,
-            format!("instruction `{id}`"),
-        ));
-        let _ = writeln!(out, "\n# {} (line {})", c.source, c.text.line);
-        let _ = writeln!(
-            out,
-            "[[instructions]]\nid = {}\nsource = {}\ntext = {}",
-            q(&id),
-            q(&c.source),
-            q(text)
-        );
-        let period = words::period(text).filter(|_| RETAIN.iter().any(|w| lower.contains(w)));
-        let interval = words::schedule(text).filter(|_| REVIEW.iter().any(|w| lower.contains(w)));
-        if let Some(p) = period {
-            let _ = writeln!(out, "enforced_by = {}", q(&format!("retention:{rule_id}")));
-            rep.matched.push(Entry::new(
-                &c.source,
-                c.text.line,
-                &p.words,
-                format!("retention rule `{rule_id}`, keep_for = \"{}\"", p.keep_for),
-            ));
-            left(rep, c, &format!("retention rule `{rule_id}`: datasource, table, key and timestamp are placeholders; check action and schedule"));
-            let _ = write!(rules, "\n# Proposed from {} (line {}): \"{}\" → keep_for = \"{}\".\n# TODO: every `todo` value below is a placeholder a person replaces.\n[[retention]]\nid = {}\ndescription = {}\ndatasource = {}  # TODO placeholder\ntable = \"todo_table\"  # TODO\nkey = \"todo_key\"  # TODO\ntimestamp = \"todo_timestamp\"  # TODO\nkeep_for = {}\naction = \"delete\"\nschedule = \"30 2 * * *\"\ntimezone = {}\n",
-                c.source, c.text.line, p.words, p.keep_for, q(&rule_id),
-                q(&format!("DRAFT from {}: {}", c.source, text)), q(&ds), q(&p.keep_for), q(f.timezone));
-        } else if let Some((schedule, proposed)) = interval {
-            let _ = writeln!(out, "enforced_by = {}", q(&format!("review:{rule_id}")));
-            let why = if proposed {
-                format!("schedule = \"{schedule}\" (the source sets no interval: the draft proposes it)")
+        let lower = c.text.text.to_lowercase();
+        // A retention paragraph stating several periods (the data's, the logs') is one
+        // instruction per period, each enforced by its own rule.
+        let parts: Vec<(String, Option<words::StatedPeriod>)> =
+            if RETAIN.iter().any(|w| lower.contains(w)) {
+                let mut split = words::split_at_periods(&c.text.text);
+                if split.len() > 1 {
+                    split.into_iter().map(|(t, p)| (t, Some(p))).collect()
+                } else {
+                    vec![(c.text.text.clone(), split.pop().map(|(_, p)| p))]
+                }
             } else {
-                format!("schedule = \"{schedule}\"")
+                vec![(c.text.text.clone(), None)]
             };
-            rep.matched.push(Entry::new(
+        for (text, period) in parts {
+            let c = &super::Clause {
+                source: c.source.clone(),
+                text: super::Phrase {
+                    text,
+                    line: c.text.line,
+                },
+            };
+            let text = &c.text.text;
+            let lower = text.to_lowercase();
+            let base = slug(
+                &text
+                    .split_whitespace()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                40,
+            );
+            let mut id = base.clone();
+            let mut n = 2;
+            while ids.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            ids.push(id.clone());
+            // The service's part kept short so that the instruction's part (≤ 44) is never cut.
+            let rule_id = slug(&format!("{}-{id}", slug(service, 19)), 64);
+            rep.found.push(Entry::new(
                 &c.source,
                 c.text.line,
                 text,
-                format!("review policy `{rule_id}`, {why}"),
+                format!("instruction `{id}`"),
             ));
-            left(rep, c, &format!("review policy `{rule_id}`: datasource, table, key and display are placeholders; check reviewers and due"));
-            let _ = write!(rules, "\n# Proposed from {} (line {}): {why}.\n# TODO: every `todo` value below is a placeholder a person replaces.\n[[reviews]]\nid = {}\ndescription = {}\nkind = \"snapshot\"\nschedule = {}\ntimezone = {}\ndue = \"14d\"\nreviewers = [\"role:dpo\"]\nsource = {{ datasource = {}, table = \"todo_table\", key = \"todo_key\", display = \"todo_display\" }}  # TODO placeholders\n",
-                c.source, c.text.line, q(&rule_id), q(&format!("DRAFT from {}: {}", c.source, text)),
-                q(schedule), q(f.timezone), q(&ds));
-        } else {
-            let _ = writeln!(out, "manual = {{ owner = {}, note = \"DRAFT: no period or review interval recognised; a person decides how this is carried out.\" }}", q(owner));
-            left(
-                rep,
-                c,
-                &format!("instruction `{id}`: manual; decide who carries it out and how"),
+            let _ = writeln!(out, "\n# {} (line {})", comment(&c.source), c.text.line);
+            let _ = writeln!(
+                out,
+                "[[instructions]]\nid = {}\nsource = {}\ntext = {}",
+                q(&id),
+                q(&c.source),
+                q(text)
             );
+            let interval =
+                words::schedule(text).filter(|_| REVIEW.iter().any(|w| lower.contains(w)));
+            if let Some(p) = period {
+                let _ = writeln!(out, "enforced_by = {}", q(&format!("retention:{rule_id}")));
+                rep.matched.push(Entry::new(
+                    &c.source,
+                    c.text.line,
+                    &p.words,
+                    format!("retention rule `{rule_id}`, keep_for = \"{}\"", p.keep_for),
+                ));
+                left(rep, c, &format!("retention rule `{rule_id}`: datasource, table, key and timestamp are placeholders; check action and schedule"));
+                let _ = write!(rules, "\n# Proposed from {} (line {}): \"{}\" → keep_for = \"{}\".\n# TODO: every `todo` value below is a placeholder a person replaces.\n[[retention]]\nid = {}\ndescription = {}\ndatasource = {}  # TODO placeholder\ntable = \"todo_table\"  # TODO\nkey = \"todo_key\"  # TODO\ntimestamp = \"todo_timestamp\"  # TODO\nkeep_for = {}\naction = \"delete\"\nschedule = \"30 2 * * *\"\ntimezone = {}\n",
+                comment(&c.source), c.text.line, comment(&p.words), p.keep_for, q(&rule_id),
+                q(&format!("DRAFT from {}: {}", c.source, text)), q(&ds), q(&p.keep_for), q(f.timezone));
+            } else if let Some((schedule, proposed)) = interval {
+                let _ = writeln!(out, "enforced_by = {}", q(&format!("review:{rule_id}")));
+                let why = if proposed {
+                    format!("schedule = \"{schedule}\" (the source sets no interval: the draft proposes it)")
+                } else {
+                    format!("schedule = \"{schedule}\"")
+                };
+                rep.matched.push(Entry::new(
+                    &c.source,
+                    c.text.line,
+                    text,
+                    format!("review policy `{rule_id}`, {why}"),
+                ));
+                left(rep, c, &format!("review policy `{rule_id}`: datasource, table, key and display are placeholders; check reviewers and due"));
+                let _ = write!(rules, "\n# Proposed from {} (line {}): {why}.\n# TODO: every `todo` value below is a placeholder a person replaces.\n[[reviews]]\nid = {}\ndescription = {}\nkind = \"snapshot\"\nschedule = {}\ntimezone = {}\ndue = \"14d\"\nreviewers = [\"role:dpo\"]\nsource = {{ datasource = {}, table = \"todo_table\", key = \"todo_key\", display = \"todo_display\" }}  # TODO placeholders\n",
+                comment(&c.source), c.text.line, q(&rule_id), q(&format!("DRAFT from {}: {}", c.source, text)),
+                q(schedule), q(f.timezone), q(&ds));
+            } else {
+                let _ = writeln!(out, "manual = {{ owner = {}, note = \"DRAFT: no period or review interval recognised; a person decides how this is carried out.\" }}", q(owner));
+                left(
+                    rep,
+                    c,
+                    &format!("instruction `{id}`: manual; decide who carries it out and how"),
+                );
+            }
         }
     }
     let has_rules = !rules.is_empty();

@@ -12,7 +12,7 @@ const DATA_WORDS: &[(&str, &str)] = &[
     ("e-postadress", "contact-email"), ("e-mailadresse", "contact-email"), ("mailadresse", "contact-email"), ("e-post", "contact-email"), ("e-mail", "contact-email"), ("^email", "contact-email"), ("^epost", "contact-email"),
     ("ip-adress", "ip-address"), ("ip address", "ip-address"),
     ("personnummer", "national-id-number"), ("cpr", "national-id-number"), ("personal identity number", "national-id-number"), ("national id", "national-id-number"),
-    ("hsa-id", "hsa-id"), ("hsa id", "hsa-id"),
+    ("hsa-id", "hsa-id"), ("hsa id", "hsa-id"), ("^hsaid", "hsa-id"),
     ("användarnamn", "username"), ("brugernavn", "username"), ("username", "username"), ("user name", "username"), ("bruger-id", "username"), ("användar-id", "username"),
     ("sessions-id", "session-id"), ("session-id", "session-id"), ("session id", "session-id"), ("sessionsid", "session-id"),
     ("förnamn", "name"), ("efternamn", "name"), ("fornavn", "name"), ("efternavn", "name"), ("^namn", "name"), ("^navn", "name"), ("^name", "name"),
@@ -53,7 +53,7 @@ const SUBJECT_WORDS: &[(&str, &str)] = &[
     ("besökare", "website-visitors"), ("besøgende", "website-visitors"), ("visitor", "website-visitors"),
     ("korrespondent", "email-correspondents"),
     ("användare", "end-users"), ("brugere", "end-users"), ("users", "end-users"),
-    ("medarbetare", "employees"), ("anställd", "employees"), ("medarbejder", "employees"), ("ansatte", "employees"), ("employee", "employees"), ("staff", "employees"),
+    ("vårdpersonal", "employees"), ("sundhedspersonale", "employees"), ("medarbetare", "employees"), ("anställd", "employees"), ("medarbejder", "employees"), ("ansatte", "employees"), ("employee", "employees"), ("staff", "employees"),
 ];
 
 #[rustfmt::skip]
@@ -82,7 +82,17 @@ const OPERATION_WORDS: &[(&str, &str)] = &[
 
 /// The ids a phrase names, in the order of the table, each once, with the words matched.
 fn find(table: &[(&'static str, &'static str)], phrase: &str) -> Vec<(&'static str, String)> {
-    let mut text: Vec<char> = phrase.to_lowercase().chars().collect();
+    // Word writes hyphens of its own ("HSA‑id" with a non-breaking one) and hides soft ones
+    // inside words ("person\u{ad}nummer"): both read as the plain word.
+    let mut text: Vec<char> = phrase
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '\u{ad}')
+        .map(|c| match c {
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => '-',
+            c => c,
+        })
+        .collect();
     let mut found: Vec<(&'static str, String)> = Vec::new();
     for (pattern, id) in table {
         let (word_start, pattern) = match pattern.strip_prefix('^') {

@@ -1,6 +1,7 @@
 //! Importing processors' documents (Inera service descriptions, section 6; Danish standard
 //! contractual clauses, Appendices A–C) as draft policy files that pass `gallra policies check`.
 
+pub mod bounded;
 mod dk_scc;
 pub mod draft;
 mod inera;
@@ -11,6 +12,7 @@ pub mod report;
 mod sections;
 mod subjects;
 pub mod text;
+pub mod toml_text;
 pub mod words;
 
 use serde::Serialize;
@@ -57,6 +59,8 @@ pub enum ImportError {
     Encrypted,
     #[error("not a readable .docx: {0}")]
     BrokenDocx(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("not UTF-8 text, and not a .docx")]
     NotText,
     #[error("no recognisable section 6 \"Behandling av personuppgifter\" (Inera) or Appendix A \"Oplysninger om behandlingen\" (Danish standard contractual clauses)")]
@@ -148,6 +152,12 @@ pub struct Imported {
 
 /// Read one document and draft its policy file, checked as `gallra policies check` would.
 pub fn import(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Imported, ImportError> {
+    if bytes.len() > bounded::MAX_DOCUMENT {
+        return Err(ImportError::TooLarge(format!(
+            "the document is over {} MiB",
+            bounded::MAX_DOCUMENT / (1024 * 1024)
+        )));
+    }
     let lines = text::read(bytes, file_name)?;
     let facts = match opts.format {
         Format::Inera => inera::read(&lines),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::draft::{join, line_of, q};
+use super::draft::{comment, join, line_of, q};
 use super::report::{Entry, Report};
 use super::{matching, Facts, ImportError};
 
@@ -38,8 +38,9 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
         .unwrap_or_default();
     let _ = writeln!(
         t,
-        "# duration (line {}): \"{text}\" → {kind}\nduration = {{ kind = {}, text = {}{until} }}",
+        "# duration (line {}): \"{}\" → {kind}\nduration = {{ kind = {}, text = {}{until} }}",
         line_of(&f.duration),
+        comment(&text),
         q(kind),
         q(&text)
     );
@@ -61,9 +62,11 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
                 ops.push(op);
                 let _ = writeln!(
                     t,
-                    "  {},  # line {}: \"{words}\" ({section})",
+                    "  {},  # line {}: \"{}\" ({})",
                     q(op),
-                    p.line
+                    p.line,
+                    comment(&words),
+                    comment(section)
                 );
                 rep.matched.push(Entry::new(
                     section,
@@ -125,14 +128,16 @@ fn duration_kind(text: &str) -> (&'static str, Option<String>) {
     let l = text.to_lowercase();
     let date = l
         .split(|c: char| !(c.is_ascii_digit() || c == '-'))
-        .find(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok());
+        .find(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok())
+        .map(str::to_string)
+        .or_else(|| written_date(&l).map(|d| d.format("%Y-%m-%d").to_string()));
     if ["tills vidare", "indtil videre", "until further notice"]
         .iter()
         .any(|w| l.contains(w))
     {
         ("until-further-notice", None)
     } else if let Some(d) = date {
-        ("until-date", Some(d.to_string()))
+        ("until-date", Some(d))
     } else if [
         "avtal",
         "aftale",
@@ -149,6 +154,56 @@ fn duration_kind(text: &str) -> (&'static str, Option<String>) {
     } else {
         ("not-stated", None)
     }
+}
+
+/// A date as Danish and Swedish documents write it: "31.12.2027", "31/12/2027", "31-12-2027",
+/// "31. december 2027", "31 december 2027".
+fn written_date(l: &str) -> Option<chrono::NaiveDate> {
+    const MONTHS: &[&[&str]] = &[
+        &["januar", "januari", "january"],
+        &["februar", "februari", "february"],
+        &["marts", "mars", "march"],
+        &["april"],
+        &["maj", "may"],
+        &["juni", "june"],
+        &["juli", "july"],
+        &["august", "augusti"],
+        &["september"],
+        &["oktober", "october"],
+        &["november"],
+        &["december"],
+    ];
+    let words: Vec<&str> = l
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_end_matches(['.', ')']);
+        for sep in ['.', '/', '-'] {
+            let parts: Vec<&str> = w.split(sep).collect();
+            if let [d, m, y] = parts[..] {
+                if y.len() == 4 {
+                    if let (Ok(d), Ok(m), Ok(y)) = (d.parse(), m.parse(), y.parse()) {
+                        if let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
+                            return Some(date);
+                        }
+                    }
+                }
+            }
+        }
+        let Ok(day) = w.parse::<u32>() else { continue };
+        let (Some(month), Some(year)) = (words.get(i + 1), words.get(i + 2)) else {
+            continue;
+        };
+        let month = MONTHS.iter().position(|names| names.contains(month));
+        let year = year.trim_end_matches(['.', ')']).parse::<i32>().ok();
+        if let (Some(m), Some(y)) = (month, year) {
+            if let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m as u32 + 1, day) {
+                return Some(date);
+            }
+        }
+    }
+    None
 }
 
 enum Transfers {

@@ -74,7 +74,7 @@ pub fn heading(line: &Line) -> Option<(Option<String>, String)> {
 }
 
 /// "a.3 typer …" or "c.4 opbevaringsperiode" → ("A.3", rest).
-fn letter_clause(words: &str) -> Option<(String, String)> {
+pub(super) fn letter_clause(words: &str) -> Option<(String, String)> {
     let mut chars = words.chars();
     let letter = chars.next()?;
     if !letter.is_ascii_lowercase() || chars.next()? != '.' {

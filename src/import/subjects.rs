@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::draft::q;
+use super::draft::{comment, q};
 use super::report::{Entry, Report};
 use super::{matching, Facts, ImportError, Phrase};
 
@@ -23,7 +23,7 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
                 &label.text,
                 "no data-subject category: kept as a comment",
             ));
-            let _ = writeln!(t, "\n# NOT MATCHED (line {}): category \"{}\": TODO choose a category from `gallra vocabulary`.", label.line, label.text);
+            let _ = writeln!(t, "\n# NOT MATCHED (line {}): category \"{}\": TODO choose a category from `gallra vocabulary`.", label.line, comment(&label.text));
             continue;
         }
         rep.matched.push(Entry::new(
@@ -50,7 +50,7 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
                         "no personal-data type: kept as a comment",
                     ));
                 }
-                let _ = writeln!(comments, "# NOT MATCHED (line {}): \"{}\": TODO add a type from `gallra vocabulary` if it is personal data.", p.line, p.text.replace('\n', " "));
+                let _ = writeln!(comments, "# NOT MATCHED (line {}): \"{}\": TODO add a type from `gallra vocabulary` if it is personal data.", p.line, comment(&p.text));
                 continue;
             }
             if first {
@@ -91,13 +91,14 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
             let _ = writeln!(
                 t,
                 "\n# LEFT OUT (line {}): category \"{}\": no data type matched.\n{comments}",
-                label.line, label.text
+                label.line,
+                comment(&label.text)
             );
             continue;
         }
         for id in &ids {
             count += 1;
-            let _ = writeln!(t, "\n# line {}: \"{}\" → {id}\n{comments}[[subjects]]\ncategory = {}\nlabel = {}\ndata = [\n{data}]", label.line, label.text, q(id), q(&label.text));
+            let _ = writeln!(t, "\n# line {}: \"{}\" → {id}\n{comments}[[subjects]]\ncategory = {}\nlabel = {}\ndata = [\n{data}]", label.line, comment(&label.text), q(id), q(&label.text));
         }
     }
     if count == 0 {
@@ -109,12 +110,12 @@ pub(super) fn render(f: &Facts, t: &mut String, rep: &mut Report) -> Result<(), 
     Ok(())
 }
 
+/// At most 100 characters of a phrase, as comment text.
 fn short(s: &str) -> String {
-    let s = s.replace('\n', " ");
     if s.chars().count() > 100 {
-        format!("{}…", s.chars().take(100).collect::<String>())
+        comment(&format!("{}…", s.chars().take(100).collect::<String>()))
     } else {
-        s
+        comment(s)
     }
 }
 

@@ -1,9 +1,7 @@
 //! A document as numbered lines: plain text, Markdown or `.docx` (its paragraphs and table rows
 //! in order, with heading styles and list levels kept), so the layout readers see one shape.
 
-use std::io::{Cursor, Read};
-
-use super::ImportError;
+use super::{bounded, ImportError};
 
 /// What a line is, as far as its source says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +46,9 @@ pub fn plain(text: &str) -> Vec<Line> {
     text.lines()
         .enumerate()
         .filter_map(|(i, raw)| {
-            let indent = raw.len() - raw.trim_start().len();
+            // A leading tab indents as two spaces do: one level.
+            let lead = &raw[..raw.len() - raw.trim_start().len()];
+            let indent = lead.chars().map(|c| if c == '\t' { 2 } else { 1 }).sum();
             let t = clean(raw.trim());
             if t.is_empty()
                 || t.chars()
@@ -73,9 +73,20 @@ fn classify(t: &str, indent: usize) -> (Kind, usize, String) {
         let text = rest.trim_start_matches('#').trim();
         return (Kind::Heading(level as u8), 0, text.to_string());
     }
-    for bullet in ["- ", "* ", "• ", "– ", "· "] {
+    // Word's own glyphs when it saves a list as text ("•", then "o", then "§" or "▪" a level
+    // down) give the level where no indent does.
+    #[rustfmt::skip]
+    const BULLETS: &[(&str, usize)] = &[
+        ("- ", 0), ("* ", 0), ("• ", 0), ("– ", 0), ("· ", 0), ("•\t", 0),
+        ("o\t", 1), ("◦ ", 1), ("◦\t", 1), ("§\t", 2), ("▪ ", 2), ("▪\t", 2),
+    ];
+    for (bullet, level) in BULLETS {
         if let Some(rest) = t.strip_prefix(bullet) {
-            return (Kind::Bullet, indent / 2, rest.trim().to_string());
+            return (
+                Kind::Bullet,
+                (indent / 2).max(*level),
+                rest.trim().to_string(),
+            );
         }
     }
     if t.starts_with('|') {
@@ -98,9 +109,13 @@ fn classify(t: &str, indent: usize) -> (Kind, usize, String) {
     (Kind::Text, indent / 2, t.to_string())
 }
 
-/// Without emphasis markup (`**`, `<b>`) and Markdown escapes.
+/// Without emphasis markup (`**`, `<b>`) and Markdown escapes; a line break or other control
+/// character inside a run (a docx may hold them) is a space, as Word shows it, tabs kept for cells.
 fn clean(t: &str) -> String {
-    let mut s = t.to_string();
+    let mut s: String = t
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect();
     for tag in ["<b>", "</b>", "<strong>", "</strong>", "**", "__"] {
         s = s.replace(tag, "");
     }
@@ -111,13 +126,7 @@ const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// `word/document.xml` of a docx: body paragraphs and table rows in order.
 fn docx(bytes: &[u8]) -> Result<Vec<Line>, ImportError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ImportError::BrokenDocx(e.to_string()))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|e| ImportError::BrokenDocx(format!("word/document.xml: {e}")))?
-        .read_to_string(&mut xml)
-        .map_err(|e| ImportError::BrokenDocx(format!("word/document.xml: {e}")))?;
+    let xml = bounded::document_xml(bytes)?;
     let doc = roxmltree::Document::parse(&xml)
         .map_err(|e| ImportError::BrokenDocx(format!("word/document.xml: {e}")))?;
     let body = doc

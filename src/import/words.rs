@@ -90,38 +90,114 @@ fn unit(word: &str) -> Option<&'static str> {
     })
 }
 
-fn words_of(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '/' || c == ',')
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
+/// The words of a text, lower-case, each with the byte range it stands on.
+fn words_of(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let split = |c: char| c.is_whitespace() || c == '/' || c == ',';
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, split(c)) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let raw = &text[s..i];
+                let trimmed = raw.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                let from = s + raw.len() - trimmed.len();
+                let w = trimmed.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                if !w.is_empty() {
+                    out.push((from..from + w.len(), w.to_lowercase()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The first period the text states: a number (digits, words, or both as in "sju (7)")
 /// followed by a unit.
 pub fn period(text: &str) -> Option<StatedPeriod> {
+    periods(text).into_iter().next().map(|(p, _)| p)
+}
+
+/// Every period the text states, in order, each with the byte range of its words ("fem (5) år
+/// …, og adgangslogs … i 6 måneder" states two). A zero period ends the search.
+pub fn periods(text: &str) -> Vec<(StatedPeriod, std::ops::Range<usize>)> {
     let words = words_of(text);
-    for (i, w) in words.iter().enumerate() {
-        let Some(n) = number(w) else { continue };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let Some(n) = number(&words[i].1) else {
+            i += 1;
+            continue;
+        };
         // "sju (7) dagar": the digits repeat the words.
         let mut j = i + 1;
-        if words.get(j).and_then(|x| number(x)) == Some(n) {
+        if words.get(j).and_then(|x| number(&x.1)) == Some(n) {
             j += 1;
         }
-        if let Some(u) = words.get(j).and_then(|x| unit(x)) {
-            if n == 0 {
-                return None;
+        match words.get(j).and_then(|x| unit(&x.1)) {
+            Some(_) if n == 0 => break,
+            Some(u) => {
+                let said: Vec<&str> = words[i..=j].iter().map(|w| w.1.as_str()).collect();
+                out.push((
+                    StatedPeriod {
+                        keep_for: format!("{n}{u}"),
+                        words: said.join(" "),
+                    },
+                    words[i].0.start..words[j].0.end,
+                ));
+                i = j + 1;
             }
-            return Some(StatedPeriod {
-                keep_for: format!("{n}{u}"),
-                words: words[i..=j].join(" "),
-            });
+            None => i += 1,
         }
     }
-    None
+    out
+}
+
+/// The text split so that each part states one of its periods: each cut falls at the last clause
+/// boundary (". ", "; ", ", og", " och ", …) between one period and the next.
+pub fn split_at_periods(text: &str) -> Vec<(String, StatedPeriod)> {
+    let found = periods(text);
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (k, (p, range)) in found.iter().enumerate() {
+        let to = match found.get(k + 1) {
+            Some((_, next)) => cut(text, range.end, next.start),
+            None => (text.len(), text.len()),
+        };
+        let part = text[from..to.0].trim().trim_end_matches([',', ';']).trim();
+        out.push((part.to_string(), p.clone()));
+        from = to.1;
+    }
+    out
+}
+
+/// Where to cut between two periods: (end of the first part, start of the next), at the
+/// strongest boundary in `text[a..b]`, the conjunction after it dropped.
+fn cut(text: &str, a: usize, b: usize) -> (usize, usize) {
+    const BOUNDARIES: &[&[&str]] = &[
+        &[". ", "; "],
+        &[
+            ", og ", ", och ", ", and ", ", samt ", ", mens ", ", medan ", ", while ",
+        ],
+        &[" og ", " och ", " and ", " samt "],
+        &[", "],
+    ];
+    let window = &text[a..b];
+    for group in BOUNDARIES {
+        let last = group
+            .iter()
+            .filter_map(|sep| window.rfind(sep).map(|i| (i, sep.len())))
+            .max();
+        if let Some((i, len)) = last {
+            return (a + i, a + i + len);
+        }
+    }
+    (b, b)
 }
 
 /// A review interval the text names, as a schedule shorthand, and whether the source only says
@@ -217,6 +293,29 @@ mod tests {
         assert_eq!(p("sparas i fem år").as_deref(), Some("5y"));
         assert_eq!(p("slettes efter fireogtyve timer"), None);
         assert_eq!(p("Tills vidare."), None);
+    }
+
+    #[test]
+    fn a_sentence_of_two_periods_splits_between_them() {
+        let parts = split_at_periods("Vagtplaner opbevares i fem (5) år efter kalenderårets udgang, og adgangslogs opbevares i 6 måneder, hvorefter de slettes.");
+        let got: Vec<(&str, &str)> = parts
+            .iter()
+            .map(|(t, p)| (t.as_str(), p.keep_for.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Vagtplaner opbevares i fem (5) år efter kalenderårets udgang",
+                    "5y"
+                ),
+                (
+                    "adgangslogs opbevares i 6 måneder, hvorefter de slettes.",
+                    "6mo"
+                )
+            ]
+        );
+        assert_eq!(split_at_periods("Gallra efter 7 dagar.").len(), 1);
     }
 
     #[test]

@@ -2,11 +2,17 @@
 //! and Danish Appendix A–C documents as text, Markdown and docx, and bad input. Every written
 //! folder must pass `gallra policies check` (the binary) as written.
 
-use std::io::Write;
+pub mod bomb;
+mod docx;
+mod escape;
+mod layouts;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use gallra::policy::spec::ServiceFile;
+
+use docx::write_docx;
 
 const GALLRA: &str = env!("CARGO_BIN_EXE_gallra");
 
@@ -424,91 +430,4 @@ fn bad_input_is_an_error_naming_the_file_and_writes_nothing_for_it() {
         ["datasources.toml", "organisations.toml", "tidbok.toml"]
     );
     check(dir.path());
-}
-
-/// A minimal .docx from Markdown-ish text: `#` headings as Heading styles (numbers stripped when
-/// `strip_numbers`, as Word's own numbering leaves them out of the text), bullets as numbered
-/// list paragraphs at their level, `|` rows as a table, everything else as plain paragraphs.
-pub fn write_docx(source: &str, path: &Path, strip_numbers: bool) {
-    let mut body = String::new();
-    let mut table: Vec<Vec<String>> = Vec::new();
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let flush = |table: &mut Vec<Vec<String>>, body: &mut String| {
-        if table.is_empty() {
-            return;
-        }
-        body.push_str("<w:tbl>");
-        for row in table.drain(..) {
-            body.push_str("<w:tr>");
-            for cell in row {
-                body.push_str(&format!(
-                    "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>",
-                    esc(&cell)
-                ));
-            }
-            body.push_str("</w:tr>");
-        }
-        body.push_str("</w:tbl>");
-    };
-    for raw in source.lines() {
-        let t = raw.trim();
-        if t.starts_with('|') {
-            if !t.contains("---") {
-                table.push(
-                    t.trim_matches('|')
-                        .split('|')
-                        .map(|c| c.trim().to_string())
-                        .collect(),
-                );
-            }
-            continue;
-        }
-        flush(&mut table, &mut body);
-        if t.is_empty() {
-            continue;
-        }
-        let indent = (raw.len() - raw.trim_start().len()) / 2;
-        let para = |props: &str, text: &str| {
-            format!("<w:p><w:pPr>{props}</w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", esc(text))
-        };
-        if let Some(rest) = t.strip_prefix('#') {
-            let level = 1 + rest.chars().take_while(|c| *c == '#').count();
-            let mut text = rest.trim_start_matches('#').trim();
-            if strip_numbers {
-                let first = text.split_whitespace().next().unwrap_or("");
-                if first.chars().any(|c| c.is_ascii_digit())
-                    && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-                {
-                    text = text[first.len()..].trim();
-                }
-            }
-            body.push_str(&para(
-                &format!("<w:pStyle w:val=\"Heading{level}\"/>"),
-                text,
-            ));
-        } else if let Some(rest) = t.strip_prefix("- ") {
-            body.push_str(&para(&format!("<w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"{indent}\"/><w:numId w:val=\"1\"/></w:numPr>"), rest));
-        } else {
-            body.push_str(&para("", t));
-        }
-    }
-    flush(&mut table, &mut body);
-    let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>");
-    let file = std::fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let opts = zip::write::SimpleFileOptions::default();
-    let parts = [
-        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>".to_string()),
-        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".to_string()),
-        ("word/document.xml", document),
-    ];
-    for (name, text) in parts {
-        zip.start_file(name, opts).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
 }

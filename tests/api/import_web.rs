@@ -135,3 +135,23 @@ async fn a_document_without_section_six_is_refused_with_its_name() {
     assert_eq!(page.status, 422);
     assert!(page.body.contains("locked.docx: the document is encrypted"));
 }
+
+#[tokio::test]
+async fn a_deflate_bomb_upload_is_refused_with_its_name() {
+    let s = Scenario::new().await;
+    let b = s.browser(Role::Dpo).await;
+    let csrf = b.csrf("/import").await;
+    let bomb = crate::import::bomb::bomb_bytes();
+    let page = b
+        .post_file("/import", &[("csrf", &csrf)], "bomb.docx", &bomb)
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "bomb.docx: too large: word/document.xml inflates past {} MiB",
+            gallra::import::bounded::MAX_XML >> 20
+        )),
+        "{}",
+        page.body
+    );
+}
