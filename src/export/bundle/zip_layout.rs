@@ -87,7 +87,8 @@ fn central_records<R: Read + Seek>(r: &mut R, start: u64) -> Result<Vec<Central>
         let name = read_vec(r, u16_at(&fixed, 28).into(), what)?;
         let extra = read_vec(r, u16_at(&fixed, 30).into(), what)?;
         let comment = u64::from(u16_at(&fixed, 32));
-        r.seek(SeekFrom::Current(comment as i64)).map_err(io(what))?;
+        r.seek(SeekFrom::Current(comment as i64))
+            .map_err(io(what))?;
         let next = at + 46 + name.len() as u64 + extra.len() as u64 + comment;
         records.push(Central {
             at,
@@ -117,8 +118,9 @@ fn extra_ids(extra: &[u8]) -> Vec<u16> {
 /// The name as every unzip reads it, or why it is not one.
 fn name_of(c: &Central) -> Result<String, BundleError> {
     let shown = String::from_utf8_lossy(&c.name).into_owned();
-    let name = String::from_utf8(c.name.clone())
-        .map_err(|_| BundleError::Unreadable(format!("{shown:?}: a file name that is not UTF-8")))?;
+    let name = String::from_utf8(c.name.clone()).map_err(|_| {
+        BundleError::Unreadable(format!("{shown:?}: a file name that is not UTF-8"))
+    })?;
     if !name.is_ascii() && c.flags & UTF8 == 0 {
         return unreadable(format!(
             "{name:?}: not marked UTF-8, so an unzip reads the name as another (CP437)"
@@ -138,7 +140,10 @@ fn name_of(c: &Central) -> Result<String, BundleError> {
 
 /// What names collide in: a case-insensitive, normalising file system (macOS, Windows).
 fn fold(name: &str) -> String {
-    name.trim_end_matches('/').nfc().collect::<String>().to_lowercase()
+    name.trim_end_matches('/')
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// Check the archive's layout and names; its entries in central directory order.
@@ -249,9 +254,7 @@ fn local<R: Read + Seek>(
         return differs("start of the data");
     }
     if extra_ids(&extra).contains(&UNICODE_PATH) {
-        return unreadable(format!(
-            "{what} carries a second name (Unicode Path field)"
-        ));
+        return unreadable(format!("{what} carries a second name (Unicode Path field)"));
     }
     if u16_at(&fixed, 8) != c.method {
         return differs("compression method");
@@ -262,9 +265,8 @@ fn local<R: Read + Seek>(
     if flags & DESCRIPTOR == 0 {
         // Sizes of 0xFFFFFFFF are in the zip64 field; the crate read those, and they bound the
         // data's span below.
-        let size = |local: u32, central: u32| {
-            local == central || local == u32::MAX || central == u32::MAX
-        };
+        let size =
+            |local: u32, central: u32| local == central || local == u32::MAX || central == u32::MAX;
         if u32_at(&fixed, 14) != c.crc {
             return differs("CRC-32");
         }
