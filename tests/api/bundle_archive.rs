@@ -12,7 +12,7 @@ use crate::bundle::{download, unzip};
 use crate::helpers::TestApp;
 
 /// An entry as written: the name its local header gives, the one its central record gives.
-struct Raw {
+pub struct Raw {
     local: String,
     central: String,
     data: Vec<u8>,
@@ -20,7 +20,7 @@ struct Raw {
     listed: bool,
 }
 
-fn raw(name: &str, data: &[u8]) -> Raw {
+pub fn raw(name: &str, data: &[u8]) -> Raw {
     Raw {
         local: name.into(),
         central: name.into(),
@@ -42,7 +42,7 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// A stored (uncompressed) zip of `entries`, written byte by byte as the format says, so that
 /// it can say what the zip crate's writer never would.
-fn zip_of(entries: &[Raw]) -> Vec<u8> {
+pub fn zip_of(entries: &[Raw]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     let mut listed = 0u16;
@@ -95,7 +95,7 @@ fn zip_of(entries: &[Raw]) -> Vec<u8> {
     out
 }
 
-fn entries_of(files: &Files) -> Vec<Raw> {
+pub fn entries_of(files: &Files) -> Vec<Raw> {
     files.iter().map(|(p, b)| raw(p, b)).collect()
 }
 
