@@ -124,7 +124,7 @@ pub fn verify_bundle(args: VerifyBundleArgs) -> ExitCode {
         .and_then(|key| {
             let file = std::fs::File::open(&args.file)
                 .map_err(|e| BundleError::Unreadable(format!("{}: {e}", args.file.display())))?;
-            let files = bundle::read_zip(std::io::BufReader::new(file))?;
+            let files = bundle::read_zip_signed(std::io::BufReader::new(file), &key)?;
             bundle::verify(&files, &key)
         });
     match checked {

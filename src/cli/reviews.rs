@@ -47,9 +47,9 @@ pub async fn run(c: ReviewCommand) -> anyhow::Result<ExitCode> {
         ReviewCommand::Open { policy, csv } => {
             let accounts = csv
                 .map(|p| {
-                    let text = std::fs::read_to_string(&p)
+                    let file = std::fs::File::open(&p)
                         .with_context(|| format!("cannot read {}", p.display()))?;
-                    accounts::from_csv(&text)
+                    accounts::from_csv_reader(std::io::BufReader::new(file))
                         .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
                 })
                 .transpose()?;

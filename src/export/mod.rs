@@ -2,6 +2,7 @@
 //! of Art. 30(2), a printable HTML page, JSON, fideslang), and the audit bundle of a period.
 
 pub mod bundle;
+pub mod formula;
 pub mod register;
 
 /// A file to hand over: its bytes, media type and name. Each edge serves it its own way.

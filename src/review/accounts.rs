@@ -88,16 +88,66 @@ pub async fn roster(db: &DatabaseConnection, p: &ReviewPolicy) -> Result<BTreeSe
         .collect()
 }
 
-/// Accounts from CSV with a header row: `key,display[,role][,last_activity]`.
+/// An uploaded CSV holds at most this many bytes (some 100 bytes an account: 80,000 accounts).
+pub const MAX_CSV_BYTES: usize = 8 << 20;
+/// At most this many accounts in one campaign from a CSV.
+pub const MAX_CSV_ACCOUNTS: usize = 50_000;
+/// At most this many bytes in one cell (a key, a name, a role, a date).
+pub const MAX_CSV_FIELD: usize = 1024;
+
+/// Accounts from a CSV file or stream, read no further than [`MAX_CSV_BYTES`].
+pub fn from_csv_reader(reader: impl std::io::Read) -> Result<Vec<Account>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_CSV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("the CSV cannot be read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the CSV is not UTF-8 (byte {})",
+            e.utf8_error().valid_up_to() + 1
+        )
+    })?;
+    from_csv(&text)
+}
+
+/// Accounts from CSV with a header row: `key,display[,role][,last_activity]`; bounded in
+/// size, rows and cell length, each refusal saying which bound and where.
 pub fn from_csv(text: &str) -> Result<Vec<Account>, String> {
+    if text.len() > MAX_CSV_BYTES {
+        return Err(format!(
+            "the CSV holds more than {MAX_CSV_BYTES} bytes: split the accounts over campaigns"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, row) in reader.deserialize::<Account>().enumerate() {
-        let a = row.map_err(|e| format!("CSV row {}: {e}", i + 2))?;
+        let line = i + 2;
+        if out.len() == MAX_CSV_ACCOUNTS {
+            return Err(format!(
+                "CSV row {line}: more than {MAX_CSV_ACCOUNTS} accounts"
+            ));
+        }
+        let a = row.map_err(|e| format!("CSV row {line}: {e}"))?;
         if a.key.is_empty() {
-            return Err(format!("CSV row {}: empty key", i + 2));
+            return Err(format!("CSV row {line}: empty key"));
+        }
+        let cells = [
+            ("key", Some(&a.key)),
+            ("display", Some(&a.display)),
+            ("role", a.role.as_ref()),
+            ("last_activity", a.last_activity.as_ref()),
+        ];
+        if let Some((column, _)) = cells
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| v.len() > MAX_CSV_FIELD))
+        {
+            return Err(format!(
+                "CSV row {line}: {column} is longer than {MAX_CSV_FIELD} bytes"
+            ));
         }
         out.push(a);
     }
@@ -120,5 +170,36 @@ mod tests {
             .unwrap_err()
             .contains("row 2"));
         assert!(from_csv("key,display\n").is_err());
+    }
+
+    #[test]
+    fn csv_is_bounded_in_bytes_rows_and_cell_length_saying_where() {
+        let big = format!("key,display\n{}", "1,a\n".repeat(MAX_CSV_BYTES / 4 + 1));
+        assert!(from_csv(&big)
+            .unwrap_err()
+            .contains("more than 8388608 bytes"));
+        let e = from_csv_reader(big.as_bytes()).unwrap_err();
+        assert!(e.contains("more than 8388608 bytes"), "{e}");
+
+        let rows: String = (0..=MAX_CSV_ACCOUNTS).map(|i| format!("{i},a\n")).collect();
+        let e = from_csv(&format!("key,display\n{rows}")).unwrap_err();
+        assert_eq!(
+            e,
+            format!(
+                "CSV row {}: more than {MAX_CSV_ACCOUNTS} accounts",
+                MAX_CSV_ACCOUNTS + 2
+            )
+        );
+        let ok: String = (0..MAX_CSV_ACCOUNTS).map(|i| format!("{i},a\n")).collect();
+        assert_eq!(
+            from_csv(&format!("key,display\n{ok}")).unwrap().len(),
+            MAX_CSV_ACCOUNTS
+        );
+
+        let long = "x".repeat(MAX_CSV_FIELD + 1);
+        let e = from_csv(&format!("key,display,role\n1,a,\n2,b,{long}\n")).unwrap_err();
+        assert_eq!(e, "CSV row 3: role is longer than 1024 bytes");
+        let e = from_csv_reader(&b"key,display\n1,\xff\n"[..]).unwrap_err();
+        assert_eq!(e, "the CSV is not UTF-8 (byte 15)");
     }
 }

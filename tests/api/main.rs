@@ -8,6 +8,8 @@ mod helpers;
 mod auth;
 mod browser;
 mod bundle;
+mod bundle_archive;
+mod csv_formulas;
 mod evidence;
 mod evidence_writers;
 mod exports_register;

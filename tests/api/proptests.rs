@@ -377,6 +377,36 @@ fn the_bundle_reader_and_checkpoint_parser_reject_anything_with_a_reason() {
         )
         .unwrap();
 
+    // Any file of the bundle a second time, anywhere, with any bytes: refused naming it,
+    // before its copies could be told apart.
+    let names: Vec<String> = files.keys().cloned().collect();
+    let mut runner = seeded(config(32));
+    runner
+        .run(
+            &(
+                0..names.len(),
+                0..=names.len(),
+                prop::collection::vec(any::<u8>(), 0..64),
+            ),
+            |(which, at, junk)| {
+                let mut entries = crate::bundle_archive::entries_of(&files);
+                let twice = crate::bundle_archive::raw(&names[which], &junk);
+                entries.insert(at, twice);
+                match bundle::read_zip(std::io::Cursor::new(crate::bundle_archive::zip_of(
+                    &entries,
+                ))) {
+                    Ok(_) => prop_assert!(false, "{} twice was read", names[which]),
+                    Err(e) => prop_assert!(
+                        e.to_string()
+                            .starts_with(&format!("{}: appears twice", names[which])),
+                        "{e}"
+                    ),
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+
     // The checkpoint note parser on arbitrary text and on the real note mutated.
     let note = String::from_utf8(files["checkpoint"].clone()).unwrap();
     let mut runner = seeded(config(128));

@@ -12,8 +12,9 @@ pub mod verify;
 mod verify_rows;
 mod verify_tiles;
 mod write;
+mod zip_layout;
 
-pub use read::{read_zip, Files};
+pub use read::{read_zip, read_zip_signed, Files};
 pub use verify::{verify, Verified};
 pub use write::{
     parse_from, parse_to, plan, register_files, sign_manifest, write, Period, Plan, Written,

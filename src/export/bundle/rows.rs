@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::export::formula::defuse;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VersionRow {
     pub evidence_index: u64,
@@ -155,14 +157,17 @@ pub fn cell(v: &serde_json::Value) -> String {
     }
 }
 
-/// Rows as CSV with a header of their field names.
+/// Rows as CSV, the columns `header` names in that order, every cell through the one escaping
+/// of formula starts ([`defuse`]): an author or a reason beginning `=` is text in a spreadsheet.
+/// The verifier expects the same escaping of what it compares.
 pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    if rows.is_empty() {
-        w.write_record(header)?;
-    }
+    w.write_record(header)?;
     for r in rows {
-        w.serialize(r)?;
+        let v = serde_json::to_value(r).map_err(|e| {
+            csv::Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        })?;
+        w.write_record(header.iter().map(|c| defuse(&cell(&v[*c])).into_owned()))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -192,6 +197,7 @@ pub const RUN_COLUMNS: &[&str] = &[
     "keys_sha256",
     "remaining_over_age",
     "outcome",
+    "status",
     "finished_at",
 ];
 pub const REVIEW_COLUMNS: &[&str] = &[

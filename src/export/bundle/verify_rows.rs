@@ -8,9 +8,30 @@ use serde_json::Value;
 
 use super::rows::{cell, Spec, REGISTER, TABLES};
 use super::{bad, BundleError};
+use crate::export::formula::defuse;
 
 /// One row: column → text, as a CSV cell would hold it.
 type Row = BTreeMap<String, String>;
+
+/// Where rows come from, and so how an entry's value reads in them.
+#[derive(Clone, Copy)]
+enum Form {
+    Json,
+    /// Formula starts escaped, as every CSV gallra writes has them: the entry's value is
+    /// compared escaped the same way, so a cell is matched exactly (an unescaped `=…` where the
+    /// writer would have escaped it is a change, and is caught).
+    Csv,
+}
+use Form::{Csv, Json};
+
+impl Form {
+    fn expect(self, v: &Value) -> String {
+        match self {
+            Json => cell(v),
+            Csv => defuse(&cell(v)).into_owned(),
+        }
+    }
+}
 
 /// Rows checked, per file.
 pub fn verify_tables(
@@ -21,24 +42,31 @@ pub fn verify_tables(
     let parsed = parse_entries(entries)?;
     let mut checked = 0;
     let register = register_json_rows(required(files, "register/register.json")?)?;
-    checked += check_rows("register/register.json", &register, &REGISTER, &parsed)?;
+    checked += check_rows(
+        "register/register.json",
+        &register,
+        &REGISTER,
+        &parsed,
+        Json,
+    )?;
     if let Some(csv) = files.get("register/register.csv") {
         checked += check_rows(
             "register/register.csv",
             &csv_rows("register/register.csv", csv)?,
             &REGISTER,
             &parsed,
+            Csv,
         )?;
     }
     for (stem, spec) in TABLES {
         let json_name = format!("{stem}.json");
         let json = json_rows(&json_name, required(files, &json_name)?)?;
-        checked += check_rows(&json_name, &json, spec, &parsed)?;
-        complete(&json_name, &json, spec, &parsed, (first, last))?;
+        checked += check_rows(&json_name, &json, spec, &parsed, Json)?;
+        complete(&json_name, &json, spec, &parsed, (first, last), Json)?;
         let csv_name = format!("{stem}.csv");
         let csv = csv_rows(&csv_name, required(files, &csv_name)?)?;
-        checked += check_rows(&csv_name, &csv, spec, &parsed)?;
-        complete(&csv_name, &csv, spec, &parsed, (first, last))?;
+        checked += check_rows(&csv_name, &csv, spec, &parsed, Csv)?;
+        complete(&csv_name, &csv, spec, &parsed, (first, last), Csv)?;
     }
     Ok(checked)
 }
@@ -136,6 +164,7 @@ fn check_rows(
     rows: &[Row],
     spec: &Spec,
     entries: &BTreeMap<u64, Value>,
+    form: Form,
 ) -> Result<usize, BundleError> {
     for (k, row) in rows.iter().enumerate() {
         let at = format!("{name} row {}", k + 1);
@@ -162,7 +191,7 @@ fn check_rows(
         }
         for (column, field) in spec.fields {
             let got = row.get(*column).map(String::as_str).unwrap_or_default();
-            let want = cell(&entry[*field]);
+            let want = form.expect(&entry[*field]);
             if !same(got, &want, spec.instants.contains(column)) {
                 return bad(format!(
                     "{at}: {column} is {got:?}, but entry {index} says {want:?}"
@@ -188,6 +217,7 @@ fn complete(
     spec: &Spec,
     entries: &BTreeMap<u64, Value>,
     (first, last): (u64, u64),
+    form: Form,
 ) -> Result<(), BundleError> {
     let column = |f: &'static str| {
         spec.fields
@@ -208,7 +238,7 @@ fn complete(
         if e["kind"] != spec.kind {
             continue;
         }
-        let id: Vec<String> = spec.identity.iter().map(|f| cell(&e[*f])).collect();
+        let id: Vec<String> = spec.identity.iter().map(|f| form.expect(&e[*f])).collect();
         if !have.contains(&id) {
             return bad(format!(
                 "{name}: no row for entry {i} ({} {})",
@@ -234,12 +264,12 @@ mod tests {
         let csv = "\u{feff}name;service_id;version;content_hash;evidence_index\r\nDigitalt möte;digitalt-mote;2;ab;7\r\n";
         let rows = csv_rows("register/register.csv", csv.as_bytes()).unwrap();
         assert_eq!(
-            check_rows("register/register.csv", &rows, &REGISTER, &entries()).unwrap(),
+            check_rows("register/register.csv", &rows, &REGISTER, &entries(), Csv).unwrap(),
             1
         );
         let changed = csv.replace(";2;ab;", ";3;ab;");
         let rows = csv_rows("register/register.csv", changed.as_bytes()).unwrap();
-        let e = check_rows("register/register.csv", &rows, &REGISTER, &entries()).unwrap_err();
+        let e = check_rows("register/register.csv", &rows, &REGISTER, &entries(), Csv).unwrap_err();
         assert_eq!(
             e.to_string(),
             "register/register.csv row 1: version is \"3\", but entry 7 says \"2\""
@@ -249,7 +279,8 @@ mod tests {
     #[test]
     fn a_row_citing_another_kind_or_a_missing_entry_is_named() {
         let rows = csv_rows("runs.csv", b"evidence_index,run_id\n7,1\n8,2\n").unwrap();
-        let e = check_rows("runs.csv", &rows, &super::super::rows::RUNS, &entries()).unwrap_err();
+        let runs = &super::super::rows::RUNS;
+        let e = check_rows("runs.csv", &rows, runs, &entries(), Csv).unwrap_err();
         assert_eq!(
             e.to_string(),
             "runs.csv row 1: cites entry 7, a register_version entry, not retention_run"
@@ -259,11 +290,37 @@ mod tests {
             &rows[1..],
             &super::super::rows::RUNS,
             &entries(),
+            Csv,
         )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
             "runs.csv row 1: cites entry 8, which the bundle does not hold"
+        );
+    }
+
+    #[test]
+    fn csv_cells_are_compared_escaped_as_the_writer_escapes_them() {
+        let e = r#"{"content_hash":"=ab","entry":"service","key":"-svc","kind":"register_version","version":2}"#;
+        let entries = BTreeMap::from([(7, serde_json::from_str(e).unwrap())]);
+        let name = "register/register.csv";
+        let escaped = "service_id,version,content_hash,evidence_index\n'-svc,2,'=ab,7\n";
+        let rows = csv_rows(name, escaped.as_bytes()).unwrap();
+        assert_eq!(
+            check_rows(name, &rows, &REGISTER, &entries, Csv).unwrap(),
+            1
+        );
+        let bare = escaped.replace('\'', "");
+        let rows = csv_rows(name, bare.as_bytes()).unwrap();
+        let e = check_rows(name, &rows, &REGISTER, &entries, Csv).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "register/register.csv row 1: service_id is \"-svc\", but entry 7 says \"'-svc\""
+        );
+        // JSON holds the value itself.
+        assert_eq!(
+            check_rows(name, &rows, &REGISTER, &entries, Json).unwrap(),
+            1
         );
     }
 }

@@ -3,6 +3,7 @@
 use super::labels::{self, labels, Lang};
 use super::text::{self, SEP};
 use super::ExportError;
+use crate::export::formula::defuse;
 use crate::policy::spec::Organisation;
 use crate::register::as_of::Register;
 use crate::register::views::{ControllerView, Openness, ServiceView};
@@ -55,11 +56,10 @@ pub(super) fn render(register: &Register, lang: Lang, excel: bool) -> Result<Vec
     for service in &register.services {
         let shared = Shared::of(lang, service);
         for controller in controllers(lang, service) {
-            let mut row = row(lang, service, &shared, controller, &register.organisations);
-            if excel {
-                row.iter_mut().for_each(defuse);
-            }
-            out.write_record(&row).map_err(failed)?;
+            let row = row(lang, service, &shared, controller, &register.organisations);
+            // Every cell, not only in `excel` mode: any CSV may be opened in a spreadsheet.
+            out.write_record(row.iter().map(|c| defuse(c).into_owned()))
+                .map_err(failed)?;
         }
     }
     out.into_inner().map_err(|e| ExportError::Write {
@@ -186,12 +186,4 @@ fn row(
         shared.transfers.clone(),
         shared.security.clone(),
     ]
-}
-
-/// A spreadsheet reads a cell starting with `=`, `+`, `-` or `@` as a formula: such text is
-/// kept as text by a leading apostrophe (only in `excel` mode, which is for spreadsheets).
-fn defuse(cell: &mut String) {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        cell.insert(0, '\'');
-    }
 }
