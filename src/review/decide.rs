@@ -71,7 +71,7 @@ pub async fn decide(
         )));
     }
     let p = policy::load(&state.db, &campaign.policy_id).await?;
-    let assigned = p.is_some_and(|p| p.assigned(who.token.role, &who.token.name));
+    let assigned = p.is_some_and(|p| p.assigned(who));
     if !assigned {
         return Err(ReviewError::Forbidden(format!(
             "`{}` is not a reviewer of `{}`",

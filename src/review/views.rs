@@ -134,7 +134,7 @@ pub async fn campaign_detail(
         .ok_or_else(|| super::ReviewError::NotFound(format!("no campaign {id}")))?;
     if who.token.role == crate::auth::Role::Reviewer {
         let p = super::policy::load(db, &c.policy_id).await?;
-        if !p.is_some_and(|p| p.assigned(who.token.role, &who.token.name)) {
+        if !p.is_some_and(|p| p.assigned(who)) {
             return Err(super::ReviewError::Forbidden(format!(
                 "`{}` is not a reviewer of `{}`",
                 who.token.name, c.policy_id

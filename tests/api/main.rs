@@ -30,6 +30,7 @@ mod retention_keys;
 mod retention_killed;
 mod retention_unguarded;
 mod reviews;
+mod reviews_assignment;
 mod scheduler;
 mod tiles;
 mod web;

@@ -80,7 +80,7 @@ async fn assigned_policies(s: &AppState, user: &WebUser) -> Result<Vec<String>, 
     Ok(crate::review::policy::list(&s.db)
         .await?
         .into_iter()
-        .filter(|p| p.assigned(user.role, &user.name))
+        .filter(|p| p.assigned(&user.principal))
         .map(|p| p.id().to_owned())
         .collect())
 }
@@ -125,7 +125,7 @@ async fn campaign_page(
     let open = d.campaign.status == "open";
     let assigned = crate::review::policy::load(&s.db, &d.campaign.policy)
         .await?
-        .is_some_and(|p| p.assigned(user.role, &user.name));
+        .is_some_and(|p| p.assigned(&user.principal));
     html(CampaignPage {
         nav: Nav::new(user, "/reviews"),
         labels: Labels::new(user.tr),
