@@ -3,15 +3,13 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Subcommand;
-use entity::{review_campaigns, review_items};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
 use anyhow::Context;
+use clap::Subcommand;
 
 use crate::clock::SystemClock;
 use crate::context::open as state;
-use crate::review::{accounts, close::close, open::open, CampaignView};
+use crate::review::views::list_campaigns;
+use crate::review::{accounts, close::close, open::open, Visible};
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -37,9 +35,8 @@ pub async fn run(c: ReviewCommand) -> anyhow::Result<ExitCode> {
     let s = state(&Settings::load()?, Arc::new(SystemClock)).await?;
     match c {
         ReviewCommand::List => {
-            for c in review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id).all(&s.db).await? {
-                let items = review_items::Entity::find().filter(review_items::Column::CampaignId.eq(c.id)).all(&s.db).await?;
-                let v = CampaignView::new(c, &items, s.clock.now());
+            // The CLI holds the store's own credentials: it sees what an admin sees.
+            for v in list_campaigns(&s.db, &Visible::All, None, s.clock.now()).await? {
                 let state = if v.overdue { "OVERDUE" } else { v.status.as_str() };
                 println!("{}\t{}\t{}\t{state}\t{} items, {} undecided\tdue {}", v.id, v.policy, v.kind, v.items, v.undecided, v.due_at.to_rfc3339());
             }

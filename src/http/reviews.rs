@@ -16,7 +16,7 @@ use crate::review::close::{close, Tally};
 use crate::review::decide::{decide, NewDecision};
 use crate::review::open::{open, OpenError};
 use crate::review::views::CampaignDetail;
-use crate::review::{accounts, CampaignView, ItemView};
+use crate::review::{accounts, CampaignView, ItemView, Visible};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,7 +47,8 @@ pub struct CampaignFilter {
     pub policy: Option<String>,
 }
 
-/// Campaigns, newest first; overdue ones are flagged until closed.
+/// Campaigns the caller sees (a reviewer: those of the policies it reviews), newest first;
+/// overdue ones are flagged until closed.
 #[utoipa::path(get, path = "/api/v1/reviews/campaigns", params(CampaignFilter), tag = "reviews", responses((status = 200, body = Vec<CampaignView>)), security(("bearer" = [])))]
 pub async fn list_campaigns(
     State(s): State<AppState>,
@@ -55,8 +56,10 @@ pub async fn list_campaigns(
     Query(f): Query<CampaignFilter>,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     auth.require(Permission::ReadReviews)?;
+    let visible = Visible::to(&s.db, &auth).await?;
     let all =
-        crate::review::views::list_campaigns(&s.db, f.policy.as_deref(), s.clock.now()).await?;
+        crate::review::views::list_campaigns(&s.db, &visible, f.policy.as_deref(), s.clock.now())
+            .await?;
     let out = all
         .into_iter()
         .filter(|v| match f.status.as_deref() {
@@ -68,7 +71,7 @@ pub async fn list_campaigns(
     Ok(Json(out))
 }
 
-/// One campaign with its items.
+/// One campaign with its items; 404 to a reviewer not assigned to it, as for a missing one.
 #[utoipa::path(get, path = "/api/v1/reviews/campaigns/{id}", params(("id" = i32, Path)), tag = "reviews", responses((status = 200, body = CampaignDetail), (status = 404)), security(("bearer" = [])))]
 pub async fn get_campaign(
     State(s): State<AppState>,

@@ -3,6 +3,7 @@
 pub mod duration;
 pub mod ident;
 pub mod load;
+pub mod reviewer;
 pub mod schedule;
 pub mod source;
 pub mod spec;

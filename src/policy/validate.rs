@@ -7,7 +7,6 @@ use super::load::PolicySet;
 use super::source::{PolicyError, SourceFile};
 use super::spec::{OrgRole, ServiceFile, Sp};
 use super::validate_rules;
-use crate::auth::Role;
 use crate::register::vocabulary::{self, DATA_TYPES, OPERATIONS, SUBJECT_CATEGORIES};
 
 /// Fields a source document may leave open; each must then be listed in `not_stated` or `none`.
@@ -362,16 +361,5 @@ fn check_enforced_by(by: &Sp<String>, known: &Known<'_>, r: &mut Report<'_>) {
                 by.get_ref()
             ),
         ),
-    }
-}
-
-/// Role names and token names a review may assign.
-pub fn check_reviewer(reviewer: &str) -> Result<(), String> {
-    match reviewer.strip_prefix("role:") {
-        Some(role) => role.parse::<Role>().map(|_| ()),
-        None if reviewer.trim().is_empty() => {
-            Err("a reviewer is `role:<role>` or a token name".into())
-        }
-        None => Ok(()),
     }
 }

@@ -2,9 +2,10 @@
 
 use super::duration::Period;
 use super::ident::check_ident;
+use super::reviewer::Reviewer;
 use super::schedule::{parse_cron, parse_timezone};
 use super::spec::{RetentionAction, RetentionRule, ReviewKind, ReviewPolicy, RevokeAction, Sp};
-use super::validate::{check_reviewer, Known, Report};
+use super::validate::{Known, Report};
 
 pub(super) fn check_retention(rule: &RetentionRule, known: &Known<'_>, r: &mut Report<'_>) {
     known.datasource(&rule.datasource, r);
@@ -43,11 +44,11 @@ pub(super) fn check_review(review: &ReviewPolicy, known: &Known<'_>, r: &mut Rep
     if review.reviewers.is_empty() {
         r.at(
             &review.id,
-            "a review policy needs at least one reviewer (`role:dpo` or a token name)",
+            "a review policy needs at least one reviewer (`role:dpo`, or a token as `token:<id>`)",
         );
     }
     for reviewer in &review.reviewers {
-        r.result(reviewer, check_reviewer(reviewer.get_ref()));
+        r.result(reviewer, reviewer.get_ref().parse::<Reviewer>().map(|_| ()));
     }
     let source = review.source.get_ref();
     match (source.csv, &source.datasource) {

@@ -3,14 +3,15 @@
 
 use entity::{review_campaigns, review_items};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::policy;
 use super::views::ItemView;
-use super::ReviewError;
+use super::{ReviewError, Visible};
 use crate::auth::Principal;
 use crate::context::AppState;
 
@@ -29,6 +30,37 @@ impl Decision {
             Decision::Revoke => "revoke",
             Decision::Unsure => "unsure",
         }
+    }
+}
+
+/// Campaign `id` when `who` may decide its items (an assigned reviewer, a DPO or an admin).
+/// A caller that sees only its own campaigns is refused alike whether or not the campaign
+/// exists, so the refusal tells it nothing of others' campaigns.
+pub async fn decidable(
+    db: &impl ConnectionTrait,
+    id: i32,
+    who: &Principal,
+) -> Result<review_campaigns::Model, ReviewError> {
+    let Some(c) = review_campaigns::Entity::find_by_id(id).one(db).await? else {
+        return Err(refusal(db, who, format!("no campaign {id}")).await);
+    };
+    match policy::load(db, &c.policy_id).await? {
+        Some(p) if p.assigned(who) => Ok(c),
+        _ => Err(not_yours()),
+    }
+}
+
+fn not_yours() -> ReviewError {
+    ReviewError::Forbidden("you are not a reviewer of this campaign".into())
+}
+
+/// For something missing: a 404 to who sees every campaign, else the refusal an assigned
+/// campaign's stranger gets.
+async fn refusal(db: &impl ConnectionTrait, who: &Principal, missing: String) -> ReviewError {
+    match Visible::to(db, who).await {
+        Ok(Visible::All) => ReviewError::NotFound(missing),
+        Ok(Visible::Policies(_)) => not_yours(),
+        Err(e) => e,
     }
 }
 
@@ -58,24 +90,16 @@ pub async fn decide(
     }
     let item = review_items::Entity::find_by_id(item_id)
         .one(&state.db)
-        .await?
-        .ok_or_else(|| ReviewError::NotFound(format!("no review item {item_id}")))?;
-    let campaign = review_campaigns::Entity::find_by_id(item.campaign_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ReviewError::NotFound("campaign".into()))?;
+        .await?;
+    let Some(item) = item else {
+        return Err(refusal(&state.db, who, format!("no review item {item_id}")).await);
+    };
+    // Assignment before state: a caller who may not decide here learns nothing of the campaign.
+    let campaign = decidable(&state.db, item.campaign_id, who).await?;
     if campaign.status != "open" {
         return Err(ReviewError::Conflict(format!(
             "campaign {} is closed or being closed",
             campaign.id
-        )));
-    }
-    let p = policy::load(&state.db, &campaign.policy_id).await?;
-    let assigned = p.is_some_and(|p| p.assigned(who.token.role, &who.token.name));
-    if !assigned {
-        return Err(ReviewError::Forbidden(format!(
-            "`{}` is not a reviewer of `{}`",
-            who.token.name, campaign.policy_id
         )));
     }
     // The decision is written only while the campaign is open, read under a lock a close's

@@ -9,6 +9,8 @@ pub mod open;
 pub mod policy;
 mod revoke;
 pub mod views;
+pub mod visible;
 
 pub use error::ReviewError;
 pub use views::{CampaignView, ItemView};
+pub use visible::Visible;

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use entity::rules;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::auth::{Permission, Principal, Role};
 use crate::policy::duration::Period;
+use crate::policy::reviewer::Reviewer;
 use crate::policy::schedule::parse_timezone;
 use crate::policy::spec::ReviewPolicy;
 use crate::register::record::from_body;
@@ -15,6 +17,9 @@ pub struct Policy {
     pub hash: String,
     pub due: Period,
     pub tz: chrono_tz::Tz,
+    /// `spec.reviewers` as identities. An entry stored before names stopped counting (a bare
+    /// token name) parses to nothing here, so it assigns no one until the policy is re-applied.
+    pub reviewers: Vec<Reviewer>,
 }
 
 impl Policy {
@@ -29,23 +34,26 @@ impl Policy {
             .with_timezone(&Utc)
     }
 
-    /// Whether a caller may decide this policy's items: a DPO or admin always; otherwise a
-    /// reviewer named in `reviewers`, by `role:<role>` or by token name.
-    pub fn assigned(&self, role: crate::auth::Role, token_name: &str) -> bool {
-        use crate::auth::Role;
-        matches!(role, Role::Dpo | Role::Admin)
-            || self
-                .spec
-                .reviewers
-                .iter()
-                .any(|r| r.get_ref() == token_name || r.get_ref() == &format!("role:{role}"))
+    /// Whether `who` may decide this policy's items: its role must decide reviews, and then a
+    /// DPO or admin always may; anyone else only as one of `reviewers`, by role or token id.
+    pub fn assigned(&self, who: &Principal) -> bool {
+        let role = who.token.role;
+        role.may(Permission::DecideReviews)
+            && (matches!(role, Role::Dpo | Role::Admin)
+                || self.reviewers.iter().any(|r| r.matches(who)))
     }
 
     fn from_model(m: rules::Model) -> anyhow::Result<Self> {
         let spec: ReviewPolicy = from_body(&m.body)?;
         let due = Period::parse(spec.due.get_ref()).map_err(anyhow::Error::msg)?;
         let tz = parse_timezone(spec.timezone.get_ref()).map_err(anyhow::Error::msg)?;
+        let reviewers = spec
+            .reviewers
+            .iter()
+            .filter_map(|r| r.get_ref().parse().ok())
+            .collect();
         Ok(Policy {
+            reviewers,
             spec,
             hash: m.content_hash,
             due,

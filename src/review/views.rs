@@ -5,6 +5,8 @@ use entity::{review_campaigns, review_items};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Visible;
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CampaignView {
     pub id: i32,
@@ -90,9 +92,11 @@ impl From<review_items::Model> for ItemView {
     }
 }
 
-/// Every campaign, newest first (of `policy` only, if given), with its items counted.
+/// The campaigns `visible` lets a caller see, newest first (of `policy` only, if given), with
+/// their items counted.
 pub async fn list_campaigns(
     db: &impl sea_orm::ConnectionTrait,
+    visible: &Visible,
     policy: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<CampaignView>, sea_orm::DbErr> {
@@ -100,6 +104,9 @@ pub async fn list_campaigns(
     let mut select = review_campaigns::Entity::find().order_by_desc(review_campaigns::Column::Id);
     if let Some(p) = policy {
         select = select.filter(review_campaigns::Column::PolicyId.eq(p));
+    }
+    if let Visible::Policies(mine) = visible {
+        select = select.filter(review_campaigns::Column::PolicyId.is_in(mine.iter().cloned()));
     }
     let campaigns = select.all(db).await?;
     let mut items: std::collections::HashMap<i32, Vec<review_items::Model>> = Default::default();
@@ -120,7 +127,7 @@ pub async fn list_campaigns(
 }
 
 /// Campaign `id` with its items, for `who`: the items name people, so a reviewer sees those of
-/// the policies it reviews, no others.
+/// the policies it reviews; another campaign is, to it, no campaign (a 404, as for a missing one).
 pub async fn campaign_detail(
     db: &impl sea_orm::ConnectionTrait,
     id: i32,
@@ -128,18 +135,13 @@ pub async fn campaign_detail(
     now: DateTime<Utc>,
 ) -> Result<CampaignDetail, super::ReviewError> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let missing = || super::ReviewError::NotFound(format!("no campaign {id}"));
     let c = review_campaigns::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| super::ReviewError::NotFound(format!("no campaign {id}")))?;
-    if who.token.role == crate::auth::Role::Reviewer {
-        let p = super::policy::load(db, &c.policy_id).await?;
-        if !p.is_some_and(|p| p.assigned(who.token.role, &who.token.name)) {
-            return Err(super::ReviewError::Forbidden(format!(
-                "`{}` is not a reviewer of `{}`",
-                who.token.name, c.policy_id
-            )));
-        }
+        .ok_or_else(missing)?;
+    if !Visible::to(db, who).await?.sees(&c.policy_id) {
+        return Err(missing());
     }
     let items = review_items::Entity::find()
         .filter(review_items::Column::CampaignId.eq(id))

@@ -33,6 +33,7 @@ mod retention_keys;
 mod retention_killed;
 mod retention_unguarded;
 mod reviews;
+mod reviews_assignment;
 mod scheduler;
 mod store_files;
 mod tiles;

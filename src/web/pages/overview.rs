@@ -61,7 +61,8 @@ pub async fn show_overview(
         retention_numbers(&s, &mut n).await?;
     }
     if user.may(Permission::ReadReviews) {
-        for c in crate::review::views::list_campaigns(&s.db, None, s.clock.now()).await? {
+        let visible = crate::review::Visible::to(&s.db, &user.principal).await?;
+        for c in crate::review::views::list_campaigns(&s.db, &visible, None, s.clock.now()).await? {
             n.campaigns_open += u64::from(c.status == "open");
             n.campaigns_closing += u64::from(c.status == "closing");
             n.campaigns_overdue += u64::from(c.overdue);

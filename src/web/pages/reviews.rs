@@ -12,9 +12,9 @@ use super::labels::Labels;
 use crate::auth::Permission;
 use crate::context::AppState;
 use crate::review::close::close;
-use crate::review::decide::{decide, Decision, NewDecision};
+use crate::review::decide::{decidable, decide, Decision, NewDecision};
 use crate::review::views::{campaign_detail, list_campaigns, CampaignDetail};
-use crate::review::{CampaignView, ReviewError};
+use crate::review::{CampaignView, ReviewError, Visible};
 use crate::web::error::WebError;
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -58,31 +58,18 @@ pub async fn list_reviews(
 ) -> Result<Html<String>, WebError> {
     user.require(Permission::ReadReviews)?;
     let policy = Some(q.policy.as_str()).filter(|p| !p.is_empty());
-    let mut campaigns = list_campaigns(&s.db, policy, s.clock.now()).await?;
+    let visible = Visible::to(&s.db, &user.principal).await?;
+    let mut campaigns = list_campaigns(&s.db, &visible, policy, s.clock.now()).await?;
     campaigns.retain(|c| match q.status.as_str() {
         "" => true,
         "overdue" => c.overdue,
         st => c.status == st,
     });
-    // A reviewer's list: the campaigns of the policies it reviews.
-    if user.role == crate::auth::Role::Reviewer {
-        let mine = assigned_policies(&s, &user).await?;
-        campaigns.retain(|c| mine.contains(&c.policy));
-    }
     html(ReviewsPage {
         nav: Nav::new(&user, "/reviews"),
         labels: Labels::new(user.tr),
         campaigns,
     })
-}
-
-async fn assigned_policies(s: &AppState, user: &WebUser) -> Result<Vec<String>, WebError> {
-    Ok(crate::review::policy::list(&s.db)
-        .await?
-        .into_iter()
-        .filter(|p| p.assigned(user.role, &user.name))
-        .map(|p| p.id().to_owned())
-        .collect())
 }
 
 #[derive(Template)]
@@ -125,7 +112,7 @@ async fn campaign_page(
     let open = d.campaign.status == "open";
     let assigned = crate::review::policy::load(&s.db, &d.campaign.policy)
         .await?
-        .is_some_and(|p| p.assigned(user.role, &user.name));
+        .is_some_and(|p| p.assigned(&user.principal));
     html(CampaignPage {
         nav: Nav::new(user, "/reviews"),
         labels: Labels::new(user.tr),
@@ -158,6 +145,8 @@ pub async fn decide_items(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     user.require(Permission::DecideReviews)?;
+    // Refused before the form is read: a stranger to the campaign learns nothing of it.
+    decidable(&s.db, id, &user.principal).await?;
     let t = user.tr;
     let decision = match f.decision.as_str() {
         "keep" => Some(Decision::Keep),

@@ -200,8 +200,14 @@ async fn enforcement(
                 ));
             }
             if user.may(Permission::ReadReviews) {
-                let c =
-                    crate::review::views::list_campaigns(&s.db, Some(rule), s.clock.now()).await?;
+                let visible = crate::review::Visible::to(&s.db, &user.principal).await?;
+                let c = crate::review::views::list_campaigns(
+                    &s.db,
+                    &visible,
+                    Some(rule),
+                    s.clock.now(),
+                )
+                .await?;
                 row.last = c.first().map(|c| {
                     format!(
                         "{} — {}",
