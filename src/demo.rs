@@ -127,7 +127,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             ("rjh-accounts".to_string(), rjh),
         ]),
         webhook: None,
-        http: Default::default(),
+        http: crate::settings::HttpLimits::from_environment()?,
     };
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;

@@ -107,7 +107,10 @@ fn service(
 /// Answer a connection past the limit and close it, giving its writer one second at most.
 async fn refuse(mut stream: TcpStream, refusals: Arc<AtomicU64>) {
     // Logged on the first refusal and every thousandth after: once per burst, not per client.
-    if refusals.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+    if refusals
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(1000)
+    {
         tracing::warn!("open connections at the limit (GALLRA_MAX_CONNECTIONS): refusing more");
     }
     let write = async {

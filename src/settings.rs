@@ -50,6 +50,12 @@ impl Default for HttpLimits {
 }
 
 impl HttpLimits {
+    /// The limits the environment sets (`GALLRA_MAX_CONNECTIONS`, …), for a command that
+    /// builds its other settings itself (the demo).
+    pub fn from_environment() -> anyhow::Result<Self> {
+        Self::from_env(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
     fn from_env(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let mut limits = HttpLimits::default();
         let number = |key: &str| -> anyhow::Result<Option<u64>> {

@@ -33,20 +33,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// `Json<T>` that answers a malformed body with a 400 JSON error.
+/// `Json<T>` that answers a malformed body with a 400 JSON error. Every request body of the API
+/// is an object: serde would also read a struct from an array (`[]` as every field's default),
+/// which the document does not allow, so anything but an object is refused first.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
-            .map(|j| Json(j.0))
             .map_err(|e| match e.status() {
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(e.body_text()),
-            })
+            })?;
+        if !value.is_object() {
+            return Err(ApiError::BadRequest(
+                "the request body must be a JSON object".into(),
+            ));
+        }
+        serde_json::from_value(value).map(Json).map_err(|e| {
+            ApiError::BadRequest(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
     }
 }
 

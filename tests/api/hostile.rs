@@ -404,6 +404,21 @@ async fn private_answers_are_not_stored_and_every_refusal_under_the_api_is_json(
     let body: serde_json::Value = too_large.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
 
+    // serde reads a struct from an array too; the document says object, and so does the server.
+    let array = client
+        .post(format!(
+            "{}/api/v1/retention/rules/meeting-participants/runs",
+            app.address
+        ))
+        .bearer_auth(&admin)
+        .json(&json!([]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(array.status(), StatusCode::BAD_REQUEST);
+    let runs = app.get_json("/api/v1/retention/runs").await;
+    assert_eq!(runs["total"], 0, "nothing ran: {runs}");
+
     let wrong_method = client
         .delete(format!("{}/api/v1/services", app.address))
         .bearer_auth(&admin)
