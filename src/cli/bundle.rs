@@ -94,8 +94,8 @@ pub async fn export_bundle(args: BundleArgs) -> anyhow::Result<ExitCode> {
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&partial, &out)?;
     println!(
-        "wrote {}: entries {}..={} of the period ({} in the bundle), checkpoint of tree size {}, {} files",
-        out.display(), plan.first, plan.last, written.entries, plan.tree_size, written.files
+        "wrote {}: entries {} of the period ({} in the bundle), checkpoint of tree size {}, {} files",
+        out.display(), crate::export::bundle::manifest::span_text(plan.span), written.entries, plan.tree_size, written.files
     );
     Ok(ExitCode::SUCCESS)
 }

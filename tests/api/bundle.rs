@@ -113,8 +113,8 @@ async fn a_bundle_after_purge_approval_hold_and_review_verifies_offline() {
     let ok = check(&files, &app).unwrap();
     let size = gallra::evidence::size(&app.db).await.unwrap();
     assert_eq!(
-        (ok.first_index, ok.tree_size, ok.entries as u64),
-        (0, size, size)
+        (ok.span.map(|s| s.first), ok.tree_size, ok.entries as u64),
+        (Some(0), size, size)
     );
     let runs = json_of(&files, "runs.json");
     // The guarded run (its evidence says awaiting approval; it is approved now), then the run
@@ -330,12 +330,37 @@ async fn a_period_bounds_the_entries_and_a_bad_period_is_a_400() {
     let app = TestApp::spawn().await;
     let files = unzip(&download(&app, "?from=2026-11-23&to=2026-11-23").await);
     check(&files, &app).unwrap();
+    // A period in which nothing was recorded (after the last entry, or ending before it
+    // starts) is a valid, empty bundle: the register as of its end, tables without rows, and
+    // a manifest saying so (issue 25 §13).
+    for q in ["?from=2026-11-24", "?from=2026-11-24&to=2026-11-23"] {
+        let files = unzip(&download(&app, q).await);
+        let ok = check(&files, &app).unwrap();
+        assert_eq!(ok.span, None, "{q}");
+        let manifest = json_of(&files, "manifest.json");
+        assert!(manifest["first_index"].is_null() && manifest["last_index"].is_null());
+        for table in ["versions.json", "runs.json", "reviews.json"] {
+            assert_eq!(json_of(&files, table), serde_json::json!([]), "{q} {table}");
+        }
+        assert!(json_of(&files, "register/register.json")["services"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()));
+    }
+    // A period's entries are not hidden by calling it empty: a full bundle whose manifest
+    // says so (signed again, as only the key's holder could) is refused by its rows.
+    let full = unzip(&download(&app, "").await);
+    let hidden = forged(&full, &app, |f| {
+        let mut m = json_of(f, "manifest.json");
+        m["first_index"] = serde_json::Value::Null;
+        m["last_index"] = serde_json::Value::Null;
+        f.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    });
+    assert!(
+        hidden.contains("the manifest says the period holds no entry"),
+        "{hidden}"
+    );
     let auditor = app.token(Role::Auditor).await;
-    for q in [
-        "?from=2026-11-24",
-        "?from=yesterday",
-        "?from=2026-11-24&to=2026-11-23",
-    ] {
+    for q in ["?from=yesterday", "?to=2026-13-01"] {
         let r = app
             .get(&format!("/api/v1/exports/bundle{q}"), &auditor)
             .await;

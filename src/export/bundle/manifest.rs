@@ -32,9 +32,10 @@ pub struct Manifest {
     pub as_of: String,
     /// The checkpoint's tree size.
     pub tree_size: u64,
-    /// The first and last evidence index of the period.
-    pub first_index: u64,
-    pub last_index: u64,
+    /// The first and last evidence index of the period; both `null` for a period that holds
+    /// no entry (an empty bundle is a valid answer: nothing was recorded then).
+    pub first_index: Option<u64>,
+    pub last_index: Option<u64>,
     pub files: Vec<FileSum>,
 }
 
@@ -61,4 +62,32 @@ impl FileSum {
             bytes: bytes.len() as u64,
         }
     }
+}
+
+/// The evidence indexes of a period that holds entries, `first..=last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Span {
+    pub fn len(self) -> u64 {
+        self.last - self.first + 1
+    }
+
+    pub fn range(self) -> (u64, u64) {
+        (self.first, self.last)
+    }
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..={}", self.first, self.last)
+    }
+}
+
+/// A period's entries as words: `5..=9`, or `none` for an empty period.
+pub fn span_text(span: Option<Span>) -> String {
+    span.map_or_else(|| "none".to_owned(), |s| s.to_string())
 }

@@ -100,6 +100,9 @@ pub async fn to_bytes(
     Ok(super::Download {
         bytes: out.into_inner(),
         content_type: "application/zip",
-        file_name: format!("gallra-audit-bundle-{}-{}.zip", plan.first, plan.last),
+        file_name: match plan.span {
+            Some(s) => format!("gallra-audit-bundle-{}-{}.zip", s.first, s.last),
+            None => format!("gallra-audit-bundle-empty-{}.zip", plan.tree_size),
+        },
     })
 }

@@ -3,11 +3,12 @@
 use super::write::Plan;
 
 pub fn text(plan: &Plan) -> String {
-    let (first, last, size, origin) = (plan.first, plan.last, plan.tree_size, &plan.origin);
+    let (size, origin) = (plan.tree_size, &plan.origin);
+    let span = super::manifest::span_text(plan.span);
     format!(
         "\
 GALLRA – REVISIONSPAKET / AUDIT BUNDLE (gallra-audit-bundle/1)
-Logg / log: {origin}   Poster / entries: {first}..={last}   Trädstorlek / tree size: {size}
+Logg / log: {origin}   Poster / entries: {span}   Trädstorlek / tree size: {size}
 
 == Svenska ==
 

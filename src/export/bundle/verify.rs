@@ -7,7 +7,7 @@ use signed_note::{Note, StandardVerifier, VerifierList};
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::Hash;
 
-use super::manifest::{statement, FileSum, Manifest, FORMAT, SIGNATURE};
+use super::manifest::{span_text, statement, FileSum, Manifest, Span, FORMAT, SIGNATURE};
 use super::read::Files;
 use super::verify_rows::verify_tables;
 use super::verify_tiles::verify_evidence;
@@ -17,8 +17,8 @@ use super::{bad, BundleError};
 pub struct Verified {
     pub origin: String,
     pub tree_size: u64,
-    pub first_index: u64,
-    pub last_index: u64,
+    /// The period's entries; none for a period that holds none.
+    pub span: Option<Span>,
     /// Entries proven: the period's, and those of the entry bundles around them.
     pub entries: usize,
     pub files: usize,
@@ -29,8 +29,8 @@ impl std::fmt::Display for Verified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "ok: {} files match the signed manifest; entries {}..={} of the period ({} entries in all) proven in the signed checkpoint of {} (tree size {}); {} rows match their entries",
-            self.files, self.first_index, self.last_index, self.entries, self.origin, self.tree_size, self.rows
+            "ok: {} files match the signed manifest; entries {} of the period ({} entries in all) proven in the signed checkpoint of {} (tree size {}); {} rows match their entries",
+            self.files, span_text(self.span), self.entries, self.origin, self.tree_size, self.rows
         )
     }
 }
@@ -42,20 +42,21 @@ pub fn verify(files: &Files, verifier_key: &str) -> Result<Verified, BundleError
     signed(files, &verifiers, &manifest)?;
     sums(files, &manifest.files)?;
     let (size, root) = checkpoint(files, &verifiers, &manifest)?;
-    let period = (manifest.first_index, manifest.last_index);
-    if period.0 > period.1 || period.1 >= size {
-        return bad(format!(
-            "manifest.json: the period's entries {}..={} are not within the checkpoint's {size}",
-            period.0, period.1
-        ));
-    }
-    let entries = verify_evidence(files, size, root, period)?;
-    let rows = verify_tables(files, &entries, period)?;
+    let span = match (manifest.first_index, manifest.last_index) {
+        (None, None) => None,
+        (Some(first), Some(last)) if first <= last && last < size => Some(Span { first, last }),
+        (first, last) => {
+            return bad(format!(
+                "manifest.json: the period's entries {first:?}..={last:?} are not within the checkpoint's {size} (both null for an empty period)"
+            ))
+        }
+    };
+    let entries = verify_evidence(files, size, root, span)?;
+    let rows = verify_tables(files, &entries, span)?;
     Ok(Verified {
         origin: manifest.origin,
         tree_size: size,
-        first_index: period.0,
-        last_index: period.1,
+        span,
         entries: entries.len(),
         files: files.len(),
         rows,

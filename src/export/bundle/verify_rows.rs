@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::manifest::Span;
 use super::rows::{cell, Spec, REGISTER, TABLES};
 use super::{bad, BundleError};
 use crate::export::formula::defuse;
@@ -37,7 +38,7 @@ impl Form {
 pub fn verify_tables(
     files: &BTreeMap<String, Vec<u8>>,
     entries: &BTreeMap<u64, &[u8]>,
-    (first, last): (u64, u64),
+    span: Option<Span>,
 ) -> Result<usize, BundleError> {
     let parsed = parse_entries(entries)?;
     let mut checked = 0;
@@ -61,12 +62,20 @@ pub fn verify_tables(
     for (stem, spec) in TABLES {
         let json_name = format!("{stem}.json");
         let json = json_rows(&json_name, required(files, &json_name)?)?;
+        // The writer puts no row in the tables of a period without entries: rows there would
+        // be entries hidden by calling the period empty.
+        if span.is_none() && !json.is_empty() {
+            return bad(format!(
+                "{json_name}: {} rows, but the manifest says the period holds no entry",
+                json.len()
+            ));
+        }
         checked += check_rows(&json_name, &json, spec, &parsed, Json)?;
-        complete(&json_name, &json, spec, &parsed, (first, last), Json)?;
+        complete(&json_name, &json, spec, &parsed, span, Json)?;
         let csv_name = format!("{stem}.csv");
         let csv = csv_rows(&csv_name, required(files, &csv_name)?)?;
         checked += check_rows(&csv_name, &csv, spec, &parsed, Csv)?;
-        complete(&csv_name, &csv, spec, &parsed, (first, last), Csv)?;
+        complete(&csv_name, &csv, spec, &parsed, span, Csv)?;
     }
     Ok(checked)
 }
@@ -216,9 +225,12 @@ fn complete(
     rows: &[Row],
     spec: &Spec,
     entries: &BTreeMap<u64, Value>,
-    (first, last): (u64, u64),
+    span: Option<Span>,
     form: Form,
 ) -> Result<(), BundleError> {
+    let Some(Span { first, last }) = span else {
+        return Ok(());
+    };
     let column = |f: &'static str| {
         spec.fields
             .iter()

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use tlog_tiles::tile::Tile;
 use tlog_tiles::tlog::{self, Hash};
 
+use super::manifest::Span;
 use super::tiles_needed::{entry_bundles, hash_tiles, ranges_of};
 use super::{bad, BundleError};
 use crate::evidence::tile_path::{TileId, TileKind, HEIGHT, WIDTH};
@@ -17,10 +18,11 @@ pub fn verify_evidence(
     files: &BTreeMap<String, Vec<u8>>,
     size: u64,
     root: Hash,
-    (first, last): (u64, u64),
+    span: Option<Span>,
 ) -> Result<BTreeMap<u64, &[u8]>, BundleError> {
     let (bundles, hashes) = tiles_of(files)?;
-    for b in entry_bundles(&[(first, last)], size) {
+    let period: Vec<(u64, u64)> = span.map(Span::range).into_iter().collect();
+    for b in entry_bundles(&period, size) {
         if !bundles.contains_key(&b) {
             return bad(format!(
                 "{} is missing: it holds entries of the period",

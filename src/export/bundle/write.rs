@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
-use super::manifest::{statement, FileSum, Manifest, PeriodView, FORMAT, SIGNATURE};
+use super::manifest::{statement, FileSum, Manifest, PeriodView, Span, FORMAT, SIGNATURE};
 use super::rows::{to_csv, REVIEW_COLUMNS, RUN_COLUMNS, VERSION_COLUMNS};
 use super::tiles_needed::{entry_bundles, hash_tiles, ranges_of};
 use super::{collect, readme, ExportError};
@@ -45,14 +45,14 @@ pub fn parse_to(s: &str) -> Result<DateTime<Utc>, String> {
     parse_day(s).map_or_else(|| parse_instant(s), |d| Ok(d + TimeDelta::days(1)))
 }
 
-/// What a bundle will hold: the checkpoint, and the period's first and last entry under it.
+/// What a bundle will hold: the checkpoint, and the period's first and last entry under it
+/// (none: the period holds no entry, and the bundle is the register with empty tables).
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub period: Period,
     /// The register files show the register at this instant: the period's end, or now.
     pub as_of: DateTime<Utc>,
-    pub first: u64,
-    pub last: u64,
+    pub span: Option<Span>,
     pub tree_size: u64,
     pub checkpoint: String,
     pub origin: String,
@@ -77,13 +77,6 @@ pub async fn plan(
     period: Period,
     now: DateTime<Utc>,
 ) -> Result<Plan, ExportError> {
-    if let (Some(f), Some(t)) = (period.from, period.to) {
-        if f >= t {
-            return Err(ExportError::Input(
-                "the period's start is not before its end".into(),
-            ));
-        }
-    }
     sign_checkpoint(db, keys, now)
         .await
         .map_err(ExportError::Other)?;
@@ -109,16 +102,18 @@ pub async fn plan(
         };
         q.into_tuple::<i64>().one(db)
     };
-    let (Some(first), Some(last)) = (bound(true).await?, bound(false).await?) else {
-        return Err(ExportError::Input(
-            "no evidence entry lies in the period".into(),
-        ));
+    // A period whose start is not before its end holds no instant, so no entry either.
+    let span = match (bound(true).await?, bound(false).await?) {
+        (Some(first), Some(last)) => Some(Span {
+            first: first as u64,
+            last: last as u64,
+        }),
+        _ => None,
     };
     Ok(Plan {
         period,
         as_of: period.to.map_or(now, |t| t.min(now)),
-        first: first as u64,
-        last: last as u64,
+        span,
         tree_size: size,
         checkpoint: c.note,
         origin: keys.origin.clone(),
@@ -185,7 +180,7 @@ pub async fn write<W: Write + Seek>(
         zip: zip::ZipWriter::new(out),
         sums: Vec::new(),
     };
-    let mut ranges = vec![(plan.first, plan.last)];
+    let mut ranges: Vec<(u64, u64)> = plan.span.map(Span::range).into_iter().collect();
     ranges.extend(
         cited(&register_files)?
             .into_iter()
@@ -214,8 +209,8 @@ pub async fn write<W: Write + Seek>(
         },
         as_of: rfc3339(plan.as_of),
         tree_size: plan.tree_size,
-        first_index: plan.first,
-        last_index: plan.last,
+        first_index: plan.span.map(|s| s.first),
+        last_index: plan.span.map(|s| s.last),
         files: std::mem::take(&mut o.sums),
     };
     written.files = manifest.files.len() + 2;
@@ -260,10 +255,14 @@ async fn tables<W: Write + Seek>(
     plan: &Plan,
     o: &mut Out<W>,
 ) -> Result<(), ExportError> {
-    let (first, last) = (plan.first, plan.last);
-    let versions = collect::versions(db, first, last).await?;
-    let runs = collect::runs(db, first, last).await?;
-    let reviews = collect::reviews(db, first, last).await?;
+    let (versions, runs, reviews) = match plan.span {
+        Some(Span { first, last }) => (
+            collect::versions(db, first, last).await?,
+            collect::runs(db, first, last).await?,
+            collect::reviews(db, first, last).await?,
+        ),
+        None => Default::default(),
+    };
     o.add(
         "versions.json",
         &serde_json::to_vec_pretty(&versions).unwrap_or_default(),
