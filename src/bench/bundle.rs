@@ -59,7 +59,7 @@ pub async fn run(args: BundleBench) -> anyhow::Result<()> {
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     let export = t.elapsed();
     let bytes = std::fs::metadata(&path)?.len();
-    let n = plan.span.map_or(0, |s| s.len()) as f64;
+    let n = plan.span.map_or(0, |s| s.entries()) as f64;
     println!(
         "export of a period of {n} entries: {export:.2?} (goal ≤ 10 s); {} files, {bytes} bytes zipped",
         written.files

@@ -72,7 +72,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn len(self) -> u64 {
+    pub fn entries(self) -> u64 {
         self.last - self.first + 1
     }
 
