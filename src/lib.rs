@@ -11,6 +11,7 @@ pub mod datasource;
 pub mod db;
 pub mod demo;
 pub mod demo_data;
+pub mod detached;
 pub mod evidence;
 pub mod export;
 pub mod http;

@@ -93,14 +93,3 @@ impl ApiError {
         axum::response::IntoResponse::into_response(self)
     }
 }
-
-/// Run `work` on a task of its own, which ends as it would even if the request is dropped (at
-/// its 30 s timeout, or when the client hangs up): dropped part way, a purge or a close would
-/// leave rows deleted with no evidence of them (and a run `running` for good).
-pub(crate) async fn to_completion<T: Send + 'static>(
-    work: impl std::future::Future<Output = T> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::spawn(work)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the task ended: {e}")))
-}

@@ -15,7 +15,7 @@ use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::run::RunError;
 use crate::retention::views::{self, RuleView, RunPage};
-use crate::retention::{approval, rule, run_rule, RunOptions, RunReport};
+use crate::retention::{self, rule, RunOptions, RunReport};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -82,8 +82,9 @@ pub async fn create_run(
     extract::Json(req): extract::Json<NewRun>,
 ) -> Result<Json<RunReport>, ApiError> {
     auth.require(Permission::RunRetention)?;
-    let run = async move { run_rule(&s, &id, RunOptions::manual(req.dry_run), |_| {}).await };
-    Ok(Json(super::to_completion(run).await??))
+    Ok(Json(
+        retention::start_run(&s, &id, RunOptions::manual(req.dry_run)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -144,9 +145,8 @@ pub async fn approve_run(
 ) -> Result<Json<RunReport>, ApiError> {
     auth.require(Permission::ApproveAndHold)?;
     let by = format!("{} (token {})", auth.token.name, auth.token.id);
-    let token = auth.token.id;
-    let run = async move { approval::approve(&s, id, token, &by, &req.reason).await };
-    Ok(Json(super::to_completion(run).await??))
+    let report = retention::start_approval(&s, id, auth.token.id, &by, &req.reason).await?;
+    Ok(Json(report))
 }
 
 #[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]

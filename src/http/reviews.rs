@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Permission, Principal};
-use crate::review::close::{close, Tally};
+use crate::review::close::{start_close, Tally};
 use crate::review::decide::{decide, NewDecision};
 use crate::review::open::{open, OpenError};
 use crate::review::views::CampaignDetail;
@@ -115,8 +115,7 @@ pub async fn close_campaign(
     extract::Json(req): extract::Json<CloseRequest>,
 ) -> Result<Json<Tally>, ApiError> {
     auth.require(Permission::ManageReviews)?;
-    let closing = async move { close(&s, id, req.approve).await };
-    Ok(Json(super::to_completion(closing).await??))
+    Ok(Json(start_close(&s, id, req.approve).await?))
 }
 
 /// Open a campaign now; a CSV-sourced policy takes the accounts as `text/csv`

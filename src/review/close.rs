@@ -39,6 +39,13 @@ pub fn close_lock(id: i32) -> String {
 /// close refused by its checks gives it back. A campaign left `closing` by a close whose
 /// process is gone (its lock free) is taken over and finished: the revocations its journal
 /// shows applied are counted once, the rest are run.
+/// Close campaign `id`, to its end whatever becomes of the caller: a close dropped part way
+/// would leave accounts revoked with no evidence of them. Every edge calls this.
+pub async fn start_close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ReviewError> {
+    let state = state.clone();
+    crate::detached::to_completion(async move { close(&state, id, approved).await }).await?
+}
+
 pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, ReviewError> {
     let c = review_campaigns::Entity::find_by_id(id)
         .one(&state.db)

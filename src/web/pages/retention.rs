@@ -16,7 +16,7 @@ use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::run::RunError;
 use crate::retention::views::{rule_views, run_row, runs_page, RuleView, RunRow};
-use crate::retention::{approval, rule, run_rule, RunOptions};
+use crate::retention::{self, rule, RunOptions};
 use crate::web::error::{urlencode, WebError};
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -222,13 +222,7 @@ pub async fn approve_run(
         return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
     }
     let by = format!("{} (token {})", user.name, user.token_id);
-    let state = s.clone();
-    let report =
-        tokio::spawn(
-            async move { approval::approve(&state, id, user.token_id, &by, &f.reason).await },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("the approval's task ended: {e}"))??;
+    let report = retention::start_approval(&s, id, user.token_id, &by, &f.reason).await?;
     Ok(Redirect::to(&format!("/retention/runs/{}", report.run_id)).into_response())
 }
 
@@ -360,10 +354,6 @@ pub async fn dry_run(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     user.require(Permission::RunRetention)?;
-    let state = s.clone();
-    let report =
-        tokio::spawn(async move { run_rule(&state, &id, RunOptions::manual(true), |_| {}).await })
-            .await
-            .map_err(|e| anyhow::anyhow!("the dry run's task ended: {e}"))??;
+    let report = retention::start_run(&s, &id, RunOptions::manual(true)).await?;
     Ok(Redirect::to(&format!("/retention/runs/{}", report.run_id)).into_response())
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::labels::Labels;
 use crate::auth::Permission;
 use crate::context::AppState;
-use crate::review::close::close;
+use crate::review::close::start_close;
 use crate::review::decide::{decidable, decide, Decision, NewDecision};
 use crate::review::views::{campaign_detail, list_campaigns, CampaignDetail};
 use crate::review::{CampaignView, ReviewError, Visible};
@@ -201,11 +201,7 @@ pub async fn close_campaign(
     user.check_csrf(&f.csrf)?;
     user.require(Permission::ManageReviews)?;
     let approve = f.approve.as_deref() == Some("true");
-    let state = s.clone();
-    let closed = tokio::spawn(async move { close(&state, id, approve).await })
-        .await
-        .map_err(|e| anyhow::anyhow!("the close's task ended: {e}"))?;
-    match closed {
+    match start_close(&s, id, approve).await {
         Ok(_) => Ok(Redirect::to(&format!("/reviews/{id}?done=closed")).into_response()),
         Err(ReviewError::Conflict(why)) => {
             let page = campaign_page(&s, &user, id, Some(why), None).await?;
