@@ -29,6 +29,7 @@ error-title = Noget gik galt
 error-forbidden = Din rolle må ikke gøre dette.
 error-csrf = Formularen er udløbet eller kom ikke fra dette websted. Genindlæs siden og prøv igen.
 error-internal = Der opstod en intern fejl. Den er logget.
+error-unavailable = Lageret svarer ikke lige nu; prøv igen om lidt.
 error-no-service = Der er ingen tjeneste »{ $x }«.
 
 ## Overblik

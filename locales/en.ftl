@@ -29,6 +29,7 @@ error-title = Something went wrong
 error-forbidden = Your role may not do this.
 error-csrf = The form has expired or did not come from this site. Reload the page and try again.
 error-internal = An internal error occurred. It has been logged.
+error-unavailable = The store is unavailable; try again shortly.
 error-no-service = There is no service “{ $x }”.
 
 ## Overview

@@ -29,6 +29,7 @@ error-title = Något gick fel
 error-forbidden = Din roll får inte göra detta.
 error-csrf = Formuläret har gått ut eller kom inte från den här webbplatsen. Ladda om sidan och försök igen.
 error-internal = Ett internt fel inträffade. Det har loggats.
+error-unavailable = Lagret svarar inte just nu; försök igen om en stund.
 error-no-service = Det finns ingen tjänst ”{ $x }”.
 
 ## Översikt

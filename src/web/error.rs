@@ -33,6 +33,18 @@ impl From<sea_orm::DbErr> for WebError {
     }
 }
 
+tokio::task_local! {
+    /// The language of the request being answered, for an error page rendered where no
+    /// extractor gave one (an error converts itself into a response without its request).
+    static PAGE_LANG: Lang;
+}
+
+/// Answer the request with its language known to any error page rendered meanwhile.
+pub async fn in_page_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = super::user::lang_of(req.headers());
+    PAGE_LANG.scope(lang, next.run(req)).await
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -65,11 +77,11 @@ impl IntoResponse for WebError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let t = Tr::new(Lang::En);
+        let t = Tr::new(PAGE_LANG.try_with(|l| *l).unwrap_or(Lang::En));
         let message = match &self {
             WebError::Internal(e) if status == StatusCode::BAD_REQUEST => e.to_string(),
             WebError::Internal(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
-                "The store is unavailable; try again shortly.".to_string()
+                t.t("error-unavailable")
             }
             WebError::Internal(_) => t.t("error-internal"),
             other => other.to_string(),

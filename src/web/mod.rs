@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/{id}", get(reviews::show_campaign))
         .route("/reviews/{id}/decisions", post(reviews::decide_items))
         .route("/reviews/{id}/close", post(reviews::close_campaign))
+        .layer(axum::middleware::from_fn(error::in_page_lang))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

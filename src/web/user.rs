@@ -54,12 +54,16 @@ impl WebUser {
 
 /// The language: the switch's cookie, else `Accept-Language`, else English.
 pub fn lang(parts: &Parts) -> Lang {
-    let jar = CookieJar::from_headers(&parts.headers);
+    lang_of(&parts.headers)
+}
+
+/// [`lang`] from a request's headers.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let jar = CookieJar::from_headers(headers);
     jar.get(LANG_COOKIE)
         .and_then(|c| Lang::parse(c.value()))
         .unwrap_or_else(|| {
-            let accept = parts
-                .headers
+            let accept = headers
                 .get(axum::http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");

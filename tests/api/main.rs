@@ -38,4 +38,5 @@ mod scheduler;
 mod store_files;
 mod tiles;
 mod web;
+mod web_errors;
 mod web_scenario;
