@@ -22,6 +22,7 @@ mod import;
 mod import_web;
 mod policies_check;
 mod proptests;
+mod readme_config;
 mod register_api;
 mod register_apply;
 mod register_asof;
