@@ -13,7 +13,8 @@ use crate::settings::Settings;
 pub enum TokenCommand {
     /// Create a token and print it, alone, on stdout. It is shown only this once.
     Create {
-        #[arg(long)]
+        /// admin, dpo, auditor, reviewer or operator.
+        #[arg(long, value_parser = role)]
         role: Role,
         #[arg(long)]
         name: String,
@@ -24,13 +25,9 @@ pub enum TokenCommand {
     List,
 }
 
-impl clap::ValueEnum for Role {
-    fn value_variants<'a>() -> &'a [Self] {
-        &Role::ALL
-    }
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.as_str()))
-    }
+/// A role as the command line names it (`--role dpo`); the domain's `Role` parses it.
+fn role(s: &str) -> Result<Role, String> {
+    s.parse()
 }
 
 pub async fn run(c: TokenCommand) -> anyhow::Result<ExitCode> {

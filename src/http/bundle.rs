@@ -7,9 +7,10 @@ use axum::Router;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::Bearer;
 use super::extract::Query;
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::export::bundle::{self, ExportError};
 
 pub fn routes() -> Router<AppState> {
@@ -43,7 +44,7 @@ pub struct BundleQuery {
     security(("bearer" = [])))]
 pub async fn get_bundle(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(q): Query<BundleQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ExportAudit)?;

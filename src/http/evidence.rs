@@ -8,9 +8,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::extract::Bearer;
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::evidence::tile_path::TileId;
 use crate::evidence::{self, tiles, tree::TreeError};
 
@@ -41,7 +42,7 @@ const TEXT: [(axum::http::HeaderName, &str); 1] = [(CONTENT_TYPE, "text/plain; c
 #[utoipa::path(get, path = "/api/v1/evidence/key", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain")), security(("bearer" = [])))]
 pub async fn get_key(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ReadEvidence)?;
     Ok((TEXT, format!("{}\n", s.keys.verifier_key)))
@@ -51,7 +52,7 @@ pub async fn get_key(
 #[utoipa::path(get, path = "/api/v1/evidence/checkpoint", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain"), (status = 404)), security(("bearer" = [])))]
 pub async fn get_checkpoint(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ReadEvidence)?;
     let latest = evidence::latest_checkpoint(&s.db).await?;
@@ -63,7 +64,7 @@ pub async fn get_checkpoint(
 #[utoipa::path(get, path = "/api/v1/evidence/entries/{index}", params(("index" = u64, Path)), tag = "evidence", responses((status = 200, content_type = "application/json"), (status = 404)), security(("bearer" = [])))]
 pub async fn get_entry(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(index): Path<u64>,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ReadEvidence)?;
@@ -95,7 +96,7 @@ pub struct EntryView {
 #[utoipa::path(get, path = "/api/v1/evidence/entries", params(EntryRange), tag = "evidence", responses((status = 200, body = Vec<EntryView>), (status = 400)), security(("bearer" = [])))]
 pub async fn list_entries(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(q): Query<EntryRange>,
 ) -> Result<Json<Vec<EntryView>>, ApiError> {
     auth.require(Permission::ReadEvidence)?;
@@ -138,7 +139,7 @@ pub struct InclusionProof {
 #[utoipa::path(get, path = "/api/v1/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 404, description = "no such proof: `index` is not below `size`, or `size` is past the log's")), security(("bearer" = [])))]
 pub async fn get_inclusion_proof(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(q): Query<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     auth.require(Permission::ReadEvidence)?;
@@ -173,7 +174,7 @@ pub struct ConsistencyProof {
 #[utoipa::path(get, path = "/api/v1/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 404, description = "no such proof: `from` is past `to`, or `to` past the log's size")), security(("bearer" = [])))]
 pub async fn get_consistency_proof(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(q): Query<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     auth.require(Permission::ReadEvidence)?;
@@ -190,7 +191,7 @@ pub async fn get_consistency_proof(
 #[utoipa::path(get, path = "/api/v1/evidence/tile/{path}", params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups of three digits (`x001/x234/067`)")), tag = "evidence", responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404)), security(("bearer" = [])))]
 pub async fn get_tile(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     axum::extract::Path(path): axum::extract::Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     auth.require(Permission::ReadEvidence)?;

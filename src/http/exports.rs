@@ -7,9 +7,10 @@ use axum::Router;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::Bearer;
 use super::extract::Query;
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::export::register::{ExportError, Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 
@@ -41,7 +42,7 @@ pub struct RegisterExportParams {
     security(("bearer" = [])))]
 pub async fn export_register(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(p): Query<RegisterExportParams>,
 ) -> Result<Response, ApiError> {
     auth.require(Permission::ReadRegister)?;

@@ -75,8 +75,11 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
-/// The caller, from `Authorization: Bearer <token>`: 401 without a valid one.
-impl FromRequestParts<AppState> for Principal {
+/// The caller, from `Authorization: Bearer <token>`: 401 without a valid one. (A wrapper: the
+/// principal is the domain's type, and an extractor is this edge's.)
+pub struct Bearer(pub Principal);
+
+impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -107,6 +110,6 @@ impl FromRequestParts<AppState> for Principal {
             });
         };
         tracing::Span::current().record("token", token.id);
-        Ok(Principal { token })
+        Ok(Bearer(Principal { token }))
     }
 }

@@ -49,7 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reviews::routes())
         .merge(exports::routes())
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
-        .fallback(|_: crate::auth::Principal| async { ApiError::NotFound("no such route".into()) })
+        .fallback(|_: extract::Bearer| async { ApiError::NotFound("no such route".into()) })
         .layer(axum::middleware::map_response(json_errors::as_json));
     let docs: Router<AppState> = SwaggerUi::new("/api/docs")
         .url("/api/openapi.json", openapi::ApiDoc::openapi())

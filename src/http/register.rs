@@ -6,9 +6,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::Bearer;
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};
 use crate::register::views::{ServicePage, ServiceView};
 use crate::register::{as_of, history};
@@ -29,7 +30,7 @@ const MAX_LIMIT: u64 = 500;
     security(("bearer" = [])))]
 pub async fn list_services(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(f): Query<ServiceFilter>,
 ) -> Result<Json<ServicePage>, ApiError> {
     auth.require(Permission::ReadRegister)?;
@@ -66,7 +67,7 @@ fn instant(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, 
     responses((status = 200, body = ServiceView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn get_service(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<String>,
     Query(q): Query<AsOf>,
 ) -> Result<Json<ServiceView>, ApiError> {
@@ -84,7 +85,7 @@ pub async fn get_service(
     responses((status = 200, body = Vec<VersionView>), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn list_versions(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<VersionView>>, ApiError> {
     auth.require(Permission::ReadRegister)?;
@@ -106,7 +107,7 @@ pub struct InstructionFilter {
     responses((status = 200, body = Vec<InstructionRow>)), security(("bearer" = [])))]
 pub async fn list_instructions(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(f): Query<InstructionFilter>,
 ) -> Result<Json<Vec<InstructionRow>>, ApiError> {
     auth.require(Permission::ReadRegister)?;

@@ -7,9 +7,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::extract::Bearer;
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::retention::breach::{self, BreachView};
 use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
@@ -58,7 +59,7 @@ impl From<RunError> for ApiError {
 #[utoipa::path(get, path = "/api/v1/retention/rules", tag = "retention", responses((status = 200, body = Vec<RuleView>)), security(("bearer" = [])))]
 pub async fn list_rules(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<Json<Vec<RuleView>>, ApiError> {
     auth.require(Permission::ReadRetention)?;
     Ok(Json(views::rule_views(&s.db, s.clock.now()).await?))
@@ -77,7 +78,7 @@ pub struct NewRun {
     responses((status = 200, body = RunReport), (status = 404), (status = 409, description = "another run of the rule is working")), security(("bearer" = [])))]
 pub async fn create_run(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<String>,
     extract::Json(req): extract::Json<NewRun>,
 ) -> Result<Json<RunReport>, ApiError> {
@@ -103,7 +104,7 @@ pub struct RunFilter {
 #[utoipa::path(get, path = "/api/v1/retention/runs", params(RunFilter), tag = "retention", responses((status = 200, body = RunPage)), security(("bearer" = [])))]
 pub async fn list_runs(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(f): Query<RunFilter>,
 ) -> Result<Json<RunPage>, ApiError> {
     auth.require(Permission::ReadRetention)?;
@@ -139,7 +140,7 @@ pub struct Approval {
     responses((status = 200, body = RunReport), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn approve_run(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
     extract::Json(req): extract::Json<Approval>,
 ) -> Result<Json<RunReport>, ApiError> {
@@ -152,7 +153,7 @@ pub async fn approve_run(
 #[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]
 pub async fn list_holds(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<Json<Vec<HoldView>>, ApiError> {
     auth.require(Permission::ReadRetention)?;
     Ok(Json(holds::list(&s.db).await?))
@@ -163,7 +164,7 @@ pub async fn list_holds(
     responses((status = 201, body = HoldView), (status = 400), (status = 404)), security(("bearer" = [])))]
 pub async fn create_hold(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<String>,
     extract::Json(req): extract::Json<NewHold>,
 ) -> Result<(StatusCode, Json<HoldView>), ApiError> {
@@ -177,7 +178,7 @@ pub async fn create_hold(
 #[utoipa::path(delete, path = "/api/v1/retention/holds/{id}", params(("id" = i32, Path)), tag = "retention", responses((status = 200, body = HoldView), (status = 404)), security(("bearer" = [])))]
 pub async fn lift_hold(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
 ) -> Result<Json<HoldView>, ApiError> {
     auth.require(Permission::ApproveAndHold)?;
@@ -189,7 +190,7 @@ pub async fn lift_hold(
 #[utoipa::path(get, path = "/api/v1/retention/breaches", tag = "retention", responses((status = 200, body = Vec<BreachView>)), security(("bearer" = [])))]
 pub async fn list_breaches(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<Json<Vec<BreachView>>, ApiError> {
     auth.require(Permission::ReadRetention)?;
     let mut out = Vec::new();

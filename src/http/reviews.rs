@@ -4,18 +4,16 @@ use axum::extract::State;
 use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use entity::{review_campaigns, review_items};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{self, Path, Query};
+use super::extract::{self, Bearer, Path, Query};
 use super::{ApiError, AppState};
-use crate::auth::{Permission, Principal};
+use crate::auth::Permission;
 use crate::review::close::{start_close, Tally};
 use crate::review::decide::{decide, NewDecision};
 use crate::review::open::{open, OpenError};
-use crate::review::views::CampaignDetail;
+use crate::review::views::{campaign_detail, CampaignDetail};
 use crate::review::{accounts, CampaignView, ItemView, Visible};
 
 pub fn routes() -> Router<AppState> {
@@ -52,7 +50,7 @@ pub struct CampaignFilter {
 #[utoipa::path(get, path = "/api/v1/reviews/campaigns", params(CampaignFilter), tag = "reviews", responses((status = 200, body = Vec<CampaignView>)), security(("bearer" = [])))]
 pub async fn list_campaigns(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Query(f): Query<CampaignFilter>,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     auth.require(Permission::ReadReviews)?;
@@ -75,12 +73,12 @@ pub async fn list_campaigns(
 #[utoipa::path(get, path = "/api/v1/reviews/campaigns/{id}", params(("id" = i32, Path)), tag = "reviews", responses((status = 200, body = CampaignDetail), (status = 404)), security(("bearer" = [])))]
 pub async fn get_campaign(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
 ) -> Result<Json<CampaignDetail>, ApiError> {
     auth.require(Permission::ReadReviews)?;
     Ok(Json(
-        crate::review::views::campaign_detail(&s.db, id, &auth, s.clock.now()).await?,
+        campaign_detail(&s.db, id, &auth, s.clock.now()).await?,
     ))
 }
 
@@ -89,7 +87,7 @@ pub async fn get_campaign(
     responses((status = 200, body = ItemView), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
 pub async fn decide_item(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
     extract::Json(req): extract::Json<NewDecision>,
 ) -> Result<Json<ItemView>, ApiError> {
@@ -110,7 +108,7 @@ pub struct CloseRequest {
     responses((status = 200, body = Tally), (status = 409)), security(("bearer" = [])))]
 pub async fn close_campaign(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
     extract::Json(req): extract::Json<CloseRequest>,
 ) -> Result<Json<Tally>, ApiError> {
@@ -124,7 +122,7 @@ pub async fn close_campaign(
     responses((status = 201, body = CampaignView), (status = 400), (status = 404), (status = 409), (status = 502, description = "the policy's datasource failed")), security(("bearer" = [])))]
 pub async fn open_campaign(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: String,
@@ -140,16 +138,6 @@ pub async fn open_campaign(
         None
     };
     let campaign = open(&s, &id, None, csv).await?;
-    let c = review_campaigns::Entity::find_by_id(campaign)
-        .one(&s.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("campaign".into()))?;
-    let items = review_items::Entity::find()
-        .filter(review_items::Column::CampaignId.eq(campaign))
-        .all(&s.db)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CampaignView::new(c, &items, s.clock.now())),
-    ))
+    let detail = campaign_detail(&s.db, campaign, &auth, s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(detail.campaign)))
 }

@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 use super::extract::{self, Path};
 use super::{ApiError, AppState};
 
+use super::extract::Bearer;
 use crate::auth::token::{self, TokenView};
-use crate::auth::{Permission, Principal, Role};
+use crate::auth::{Permission, Role};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,7 +44,7 @@ pub struct CreatedToken {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = Vec<TokenView>)), security(("bearer" = [])))]
 pub async fn list_tokens(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
 ) -> Result<Json<Vec<TokenView>>, ApiError> {
     auth.require(Permission::ManageTokens)?;
     Ok(Json(token::list(&s.db).await?))
@@ -53,7 +54,7 @@ pub async fn list_tokens(
     responses((status = 201, body = CreatedToken), (status = 400, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn create_token(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     extract::Json(req): extract::Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     auth.require(Permission::ManageTokens)?;
@@ -70,7 +71,7 @@ pub async fn create_token(
     responses((status = 200, body = TokenView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn revoke_token(
     State(s): State<AppState>,
-    auth: Principal,
+    Bearer(auth): Bearer,
     Path(id): Path<i32>,
 ) -> Result<Json<TokenView>, ApiError> {
     auth.require(Permission::ManageTokens)?;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Variables a test sets to steer the binary (`src/pause.rs`): not configuration.
+/// Variables a test sets to steer the binary (`crates/gallra-core/src/pause.rs`): not configuration.
 const TEST_HOOKS: [&str; 3] = ["GALLRA_TEST_PAUSE", "GALLRA_TEST_RESUME", "GALLRA_PAUSED"];
 
 fn root() -> &'static Path {
@@ -55,6 +55,7 @@ fn in_readme() -> BTreeSet<String> {
 fn the_readme_configuration_table_lists_exactly_the_variables_gallra_reads() {
     let mut code = BTreeSet::new();
     read_by_code(&root().join("src"), &mut code);
+    read_by_code(&root().join("crates"), &mut code);
     for hook in TEST_HOOKS {
         code.remove(hook);
     }

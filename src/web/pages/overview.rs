@@ -3,8 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use entity::retention_runs;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::auth::Permission;
 use crate::context::AppState;
@@ -99,12 +97,8 @@ async fn retention_numbers(s: &AppState, n: &mut Numbers) -> Result<(), WebError
             None => n.unchecked += 1,
         }
     }
-    let count = |outcome: &'static str| {
-        retention_runs::Entity::find()
-            .filter(retention_runs::Column::Outcome.eq(outcome))
-            .count(&s.db)
-    };
-    n.awaiting_approval = count("awaiting_approval").await?;
-    n.failed = count("failed").await?;
+    use crate::retention::{views::count_with_outcome, Outcome};
+    n.awaiting_approval = count_with_outcome(&s.db, Outcome::AwaitingApproval).await?;
+    n.failed = count_with_outcome(&s.db, Outcome::Failed).await?;
     Ok(())
 }

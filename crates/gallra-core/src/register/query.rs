@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use entity::{instructions, register_entries, register_versions};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
 use super::record::{service_from_body, ORGANISATION, SERVICE};
 use super::service_view::{self, StoredService};
@@ -14,8 +13,9 @@ use super::views::{Enforcement, ServiceView};
 use crate::policy::spec::Organisation;
 
 /// Filters of `GET /api/v1/services`; each narrows the list, all must hold.
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[derive(Debug, Default, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ServiceFilter {
     /// Free text over ids, names, purposes and every other text of the record.
     pub q: Option<String>,
@@ -32,14 +32,14 @@ pub struct ServiceFilter {
     /// A country personal data is transferred to (ISO 3166 code, e.g. `US`).
     pub transfer_country: Option<String>,
     /// Page size, 1–500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u64>,
     /// Rows to skip (default 0).
-    #[param(maximum = 9223372036854775807_u64)]
+    #[cfg_attr(feature = "openapi", param(maximum = 9223372036854775807_u64))]
     pub offset: Option<u64>,
     /// The register as it stood at this instant (RFC 3339, or a date: the end of that day,
     /// UTC), each service with the evidence index of its version.
-    #[param(schema_with = crate::register::history::as_of_schema)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::register::history::as_of_schema))]
     pub as_of: Option<String>,
 }
 
@@ -90,7 +90,8 @@ pub async fn get_service(
     Ok(Some(service_view::build(stored, &orgs)))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct VersionView {
     pub version: i32,
     pub content_hash: String,
@@ -138,7 +139,8 @@ pub async fn service_versions(
     Ok(Some(views))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct InstructionRow {
     pub service: String,
     pub id: String,

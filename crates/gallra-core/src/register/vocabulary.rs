@@ -2,11 +2,11 @@
 //! categories and Art. 4(2) operations. Policies use these ids so searches work across services.
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// Whether a data type is a special category (Art. 9), criminal-offence data (Art. 10),
 /// or free content that may carry either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Special {
     None,
@@ -15,7 +15,8 @@ pub enum Special {
     MayContain,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct DataType {
     pub id: &'static str,
     pub label_en: &'static str,
@@ -122,7 +123,8 @@ pub const DATA_TYPES: &[DataType] = &[
     dt("criminal-offence", "Criminal convictions and offences", "Lagöverträdelser", Art10, true, "user.criminal_history"),
 ];
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct SubjectCategory {
     pub id: &'static str,
     pub label_en: &'static str,

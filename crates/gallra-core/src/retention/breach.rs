@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::exec::{self, Plan, BATCH};
 use super::rule::Rule;
 use crate::context::AppState;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct BreachView {
     pub rule: String,
     pub keep_for: String,

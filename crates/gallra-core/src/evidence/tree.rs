@@ -11,7 +11,6 @@ use entity::{evidence_entries, evidence_hashes};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use tlog_tiles::tlog::{self, Hash, HashReader};
-use utoipa::ToSchema;
 
 /// Records the indexes asked for and answers with zero hashes.
 #[derive(Default)]
@@ -169,7 +168,8 @@ pub async fn entries(
     Ok(rows.into_iter().map(|e| (e.idx as u64, e.body)).collect())
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct Proof {
     pub hashes: Vec<String>,
 }

@@ -1,9 +1,9 @@
 //! What the API shows of the register. Built from the stored record; entities never leave here.
 
+#[cfg(feature = "openapi")]
 use crate::policy::spec::Duration as DurationSpec;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::vocabulary::{self, Special};
 use crate::policy::spec::{
@@ -12,7 +12,8 @@ use crate::policy::spec::{
 };
 
 /// A row of the register list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct ServiceSummary {
     pub id: String,
     pub name: String,
@@ -33,7 +34,8 @@ pub struct ServiceSummary {
 }
 
 /// One page of the register list.
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct ServicePage {
     pub items: Vec<ServiceSummary>,
     pub total: u64,
@@ -42,7 +44,8 @@ pub struct ServicePage {
 }
 
 /// Whether a field the source may leave open is stated, stated as empty, or not stated.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Openness {
     Stated,
@@ -50,21 +53,24 @@ pub enum Openness {
     NotStated,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct OpenList<T> {
     pub status: Openness,
     pub items: Vec<T>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct OpenValue<T> {
     pub status: Openness,
-    #[schema(nullable = true)]
+    #[cfg_attr(feature = "openapi", schema(nullable = true))]
     pub value: Option<T>,
 }
 
 /// One processing record with every field of DESIGN §1.
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct ServiceView {
     pub id: String,
     pub name: String,
@@ -96,7 +102,8 @@ pub struct ServiceView {
     pub review_policies: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct OrganisationView {
     pub id: String,
     pub name: String,
@@ -106,18 +113,20 @@ pub struct OrganisationView {
     pub contacts: Vec<Contact>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct ProcessingView {
     pub subject_matter: String,
     // utoipa would read a type named `Duration` as std's, a string.
-    #[schema(value_type = DurationSpec)]
+    #[cfg_attr(feature = "openapi", schema(value_type = DurationSpec))]
     pub duration: Duration,
     pub nature: Vec<String>,
     pub nature_text: Option<String>,
     pub purposes: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct SubjectView {
     pub category: String,
     pub category_label: String,
@@ -126,7 +135,8 @@ pub struct SubjectView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct DataTypeView {
     pub id: String,
     pub label: String,
@@ -135,14 +145,16 @@ pub struct DataTypeView {
     pub fideslang: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct ControllerView {
     pub organisation: String,
     pub name: Option<String>,
     pub categories: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct SubProcessorView {
     pub name: String,
     pub kind: SubProcessorKind,
@@ -151,7 +163,8 @@ pub struct SubProcessorView {
     pub location: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct TransferView {
     pub country: String,
     pub recipient: Option<String>,
@@ -159,7 +172,8 @@ pub struct TransferView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct InstructionView {
     pub id: String,
     pub source: String,
@@ -168,7 +182,8 @@ pub struct InstructionView {
 }
 
 /// How an instruction is carried out: by a rule gallra runs, or by a named owner.
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Enforcement {
     Enforced { kind: String, rule: String },

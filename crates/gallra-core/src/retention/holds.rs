@@ -8,7 +8,6 @@ use sea_orm::{
     QueryOrder,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::evidence::{self, Event};
 use crate::register::canonical::sha256_hex;
@@ -59,7 +58,8 @@ impl Held {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct HoldView {
     pub id: i32,
     pub rule: String,
@@ -72,14 +72,18 @@ pub struct HoldView {
     pub lifted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewHold {
     /// Keys to hold; omit to hold every row of the rule.
-    #[schema(min_items = 1, max_items = 10_000)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10_000))]
     pub keys: Option<Vec<String>>,
     /// Why: not blank, at most 2,000 characters.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 2000, pattern = r"\S")
+    )]
     pub reason: String,
 }
 

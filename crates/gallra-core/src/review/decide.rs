@@ -7,7 +7,6 @@ use sea_orm::{
     QuerySelect,
 };
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 use super::policy;
 use super::views::ItemView;
@@ -15,7 +14,8 @@ use super::{ReviewError, Visible};
 use crate::auth::Principal;
 use crate::context::AppState;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Keep,
@@ -64,12 +64,13 @@ async fn refusal(db: &impl ConnectionTrait, who: &Principal, missing: String) ->
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     pub decision: Decision,
     /// Needed for `keep` and `revoke`: at most 2,000 characters.
-    #[schema(max_length = 2000)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub justification: Option<String>,
 }
 

@@ -7,12 +7,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{rule, RunReport};
 use crate::scheduler::occurrences::Schedule;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct RuleView {
     pub id: String,
     pub description: Option<String>,
@@ -59,7 +59,8 @@ pub async fn rule_views(
         .collect())
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct RunRow {
     pub id: i32,
     pub rule: String,
@@ -79,7 +80,8 @@ pub struct RunRow {
     pub report: Option<RunReport>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
 pub struct RunPage {
     pub items: Vec<RunRow>,
     pub total: u64,
@@ -155,4 +157,16 @@ fn row(r: retention_runs::Model) -> RunRow {
         approved_by: r.approved_by,
         approval_reason: r.approval_reason,
     }
+}
+
+/// How many runs have `outcome` now (the overview's runs waiting for a DPO, failed runs).
+pub async fn count_with_outcome(
+    db: &impl ConnectionTrait,
+    outcome: super::Outcome,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    retention_runs::Entity::find()
+        .filter(retention_runs::Column::Outcome.eq(outcome.as_str()))
+        .count(db)
+        .await
 }

@@ -8,10 +8,16 @@
 //! still says pending), `after-last-batch`, `before-evidence`. Of a review close:
 //! `revocation-changed:<n>`, `revocation-journaled:<n>`, `revocation-committed:<n>`,
 //! `before-close-evidence`.
+//!
+//! Only in a build with the `test-hooks` feature (which the tests enable): a release build has
+//! no such hook, and `at` is nothing.
 
+#[cfg(feature = "test-hooks")]
 use std::io::Write;
+#[cfg(feature = "test-hooks")]
 use std::sync::OnceLock;
 
+#[cfg(feature = "test-hooks")]
 fn wanted() -> Option<&'static str> {
     static WANTED: OnceLock<Option<String>> = OnceLock::new();
     WANTED
@@ -23,7 +29,12 @@ fn wanted() -> Option<&'static str> {
         .as_deref()
 }
 
+/// Nothing: this build has no test hooks.
+#[cfg(not(feature = "test-hooks"))]
+pub async fn at(_point: &str, _n: Option<u64>) {}
+
 /// Wait here for good if the hook names `point` (with `n`, when it gives one).
+#[cfg(feature = "test-hooks")]
 pub async fn at(point: &str, n: Option<u64>) {
     let Some(wanted) = wanted() else {
         return;

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 use entity::{review_campaigns, review_items};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::Visible;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct CampaignView {
     pub id: i32,
     pub policy: String,
@@ -26,7 +26,8 @@ pub struct CampaignView {
     pub evidence_index: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
     pub id: i32,
     pub account_key: String,
@@ -41,7 +42,8 @@ pub struct ItemView {
     pub action: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct CampaignDetail {
     #[serde(flatten)]
     pub campaign: CampaignView,

@@ -9,7 +9,7 @@ use super::spec::{Datasource, DatasourcesFile, Organisation, OrganisationsFile, 
 use super::validate;
 
 /// The seed policies compiled into the binary, so `gallra demo` runs from any folder.
-static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policies");
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../policies");
 
 /// A parsed item with the index of the file it came from.
 #[derive(Debug, Clone)]

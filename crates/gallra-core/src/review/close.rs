@@ -16,7 +16,8 @@ use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 use crate::retention::lock;
 
-#[derive(Debug, Default, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
 pub struct Tally {
     pub items: u64,
     pub kept: u64,

@@ -26,6 +26,7 @@ pub struct InForce {
 }
 
 /// The OpenAPI schema of an `as_of`-like parameter: a date or an RFC 3339 instant.
+#[cfg(feature = "openapi")]
 pub fn as_of_schema() -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{
         KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,

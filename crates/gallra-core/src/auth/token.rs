@@ -9,7 +9,6 @@ use sea_orm::{
     QueryOrder,
 };
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::Role;
 use crate::evidence::{self, Event};
@@ -18,7 +17,8 @@ use crate::register::canonical::sha256_hex;
 /// Tokens start with this, so a leaked one is recognisable by secret scanners.
 const PREFIX: &str = "gallra_";
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
 pub struct TokenView {
     pub id: i32,
     pub name: String,
