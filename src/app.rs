@@ -34,7 +34,7 @@ impl Application {
         let state = crate::context::open(settings, clock).await?;
         if let Some(dir) = &settings.policies {
             let author = Author {
-                name: whoami(),
+                name: whoami(settings.author.as_deref()),
                 reason: format!("applied from {} at start", dir.display()),
             };
             let report = apply_dir(&state.db, &state.keys, dir, &author, state.clock.now()).await?;
@@ -182,11 +182,10 @@ pub async fn checkpoint_if_unsigned(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// The author recorded on versions written by this process.
-pub fn whoami() -> String {
-    std::env::var("GALLRA_AUTHOR")
-        .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "gallra".into())
+/// The author recorded on versions written by this process: `GALLRA_AUTHOR`, else `USER`
+/// (both read once, by `Settings::load`), else `gallra`.
+pub fn whoami(author: Option<&str>) -> String {
+    author.unwrap_or("gallra").to_owned()
 }
 
 pub async fn shutdown_signal() {

@@ -128,6 +128,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         ]),
         webhook: None,
         http: crate::settings::HttpLimits::from_environment()?,
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     };
     let app = Application::build(&settings, clock.clone()).await?;
     let txn = crate::db::begin_write(&app.state.db).await?;

@@ -123,6 +123,9 @@ pub(super) async fn register_app(
         datasource_urls: Default::default(),
         webhook: None,
         http: Default::default(),
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     };
     let t = Instant::now();
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;

@@ -83,6 +83,9 @@ pub async fn run(args: LoadBench) -> anyhow::Result<()> {
         ]),
         webhook: None,
         http: Default::default(),
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     };
     let clock = Arc::new(SystemClock);
     let a = Application::build(&settings(Some(policies)), clock.clone()).await?;

@@ -222,6 +222,9 @@ async fn round_of(args: &PurgeBench, round: u32) -> anyhow::Result<Round> {
         datasource_urls: HashMap::from([("bench".to_string(), url.clone())]),
         webhook: None,
         http: Default::default(),
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     };
     // The same instant as the raw DELETE's cutoff: both remove exactly the same rows.
     let state = crate::context::open(&settings, Arc::new(FixedClock::new(now))).await?;

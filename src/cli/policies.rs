@@ -57,7 +57,13 @@ pub async fn run(c: PoliciesCommand) -> ExitCode {
             };
             match policy::load_dir(&dir) {
                 Ok(set) if datasources => {
-                    let errors = check_datasources(&set).await;
+                    let errors = match check_datasources(&set).await {
+                        Ok(errors) => errors,
+                        Err(e) => {
+                            eprintln!("error: {e:#}");
+                            return ExitCode::FAILURE;
+                        }
+                    };
                     for e in &errors {
                         eprintln!("{e}");
                     }
@@ -97,7 +103,9 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let dir = super::policy_dir(args.dir)?;
     let store = crate::installation::open(&settings.database_url, &settings.data_dir).await?;
     let author = Author {
-        name: args.author.unwrap_or_else(whoami),
+        name: args
+            .author
+            .unwrap_or_else(|| whoami(settings.author.as_deref())),
         reason: args.reason,
     };
     let report = match apply_dir(&store.db, &store.keys, &dir, &author, SystemClock.now()).await {
@@ -132,8 +140,8 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Each retention rule against its datasource: URL set, server reachable, table and columns there.
-async fn check_datasources(set: &policy::PolicySet) -> Vec<policy::PolicyError> {
-    let sources = crate::datasource::Datasources::default();
+async fn check_datasources(set: &policy::PolicySet) -> anyhow::Result<Vec<policy::PolicyError>> {
+    let sources = crate::datasource::Datasources::new(&Settings::load()?);
     let mut errors = Vec::new();
     for s in &set.services {
         let file = set.file(s.file);
@@ -148,5 +156,5 @@ async fn check_datasources(set: &policy::PolicySet) -> Vec<policy::PolicyError> 
             }
         }
     }
-    errors
+    Ok(errors)
 }

@@ -50,8 +50,8 @@ pub enum RetentionCommand {
     Lift { hold: i32 },
 }
 
-fn who() -> String {
-    format!("{} (command line)", crate::app::whoami())
+fn who(s: &crate::context::AppState) -> String {
+    format!("{} (command line)", crate::app::whoami(s.author.as_deref()))
 }
 
 pub async fn purge(args: PurgeArgs) -> anyhow::Result<ExitCode> {
@@ -165,7 +165,7 @@ pub async fn run(c: RetentionCommand) -> anyhow::Result<ExitCode> {
             })
         }
         RetentionCommand::Approve { run, reason } => {
-            let report = approval::approve(&s, run, 0, &who(), &reason).await?;
+            let report = approval::approve(&s, run, 0, &who(&s), &reason).await?;
             print_report(&report, false)?;
             Ok(exit_code(&report))
         }
@@ -183,7 +183,7 @@ pub async fn run(c: RetentionCommand) -> anyhow::Result<ExitCode> {
                 keys: (!keys.is_empty()).then_some(keys),
                 reason,
             };
-            let h = holds::place(&txn, &id, &hold, &who(), now).await?;
+            let h = holds::place(&txn, &id, &hold, &who(&s), now).await?;
             s.sequencer
                 .commit_and_sign(txn, &s.db, &s.keys, now)
                 .await?;
@@ -192,7 +192,7 @@ pub async fn run(c: RetentionCommand) -> anyhow::Result<ExitCode> {
         }
         RetentionCommand::Lift { hold } => {
             let txn = crate::db::begin_write(&s.db).await?;
-            let lifted = holds::lift(&txn, hold, &who(), now).await?;
+            let lifted = holds::lift(&txn, hold, &who(&s), now).await?;
             s.sequencer
                 .commit_and_sign(txn, &s.db, &s.keys, now)
                 .await?;

@@ -115,8 +115,8 @@ impl FromRequestParts<AppState> for WebUser {
 
 /// Whether cookies get `Secure`: `GALLRA_COOKIE_SECURE=true`, or a request that came over TLS
 /// (as a proxy in front says with `X-Forwarded-Proto: https`).
-pub fn secure(parts_headers: &axum::http::HeaderMap) -> bool {
-    std::env::var("GALLRA_COOKIE_SECURE").is_ok_and(|v| v == "true")
+pub fn secure(state: &AppState, parts_headers: &axum::http::HeaderMap) -> bool {
+    state.cookie_secure
         || parts_headers
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))

@@ -175,6 +175,9 @@ pub fn settings(
         datasource_urls,
         webhook: None,
         http: Default::default(),
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     }
 }
 

@@ -193,6 +193,9 @@ async fn the_server_refuses_to_start_on_an_invalid_set() {
         datasource_urls: Default::default(),
         webhook: None,
         http: Default::default(),
+        datasources: Default::default(),
+        cookie_secure: false,
+        author: None,
     };
     let clock = std::sync::Arc::new(gallra::clock::SystemClock);
     let err = gallra::app::Application::build(&settings, clock)

@@ -31,6 +31,10 @@ pub struct AppState {
     pub throttle: crate::auth::throttle::Throttle,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Cookies marked `Secure` whatever the request says (`GALLRA_COOKIE_SECURE`).
+    pub cookie_secure: bool,
+    /// Who writes register versions from this process.
+    pub author: Option<String>,
 }
 
 /// Open the store (migrated, both keys made or checked: [`crate::installation::open`]) and the
@@ -41,7 +45,7 @@ pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         db: store.db,
         clock,
         keys: store.keys,
-        datasources: Datasources::with_urls(settings.datasource_urls.clone()),
+        datasources: Datasources::new(settings),
         installation_key: store.installation_key,
         webhook: settings.webhook.clone(),
         listing: Default::default(),
@@ -49,5 +53,7 @@ pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         log_health: Default::default(),
         throttle: crate::auth::throttle::Throttle::new(settings.http.signin),
         trusted_proxies: settings.http.trusted_proxies.clone().into(),
+        cookie_secure: settings.cookie_secure,
+        author: settings.author.clone(),
     })
 }

@@ -1,4 +1,6 @@
-//! Configuration from the environment (CONTRACT), optionally from `gallra.toml` beneath it.
+//! Configuration from the environment (the README's configuration table), optionally from
+//! `gallra.toml` beneath it: read once, by `Settings::load`, and carried from there (in
+//! `AppState`) to where it is used. Secrets never reach a log through `Debug`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Deserialize;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
     pub data_dir: PathBuf,
@@ -21,6 +23,90 @@ pub struct Settings {
     pub webhook: Option<Webhook>,
     /// What a client may hold and try: connections, header time, wrong credentials.
     pub http: HttpLimits,
+    /// Datasource URLs from the environment, and how long a datasource's statement may wait.
+    pub datasources: DatasourceSettings,
+    /// Cookies marked `Secure` whatever the request says (`GALLRA_COOKIE_SECURE=true`).
+    pub cookie_secure: bool,
+    /// Who writes register versions from this process (`GALLRA_AUTHOR`, else `USER`).
+    pub author: Option<String>,
+}
+
+/// The datasources' part of the configuration.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatasourceSettings {
+    /// `GALLRA_DATASOURCE_<ID>` variables as set at start: variable name → URL.
+    pub from_env: std::collections::HashMap<String, String>,
+    /// `GALLRA_DATASOURCE_TIMEOUT`.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for DatasourceSettings {
+    fn default() -> Self {
+        DatasourceSettings {
+            from_env: Default::default(),
+            timeout: crate::datasource::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl DatasourceSettings {
+    fn from_env() -> anyhow::Result<Self> {
+        let from_env = std::env::vars()
+            .filter(|(k, v)| {
+                k.starts_with("GALLRA_DATASOURCE_")
+                    && k != "GALLRA_DATASOURCE_TIMEOUT"
+                    && !v.is_empty()
+            })
+            .collect();
+        let timeout = crate::datasource::timeout_from_env().map_err(anyhow::Error::msg)?;
+        Ok(DatasourceSettings { from_env, timeout })
+    }
+}
+
+/// Secrets shown as what they are, never their value: the webhook's secret, a database URL's
+/// password, a datasource URL (which holds one).
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("policies", &self.policies)
+            .field("scheduler", &self.scheduler)
+            .field(
+                "datasource_urls",
+                &self.datasource_urls.keys().collect::<Vec<_>>(),
+            )
+            .field("webhook", &self.webhook)
+            .field("http", &self.http)
+            .field("datasources", &self.datasources)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("author", &self.author)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DatasourceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatasourceSettings")
+            .field("from_env", &self.from_env.keys().collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A URL with its password (`user:password@`) replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Bounds on what one client can take of the server (docs/operations.md says what a reverse
@@ -99,10 +185,19 @@ impl HttpLimits {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Webhook {
     pub url: String,
     pub secret: String,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &redact_url(&self.url))
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 /// The keys `gallra.toml` may set; the environment wins over the file.
@@ -145,7 +240,6 @@ impl Settings {
             Some("off") => false,
             Some(other) => anyhow::bail!("GALLRA_SCHEDULER: expected `on` or `off`, got `{other}`"),
         };
-        crate::datasource::timeout_from_env().map_err(anyhow::Error::msg)?;
         Ok(Settings {
             database_url,
             data_dir,
@@ -155,6 +249,9 @@ impl Settings {
             datasource_urls: Default::default(),
             webhook: webhook(env("GALLRA_REVIEW_WEBHOOK"), env("GALLRA_WEBHOOK_SECRET"))?,
             http: HttpLimits::from_env(env)?,
+            datasources: DatasourceSettings::from_env()?,
+            cookie_secure: env("GALLRA_COOKIE_SECURE").is_some_and(|v| v == "true"),
+            author: env("GALLRA_AUTHOR").or_else(|| env("USER")),
         })
     }
 }
@@ -178,6 +275,34 @@ pub fn datasource_env(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::webhook;
+
+    #[test]
+    fn no_secret_is_shown_by_debug() {
+        let mut s = super::Settings {
+            database_url: "postgres://gallra:hunter2@db.example/gallra".into(),
+            data_dir: "./data".into(),
+            listen: "127.0.0.1:8080".parse().unwrap(),
+            policies: None,
+            scheduler: false,
+            datasource_urls: [("meetings".to_string(), "mysql://u:pw1@h/m".to_string())].into(),
+            webhook: webhook(Some("https://h/x".into()), Some("s3cret".into())).unwrap(),
+            http: Default::default(),
+            datasources: Default::default(),
+            cookie_secure: false,
+            author: None,
+        };
+        s.datasources
+            .from_env
+            .insert("GALLRA_DATASOURCE_X".into(), "postgres://a:pw2@h/x".into());
+        let shown = format!("{s:?}");
+        for secret in ["hunter2", "pw1", "pw2", "s3cret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("postgres://gallra:***@db.example/gallra"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn a_review_webhook_without_a_secret_is_refused() {

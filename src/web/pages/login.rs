@@ -65,13 +65,18 @@ fn page(
 }
 
 pub async fn show_login(
+    State(s): State<AppState>,
     PageLang(t): PageLang,
     headers: HeaderMap,
     jar: CookieJar,
     Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
     let csrf = crate::auth::session::random_secret();
-    let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, csrf.clone(), secure(&headers)));
+    let jar = jar.add(cookie(
+        LOGIN_CSRF_COOKIE,
+        csrf.clone(),
+        secure(&s, &headers),
+    ));
     Ok((jar, page(t, csrf, local(q.next), None)?).into_response())
 }
 
@@ -126,7 +131,7 @@ async fn signed_in(
     next: &str,
 ) -> Result<Response, WebError> {
     let id = session::start(&s.db, token_id, s.clock.now()).await?;
-    let jar = jar.add(cookie(SESSION_COOKIE, id, secure(headers)));
+    let jar = jar.add(cookie(SESSION_COOKIE, id, secure(s, headers)));
     Ok((jar, Redirect::to(next)).into_response())
 }
 
@@ -171,6 +176,7 @@ pub async fn log_out(
 
 /// Switch the language and come back.
 pub async fn set_lang(
+    State(s): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
@@ -178,6 +184,10 @@ pub async fn set_lang(
 ) -> Result<Response, WebError> {
     let lang =
         Lang::parse(&code).ok_or_else(|| WebError::NotFound(format!("no language `{code}`")))?;
-    let jar = jar.add(cookie(LANG_COOKIE, lang.code().into(), secure(&headers)));
+    let jar = jar.add(cookie(
+        LANG_COOKIE,
+        lang.code().into(),
+        secure(&s, &headers),
+    ));
     Ok((jar, Redirect::to(&local(q.next))).into_response())
 }

@@ -74,26 +74,23 @@ pub const POOL_SIZE: u32 = 4;
 #[derive(Clone)]
 pub struct Datasources {
     pools: Arc<Mutex<HashMap<String, DatabaseConnection>>>,
-    /// URLs given directly (tests, demo); otherwise the environment is read.
+    /// URLs given directly (tests, demo), by id.
     urls: Arc<HashMap<String, String>>,
+    /// `GALLRA_DATASOURCE_<ID>` as the environment set them at start, by variable.
+    from_env: Arc<HashMap<String, String>>,
     /// The longest a statement waits for a lock, or runs: a datasource that hangs (a lock
     /// held on the table) fails the run instead of holding it for ever.
     timeout: Duration,
 }
 
-impl Default for Datasources {
-    fn default() -> Self {
-        Datasources::with_urls(HashMap::new())
-    }
-}
-
 impl Datasources {
-    /// With `GALLRA_DATASOURCE_TIMEOUT` (checked at start by `Settings::load`), or the default.
-    pub fn with_urls(urls: HashMap<String, String>) -> Self {
+    /// The datasources the settings name: those given directly, then the environment's.
+    pub fn new(settings: &crate::settings::Settings) -> Self {
         Datasources {
             pools: Default::default(),
-            urls: Arc::new(urls),
-            timeout: timeout_from_env().unwrap_or(DEFAULT_TIMEOUT),
+            urls: Arc::new(settings.datasource_urls.clone()),
+            from_env: Arc::new(settings.datasources.from_env.clone()),
+            timeout: settings.datasources.timeout,
         }
     }
 
@@ -102,6 +99,7 @@ impl Datasources {
         Datasources {
             pools: Default::default(),
             urls: self.urls,
+            from_env: self.from_env,
             timeout,
         }
     }
@@ -120,7 +118,7 @@ impl Datasources {
         self.urls
             .get(id)
             .cloned()
-            .or_else(|| std::env::var(&var).ok().filter(|u| !u.is_empty()))
+            .or_else(|| self.from_env.get(&var).cloned())
             .ok_or(DatasourceError::Unset {
                 id: id.to_owned(),
                 var,
