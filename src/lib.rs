@@ -16,6 +16,6 @@ pub mod telemetry;
 pub mod web;
 
 pub use gallra_core::{
-    auth, clock, context, crash, datasource, db, detached, evidence, export, import, installation,
-    pause, policy, register, retention, review, scheduler, secrets, settings, text,
+    auth, clock, context, crash, datasource, db, detached, error, evidence, export, import,
+    installation, pause, policy, register, retention, review, scheduler, secrets, settings, text,
 };

@@ -11,19 +11,10 @@ use super::extract::Bearer;
 use super::extract::Query;
 use super::{ApiError, AppState};
 use crate::auth::Permission;
-use crate::export::bundle::{self, ExportError};
+use crate::export::bundle;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/exports/bundle", get(get_bundle))
-}
-
-impl From<ExportError> for ApiError {
-    fn from(e: ExportError) -> Self {
-        match e {
-            ExportError::Input(m) => ApiError::BadRequest(m),
-            other => ApiError::Internal(other.into()),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,6 +1,8 @@
 //! The one error type at the HTTP edge: JSON bodies, right statuses, 5xx logged once.
 
 use axum::http::StatusCode;
+
+use crate::error::{Classify, ErrorKind};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -34,45 +36,47 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                ApiError::Conflict("it already exists".into())
-            }
-            _ if crate::db::unavailable(&e) => {
+impl ApiError {
+    /// The answer to a domain error, by its kind: the one place the API maps kinds.
+    pub fn classified<E: Classify>(e: E) -> Self {
+        let message = e.public_message();
+        match e.kind() {
+            ErrorKind::NotFound => ApiError::NotFound(message),
+            ErrorKind::Conflict => ApiError::Conflict(message),
+            ErrorKind::Invalid => ApiError::BadRequest(message),
+            ErrorKind::Forbidden => ApiError::Forbidden(message),
+            ErrorKind::Unavailable => {
                 tracing::warn!(error = %e, "the store did not answer");
                 ApiError::Unavailable
             }
-            _ => ApiError::Internal(e.into()),
+            ErrorKind::Upstream => ApiError::Datasource(message),
+            ErrorKind::Internal => ApiError::Internal(anyhow::Error::new(e)),
         }
     }
 }
 
-impl From<crate::text::TextError> for ApiError {
-    fn from(e: crate::text::TextError) -> Self {
-        ApiError::BadRequest(e.to_string())
-    }
+/// Every domain error reaches the API through [`ApiError::classified`].
+macro_rules! from_domain {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for ApiError {
+            fn from(e: $error) -> Self {
+                ApiError::classified(e)
+            }
+        })*
+    };
 }
 
-impl From<crate::auth::Denied> for ApiError {
-    fn from(e: crate::auth::Denied) -> Self {
-        ApiError::Forbidden(e.to_string())
-    }
-}
-
-impl From<crate::review::ReviewError> for ApiError {
-    fn from(e: crate::review::ReviewError) -> Self {
-        use crate::review::ReviewError as E;
-        match e {
-            E::Invalid(m) => ApiError::BadRequest(m),
-            E::NotFound(m) => ApiError::NotFound(m),
-            E::Forbidden(m) => ApiError::Forbidden(m),
-            E::Conflict(m) => ApiError::Conflict(m),
-            E::Store(e) => ApiError::Internal(e),
-        }
-    }
-}
+from_domain!(
+    sea_orm::DbErr,
+    crate::text::TextError,
+    crate::auth::Denied,
+    crate::review::ReviewError,
+    crate::review::open::OpenError,
+    crate::retention::run::RunError,
+    crate::retention::hold_ops::HoldError,
+    crate::evidence::tree::TreeError,
+    crate::export::bundle::ExportError,
+);
 
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {

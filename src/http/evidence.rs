@@ -13,7 +13,7 @@ use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::Permission;
 use crate::evidence::tile_path::TileId;
-use crate::evidence::{self, tiles, tree::TreeError};
+use crate::evidence::{self, tiles};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,16 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/proof/inclusion", get(get_inclusion_proof))
         .route("/evidence/proof/consistency", get(get_consistency_proof))
         .route("/evidence/tile/{*path}", get(get_tile))
-}
-
-impl From<TreeError> for ApiError {
-    fn from(e: TreeError) -> Self {
-        match e {
-            TreeError::Input(m) => ApiError::BadRequest(m),
-            TreeError::NoSuchProof(m) => ApiError::NotFound(m),
-            other => ApiError::Internal(other.into()),
-        }
-    }
 }
 
 const TEXT: [(axum::http::HeaderName, &str); 1] = [(CONTENT_TYPE, "text/plain; charset=utf-8")];

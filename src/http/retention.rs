@@ -12,9 +12,8 @@ use super::extract::{self, Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::Permission;
 use crate::retention::breach::{self, BreachView};
-use crate::retention::hold_ops::{self, HoldError};
+use crate::retention::hold_ops;
 use crate::retention::holds::{self, HoldView, NewHold};
-use crate::retention::run::RunError;
 use crate::retention::views::{self, RuleView, RunPage};
 use crate::retention::{self, rule, RunOptions, RunReport};
 
@@ -28,31 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/holds", get(list_holds))
         .route("/retention/holds/{id}", delete(lift_hold))
         .route("/retention/breaches", get(list_breaches))
-}
-
-impl From<HoldError> for ApiError {
-    fn from(e: HoldError) -> Self {
-        match e {
-            HoldError::UnknownRule(_) | HoldError::UnknownHold(_) => {
-                ApiError::NotFound(e.to_string())
-            }
-            HoldError::Refused(why) => ApiError::BadRequest(why),
-            HoldError::Store(e) => ApiError::Internal(e),
-        }
-    }
-}
-
-impl From<RunError> for ApiError {
-    fn from(e: RunError) -> Self {
-        match e {
-            RunError::UnknownRule(_) => ApiError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_)
-            | RunError::AlreadyRunning { .. }
-            | RunError::Stopped(_) => ApiError::Conflict(e.to_string()),
-            RunError::Refused(m) => ApiError::BadRequest(m),
-            RunError::Store(e) => ApiError::Internal(e),
-        }
-    }
 }
 
 /// Retention rules with their next scheduled run.

@@ -12,7 +12,7 @@ use super::{ApiError, AppState};
 use crate::auth::Permission;
 use crate::review::close::{start_close, Tally};
 use crate::review::decide::{decide, NewDecision};
-use crate::review::open::{open, OpenError};
+use crate::review::open::open;
 use crate::review::views::{campaign_detail, CampaignDetail};
 use crate::review::{accounts, CampaignView, ItemView, Visible};
 
@@ -23,18 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/campaigns/{id}/close", post(close_campaign))
         .route("/reviews/items/{id}/decision", post(decide_item))
         .route("/reviews/policies/{id}/campaigns", post(open_campaign))
-}
-
-impl From<OpenError> for ApiError {
-    fn from(e: OpenError) -> Self {
-        match e {
-            OpenError::UnknownPolicy(_) => ApiError::NotFound(e.to_string()),
-            OpenError::AlreadyOpened(_) => ApiError::Conflict(e.to_string()),
-            OpenError::Source(m) => ApiError::BadRequest(m),
-            OpenError::Datasource(m) => ApiError::Datasource(m),
-            OpenError::Store(e) => ApiError::Internal(e),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

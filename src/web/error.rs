@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::i18n::{Lang, Tr};
+use crate::error::{Classify, ErrorKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -23,15 +24,58 @@ pub enum WebError {
     /// Too many wrong credentials from this client: the message, and seconds to wait.
     #[error("{0}")]
     TooManyRequests(String, u64),
+    /// The store does not answer now.
+    #[error("the store is unavailable")]
+    Unavailable,
+    /// A datasource gallra works on for the reader failed.
+    #[error("{0}")]
+    Upstream(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for WebError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        WebError::Internal(e.into())
+impl WebError {
+    /// The page for a domain error, by its kind: the one place the web maps kinds, as the API
+    /// does (`src/http/error.rs`), so a failure is the same answer at both edges.
+    pub fn classified<E: Classify>(e: E) -> Self {
+        let message = e.public_message();
+        match e.kind() {
+            ErrorKind::NotFound => WebError::NotFound(message),
+            ErrorKind::Conflict => WebError::Conflict(message),
+            ErrorKind::Invalid => WebError::BadRequest(message),
+            ErrorKind::Forbidden => WebError::Forbidden(message),
+            ErrorKind::Unavailable => {
+                tracing::warn!(error = %e, "page failed: the store did not answer");
+                WebError::Unavailable
+            }
+            ErrorKind::Upstream => WebError::Upstream(message),
+            ErrorKind::Internal => WebError::Internal(anyhow::Error::new(e)),
+        }
     }
 }
+
+/// Every domain error reaches a page through [`WebError::classified`].
+macro_rules! from_domain {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for WebError {
+            fn from(e: $error) -> Self {
+                WebError::classified(e)
+            }
+        })*
+    };
+}
+
+from_domain!(
+    sea_orm::DbErr,
+    crate::text::TextError,
+    crate::auth::Denied,
+    crate::review::ReviewError,
+    crate::review::open::OpenError,
+    crate::retention::run::RunError,
+    crate::retention::hold_ops::HoldError,
+    crate::evidence::tree::TreeError,
+    crate::export::bundle::ExportError,
+);
 
 tokio::task_local! {
     /// The language of the request being answered, for an error page rendered where no
@@ -65,6 +109,8 @@ impl IntoResponse for WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Upstream(_) => StatusCode::BAD_GATEWAY,
             WebError::Internal(e) if e.downcast_ref::<crate::text::TextError>().is_some() => {
                 StatusCode::BAD_REQUEST
             }
@@ -80,6 +126,7 @@ impl IntoResponse for WebError {
         let t = Tr::new(PAGE_LANG.try_with(|l| *l).unwrap_or(Lang::En));
         let message = match &self {
             WebError::Internal(e) if status == StatusCode::BAD_REQUEST => e.to_string(),
+            WebError::Unavailable => t.t("error-unavailable"),
             WebError::Internal(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
                 t.t("error-unavailable")
             }

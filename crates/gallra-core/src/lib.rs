@@ -10,6 +10,7 @@ pub mod crash;
 pub mod datasource;
 pub mod db;
 pub mod detached;
+pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod import;

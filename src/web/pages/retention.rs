@@ -14,37 +14,11 @@ use crate::context::AppState;
 use crate::retention::breach::BreachView;
 use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
-use crate::retention::run::RunError;
 use crate::retention::views::{rule_views, run_row, runs_page, RuleView, RunRow};
 use crate::retention::{self, rule, RunOptions};
 use crate::web::error::{urlencode, WebError};
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
-
-impl From<RunError> for WebError {
-    fn from(e: RunError) -> Self {
-        match e {
-            RunError::UnknownRule(_) => WebError::NotFound(e.to_string()),
-            RunError::AlreadyClaimed(_)
-            | RunError::AlreadyRunning { .. }
-            | RunError::Stopped(_) => WebError::Conflict(e.to_string()),
-            RunError::Refused(m) => WebError::BadRequest(m),
-            RunError::Store(e) => WebError::Internal(e),
-        }
-    }
-}
-
-impl From<HoldError> for WebError {
-    fn from(e: HoldError) -> Self {
-        match e {
-            HoldError::UnknownRule(_) | HoldError::UnknownHold(_) => {
-                WebError::NotFound(e.to_string())
-            }
-            HoldError::Refused(why) => WebError::BadRequest(why),
-            HoldError::Store(e) => WebError::Internal(e),
-        }
-    }
-}
 
 fn html(t: impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(t.render().map_err(anyhow::Error::from)?))

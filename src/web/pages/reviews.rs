@@ -19,18 +19,6 @@ use crate::web::error::WebError;
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
 
-impl From<ReviewError> for WebError {
-    fn from(e: ReviewError) -> Self {
-        match e {
-            ReviewError::Invalid(m) => WebError::BadRequest(m),
-            ReviewError::NotFound(m) => WebError::NotFound(m),
-            ReviewError::Forbidden(m) => WebError::Forbidden(m),
-            ReviewError::Conflict(m) => WebError::Conflict(m),
-            ReviewError::Store(e) => WebError::Internal(e),
-        }
-    }
-}
-
 fn html(t: impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(t.render().map_err(anyhow::Error::from)?))
 }
