@@ -1,5 +1,5 @@
 //! `gallra bench api`: the register list's latency under many concurrent connections over a
-//! register of many services (DESIGN §10: 1,000 services, 200 connections, p99 < 20 ms),
+//! register of many services (BENCHMARKS.md: 1,000 services, 200 connections, p99 < 20 ms),
 //! against `/healthz` under the same load in the same run; and start to ready on SQLite
 //! (< 1 s), against the same binary starting and exiting.
 

@@ -1,4 +1,4 @@
-//! `gallra bench bundle`: the audit bundle of a period of N entries (DESIGN §10: export ≤ 10 s,
+//! `gallra bench bundle`: the audit bundle of a period of N entries (BENCHMARKS.md: export ≤ 10 s,
 //! hash tiles ≤ 40 bytes an entry, `verify-bundle` ≤ 5 s at 1 M). Run it from a release build.
 
 use std::time::Instant;

@@ -20,17 +20,17 @@ use crate::evidence::{self, Event, Sequencer};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Measure the evidence ledger (DESIGN §10 goals: ≥ 2,000 appends/s, proof < 5 ms, verify of 1 M < 3 s).
+    /// Measure the evidence ledger (BENCHMARKS.md goals: ≥ 2,000 appends/s, proof < 5 ms, verify of 1 M < 3 s).
     Evidence(EvidenceBench),
-    /// Measure a purge against one raw DELETE (DESIGN §10: ≤ 1.3×, every transaction ≤ 250 ms, ≤ 64 MB).
+    /// Measure a purge against one raw DELETE (BENCHMARKS.md: ≤ 1.3×, every transaction ≤ 250 ms, ≤ 64 MB).
     Purge(purge::PurgeBench),
-    /// Measure the API and the start (DESIGN §10: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
+    /// Measure the API and the start (BENCHMARKS.md: register list of 1,000 services p99 < 20 ms at 200 concurrent connections; start to ready on SQLite < 1 s).
     Api(api::ApiBench),
-    /// Measure the audit bundle of a period (DESIGN §10: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
+    /// Measure the audit bundle of a period (BENCHMARKS.md: 1 M entries, export ≤ 10 s, hash tiles ≤ 40 bytes an entry, verify ≤ 5 s).
     Bundle(bundle::BundleBench),
     /// Load two replicas on one PostgreSQL store with a mixed client (issue 18: 200 connections for 60 s, no 5xx, the log contiguous and verifying, no occurrence run twice).
     Load(load::LoadBench),
-    /// Measure the web interface (DESIGN §10: register, service and overview pages p99 ≤ 3× /healthz at 50 connections; ≤ 100 KB a page).
+    /// Measure the web interface (BENCHMARKS.md: register, service and overview pages p99 ≤ 3× /healthz at 50 connections; ≤ 100 KB a page).
     Web(web::WebBench),
 }
 

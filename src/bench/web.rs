@@ -1,6 +1,6 @@
 //! `gallra bench web`: the web interface's register page (pages of 50 through 1,000 services), a
 //! service's page and the overview, p99 at 50 connections, each against `/healthz` under the
-//! same load in the same run (DESIGN §10: ≤ 3×); and the register page's weight, HTML and CSS
+//! same load in the same run (BENCHMARKS.md: ≤ 3×); and the register page's weight, HTML and CSS
 //! (≤ 100 KB).
 
 use clap::Args;

@@ -10,7 +10,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::export::bundle::{self, parse_from, parse_to, BundleError, Period};
 use crate::settings::Settings;
 
-/// `gallra export`: a subcommand, or the bundle's own flags (CONTRACT's alias).
+/// `gallra export`: a subcommand, or the bundle's own flags (the alias docs/operations.md lists).
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ExportArgs {

@@ -1,4 +1,4 @@
-//! The command line (CONTRACT): each subcommand parses, calls the library, prints.
+//! The command line (docs/operations.md lists every command): each subcommand parses, calls the library, prints.
 
 pub mod bundle;
 mod evidence;

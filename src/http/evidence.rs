@@ -1,4 +1,4 @@
-//! Handlers for the evidence log: verifier key, checkpoint, entries and proofs (CONTRACT).
+//! Handlers for the evidence log: verifier key, checkpoint, entries and proofs (docs/api.md).
 
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};

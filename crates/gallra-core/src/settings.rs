@@ -293,7 +293,7 @@ mod tests {
         };
         s.datasources
             .from_env
-            .insert("GALLRA_DATASOURCE_X".into(), "postgres://a:pw2@h/x".into());
+            .insert(super::datasource_env("x"), "postgres://a:pw2@h/x".into());
         let shown = format!("{s:?}");
         for secret in ["hunter2", "pw1", "pw2", "s3cret"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");

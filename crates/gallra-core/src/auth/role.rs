@@ -1,4 +1,4 @@
-//! Roles and what each may do: the permission matrix the README documents.
+//! Roles and what each may do: the permission matrix docs/api.md (Roles) documents.
 
 use std::fmt;
 use std::str::FromStr;

@@ -26,7 +26,7 @@ pub struct Store {
 /// Why a store cannot be opened with the keys found here: each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("no {what} at {path} (set {var}, else it is read from the data folder), and this store {why}: copy that installation's key file there, or, if it is lost for good, run `gallra keys rekey --{flag} --reason \"…\"` (README, Keys)")]
+    #[error("no {what} at {path} (set {var}, else it is read from the data folder), and this store {why}: copy that installation's key file there, or, if it is lost for good, run `gallra keys rekey --{flag} --reason \"…\"` (docs/operations.md, Keys)")]
     Missing {
         what: &'static str,
         var: &'static str,

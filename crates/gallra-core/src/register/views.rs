@@ -68,7 +68,7 @@ pub struct OpenValue<T> {
     pub value: Option<T>,
 }
 
-/// One processing record with every field of DESIGN §1.
+/// One processing record with every field of the register (docs/policy-format.md).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Serialize)]
 pub struct ServiceView {

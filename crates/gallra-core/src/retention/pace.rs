@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 /// What a batch's transaction should take: well under the 250 ms a transaction may hold locks
-/// (DESIGN §10), so a batch that runs twice as slow as the last still fits.
+/// (BENCHMARKS.md), so a batch that runs twice as slow as the last still fits.
 pub const TARGET: Duration = Duration::from_millis(100);
 
 /// The fewest rows a batch shrinks to: below it, a batch's fixed costs (round trips, a commit)

@@ -40,7 +40,7 @@ pub async fn tick(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<
     }
     reports.extend(resume(state).await?);
     for r in rule::list(&state.db).await? {
-        // CONTRACT: a rule whose datasource is unset is reported (breaches, start-up), not run.
+        // README.md, configuration: a rule whose datasource is unset is reported (breaches, start-up), not run.
         if state.datasources.url(r.spec.datasource.get_ref()).is_err() {
             continue;
         }

@@ -1,4 +1,4 @@
-//! The audit bundle (DESIGN §7): a zip of the register, its versions, the runs and reviews of a
+//! The audit bundle (docs/evidence-and-bundle.md): a zip of the register, its versions, the runs and reviews of a
 //! period, and their evidence as a static C2SP tlog-tiles snapshot with a signed checkpoint —
 //! written from the store, and verified offline from its bytes alone.
 
