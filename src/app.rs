@@ -86,6 +86,7 @@ impl Application {
         tokio::spawn(background_checkpoints(self.state.clone()));
         tokio::spawn(background_verification(self.state.clone()));
         let _scheduler = if self.scheduler {
+            tokio::spawn(background_breach_checks(self.state.clone()));
             Some(crate::scheduler::start(self.state.clone()).await?)
         } else {
             None
@@ -151,6 +152,20 @@ async fn background_checkpoints(state: AppState) {
         every.tick().await;
         if let Err(e) = checkpoint_if_unsigned(&state).await {
             tracing::error!(error = %e, "checkpoint failed");
+        }
+    }
+}
+
+/// Check every rule for records over age at start and every 15 minutes, recording what was
+/// found: the pages show it (and each run's post-condition) instead of counting while they
+/// render. With the scheduler, as the jobs are: a process that runs none checks none.
+async fn background_breach_checks(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = crate::retention::breach::check_all(&state).await {
+            tracing::error!(error = %e, "the periodic breach check failed");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities for gallra's store, in generated style: data only, no logic.
 
 pub mod api_tokens;
+pub mod breach_checks;
 pub mod evidence_checkpoints;
 pub mod evidence_entries;
 pub mod evidence_hashes;

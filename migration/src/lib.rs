@@ -16,6 +16,7 @@ mod m20261203_000011_register_evidence_index;
 mod m20261203_000012_web_sessions;
 mod m20261203_000013_run_journal;
 mod m20261203_000014_run_rule_body;
+mod m20261204_000015_breach_checks;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_web_sessions::Migration),
             Box::new(m20261203_000013_run_journal::Migration),
             Box::new(m20261203_000014_run_rule_body::Migration),
+            Box::new(m20261204_000015_breach_checks::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod demo_logs;
 mod helpers;
 
 mod auth;
+mod breach_recorded;
 mod browser;
 mod bundle;
 mod bundle_archive;

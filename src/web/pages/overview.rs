@@ -89,9 +89,9 @@ pub async fn show_overview(
 
 /// Rules against their breach check, runs waiting for a DPO, failed runs.
 async fn retention_numbers(s: &AppState, n: &mut Numbers) -> Result<(), WebError> {
-    for r in crate::retention::rule::list(&s.db).await? {
+    for r in crate::retention::status::all(&s.db, s.clock.now()).await? {
         n.rules += 1;
-        match crate::retention::breach::check(s, &r).await.compliant {
+        match r.breach.compliant {
             Some(true) => n.compliant += 1,
             Some(false) => n.in_breach += 1,
             None => n.unchecked += 1,

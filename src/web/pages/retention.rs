@@ -15,7 +15,7 @@ use crate::retention::breach::BreachView;
 use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::views::{rule_views, run_row, runs_page, RuleView, RunRow};
-use crate::retention::{self, rule, RunOptions};
+use crate::retention::{self, RunOptions};
 use crate::web::error::{urlencode, WebError};
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -45,24 +45,16 @@ pub async fn show_retention(
 ) -> Result<Html<String>, WebError> {
     user.require(Permission::ReadRetention)?;
     let t = user.tr;
-    let mut rules = Vec::new();
-    for r in rule_views(&s.db, s.clock.now()).await? {
-        let last = runs_page(&s.db, Some(&r.id), None, 1, 0)
-            .await?
-            .items
-            .into_iter()
-            .next();
-        let breach = match rule::load(&s.db, &r.id).await? {
-            Some(loaded) => crate::retention::breach::check(&s, &loaded).await,
-            None => continue,
-        };
-        rules.push(RuleLine {
-            next: r.next_run.map(|n| t.date_time(n)),
-            rule: r,
-            last,
-            breach,
-        });
-    }
+    let rules = crate::retention::status::all(&s.db, s.clock.now())
+        .await?
+        .into_iter()
+        .map(|st| RuleLine {
+            next: st.rule.next_run.map(|n| t.date_time(n)),
+            rule: st.rule,
+            last: st.last,
+            breach: st.breach,
+        })
+        .collect();
     html(RetentionPage {
         nav: Nav::new(&user, "/retention"),
         labels: Labels::new(t),

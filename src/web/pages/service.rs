@@ -157,24 +157,18 @@ async fn enforcement(
             row.state = "enforced";
             row.what = t.x("enforced-by-rule", rule);
             row.link = Some(format!("/retention/rules/{rule}"));
-            if let Some(r) = crate::retention::rule::load(&s.db, rule).await? {
-                let next = crate::scheduler::occurrences::Schedule::parse(
-                    r.spec.schedule.get_ref(),
-                    r.spec.timezone.get_ref(),
-                )
-                .ok()
-                .and_then(|x| x.next_after(s.clock.now()));
+            if let Some(st) = crate::retention::status::of(&s.db, rule, s.clock.now()).await? {
+                let r = &st.rule;
                 row.schedule = Some(format!(
                     "{} ({}){}",
-                    r.spec.schedule.get_ref(),
-                    r.spec.timezone.get_ref(),
-                    next.map(|n| format!(" — {}: {}", t.t("next-run"), t.date_time(n)))
+                    r.schedule,
+                    r.timezone,
+                    r.next_run
+                        .map(|n| format!(" — {}: {}", t.t("next-run"), t.date_time(n)))
                         .unwrap_or_default()
                 ));
                 if user.may(Permission::ReadRetention) {
-                    let runs =
-                        crate::retention::views::runs_page(&s.db, Some(rule), None, 1, 0).await?;
-                    row.last = runs.items.first().map(|r| {
+                    row.last = st.last.as_ref().map(|r| {
                         format!(
                             "{} — {}",
                             labels.outcome(&r.outcome),
@@ -184,7 +178,7 @@ async fn enforcement(
                                 .unwrap_or_default()
                         )
                     });
-                    row.breach = crate::retention::breach::check(s, &r).await.compliant;
+                    row.breach = st.breach.compliant;
                 }
             }
         }

@@ -23,6 +23,7 @@ mod run_row;
 pub mod settle;
 mod start;
 mod statements;
+pub mod status;
 mod sweep;
 pub mod views;
 

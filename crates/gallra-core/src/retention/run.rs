@@ -107,7 +107,13 @@ pub async fn run_claimed(
         )));
     }
     match finish(state, &opts, report).await {
-        Ok(report) => Ok(report),
+        Ok(report) => {
+            // Pages show the rule's breach state from this, not from a count while they render.
+            if let Err(e) = super::breach::record_run(&state.db, &rule, &report, now).await {
+                tracing::warn!(rule = %rule.id(), error = %e, "could not record the run's breach state");
+            }
+            Ok(report)
+        }
         Err(Finish::Settled(why)) => {
             drop_orphans(state).await;
             Err(RunError::Stopped(why))
