@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Bearer;
 use super::extract::Query;
@@ -13,8 +13,8 @@ use super::{ApiError, AppState};
 use crate::auth::Permission;
 use crate::export::bundle;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/exports/bundle", get(get_bundle))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_bundle))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -30,7 +30,7 @@ pub struct BundleQuery {
 
 /// The audit bundle of a period (zip): register, versions, runs, reviews, and their evidence
 /// as C2SP tlog-tiles with a signed checkpoint. Auditors, DPOs and admins.
-#[utoipa::path(get, path = "/api/v1/exports/bundle", params(BundleQuery), tag = "exports",
+#[utoipa::path(get, path = "/exports/bundle", params(BundleQuery), tag = "exports",
     responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 400), (status = 401), (status = 403)),
     security(("bearer" = [])))]
 pub async fn get_bundle(

@@ -3,10 +3,11 @@
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use super::extract::Bearer;
 use super::extract::{self, Path, Query};
@@ -15,21 +16,43 @@ use crate::auth::Permission;
 use crate::evidence::tile_path::TileId;
 use crate::evidence::{self, tiles};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/evidence/key", get(get_key))
-        .route("/evidence/checkpoint", get(get_checkpoint))
-        .route("/evidence/entries", get(list_entries))
-        .route("/evidence/entries/{index}", get(get_entry))
-        .route("/evidence/proof/inclusion", get(get_inclusion_proof))
-        .route("/evidence/proof/consistency", get(get_consistency_proof))
-        .route("/evidence/tile/{*path}", get(get_tile))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_key))
+        .routes(routes!(get_checkpoint))
+        .routes(routes!(list_entries))
+        .routes(routes!(get_entry))
+        .routes(routes!(get_inclusion_proof))
+        .routes(routes!(get_consistency_proof))
+        .merge(rest_of_path(routes!(get_tile)))
+}
+
+/// A route whose last path parameter takes the rest of the path, slashes and all (a tile's
+/// `x001/x234/067`): OpenAPI has no such parameter, so the document keeps `{path}` and only the
+/// router's template becomes axum's `{*path}`.
+fn rest_of_path(
+    (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+) -> OpenApiRouter<AppState> {
+    let mut router = OpenApiRouter::new();
+    for template in paths.paths.keys() {
+        let (head, last) = template
+            .rsplit_once("/{")
+            .expect("a rest-of-path route ends in a parameter");
+        router = router.route(&format!("{head}/{{*{last}"), method_router.clone());
+    }
+    let doc = router.get_openapi_mut();
+    doc.paths.merge(paths);
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    router
 }
 
 const TEXT: [(axum::http::HeaderName, &str); 1] = [(CONTENT_TYPE, "text/plain; charset=utf-8")];
 
 /// The verifier key in note form: `<name>+<hex key id>+<base64(0x01‖ed25519 public key)>`.
-#[utoipa::path(get, path = "/api/v1/evidence/key", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/key", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain")), security(("bearer" = [])))]
 pub async fn get_key(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -39,7 +62,7 @@ pub async fn get_key(
 }
 
 /// The latest signed checkpoint (C2SP signed note).
-#[utoipa::path(get, path = "/api/v1/evidence/checkpoint", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain"), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/checkpoint", tag = "evidence", responses((status = 200, body = String, content_type = "text/plain"), (status = 404)), security(("bearer" = [])))]
 pub async fn get_checkpoint(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -51,7 +74,7 @@ pub async fn get_checkpoint(
 }
 
 /// The entry's canonical bytes (JSON).
-#[utoipa::path(get, path = "/api/v1/evidence/entries/{index}", params(("index" = u64, Path)), tag = "evidence", responses((status = 200, content_type = "application/json"), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/entries/{index}", params(("index" = u64, Path)), tag = "evidence", responses((status = 200, content_type = "application/json"), (status = 404)), security(("bearer" = [])))]
 pub async fn get_entry(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -83,7 +106,7 @@ pub struct EntryView {
 }
 
 /// A page of entries in index order.
-#[utoipa::path(get, path = "/api/v1/evidence/entries", params(EntryRange), tag = "evidence", responses((status = 200, body = Vec<EntryView>), (status = 400)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/entries", params(EntryRange), tag = "evidence", responses((status = 200, body = Vec<EntryView>), (status = 400)), security(("bearer" = [])))]
 pub async fn list_entries(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -126,7 +149,7 @@ pub struct InclusionProof {
 }
 
 /// RFC 6962 inclusion proof of entry `index` in the tree of `size` entries.
-#[utoipa::path(get, path = "/api/v1/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 404, description = "no such proof: `index` is not below `size`, or `size` is past the log's")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/proof/inclusion", params(InclusionQuery), tag = "evidence", responses((status = 200, body = InclusionProof), (status = 404, description = "no such proof: `index` is not below `size`, or `size` is past the log's")), security(("bearer" = [])))]
 pub async fn get_inclusion_proof(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -161,7 +184,7 @@ pub struct ConsistencyProof {
 }
 
 /// RFC 6962 consistency proof between the trees of `from` and `to` entries.
-#[utoipa::path(get, path = "/api/v1/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 404, description = "no such proof: `from` is past `to`, or `to` past the log's size")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/proof/consistency", params(ConsistencyQuery), tag = "evidence", responses((status = 200, body = ConsistencyProof), (status = 404, description = "no such proof: `from` is past `to`, or `to` past the log's size")), security(("bearer" = [])))]
 pub async fn get_consistency_proof(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -178,7 +201,7 @@ pub async fn get_consistency_proof(
 
 /// A tile of the log in C2SP tlog-tiles layout: `tile/<L>/<N>[.p/<W>]` (hash tiles of height 8)
 /// or `tile/entries/<N>[.p/<W>]` (entry bundles), for any width the tree already holds.
-#[utoipa::path(get, path = "/api/v1/evidence/tile/{path}", params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups of three digits (`x001/x234/067`)")), tag = "evidence", responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/evidence/tile/{path}", params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups of three digits (`x001/x234/067`)")), tag = "evidence", responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404)), security(("bearer" = [])))]
 pub async fn get_tile(
     State(s): State<AppState>,
     Bearer(auth): Bearer,

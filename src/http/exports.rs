@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Bearer;
 use super::extract::Query;
@@ -14,8 +14,8 @@ use crate::auth::Permission;
 use crate::export::register::{ExportError, Lang, RegisterFormat};
 use crate::register::history::parse_as_of;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/exports/register", get(export_register))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(export_register))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,7 +35,7 @@ pub struct RegisterExportParams {
 }
 
 /// The register as it stood at `as_of`, as a file to download.
-#[utoipa::path(get, path = "/api/v1/exports/register", params(RegisterExportParams), tag = "exports",
+#[utoipa::path(get, path = "/exports/register", params(RegisterExportParams), tag = "exports",
     responses((status = 200, description = "the export: text/csv, text/html, application/json or application/yaml",
         content((String = "text/csv"), (String = "text/html"), (Object = "application/json"), (Object = "application/yaml"))),
         (status = 400, body = super::error::ErrorBody), (status = 401), (status = 403)),

@@ -24,7 +24,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::ApiError;
@@ -38,9 +38,11 @@ pub fn router(state: AppState) -> Router {
     with_layers(routes().with_state(state))
 }
 
-/// The API's routes: health, `/api/v1`, the OpenAPI document and Swagger UI.
+/// The API's routes: health, `/api/v1`, the OpenAPI document and Swagger UI. Each route under
+/// `/api/v1` is declared once, by its handler's `#[utoipa::path]`: the router and the document
+/// both come from it.
 pub fn routes() -> Router<AppState> {
-    let api = Router::new()
+    let api = OpenApiRouter::new()
         .merge(register::routes())
         .merge(tokens::routes())
         .merge(evidence::routes())
@@ -51,12 +53,13 @@ pub fn routes() -> Router<AppState> {
         // Even a wrong path under /api/v1 needs a credential: unknown callers learn nothing.
         .fallback(|_: extract::Bearer| async { ApiError::NotFound("no such route".into()) })
         .layer(axum::middleware::map_response(json_errors::as_json));
+    let (api, paths) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();
     let docs: Router<AppState> = SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", openapi::ApiDoc::openapi())
+        .url("/api/openapi.json", openapi::document(paths))
         .into();
     Router::new()
         .merge(health::routes())
-        .nest("/api/v1", api)
+        .merge(api)
         .merge(docs.layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(DOCS_CSP),

@@ -1,10 +1,11 @@
 //! Handlers for the register: services, their versions, and instructions.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Bearer;
 use super::extract::{self, Path, Query};
@@ -14,18 +15,18 @@ use crate::register::query::{self, InstructionRow, ServiceFilter, VersionView};
 use crate::register::views::{ServicePage, ServiceView};
 use crate::register::{as_of, history};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/services", get(list_services))
-        .route("/services/{id}", get(get_service))
-        .route("/services/{id}/versions", get(list_versions))
-        .route("/instructions", get(list_instructions))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_services))
+        .routes(routes!(get_service))
+        .routes(routes!(list_versions))
+        .routes(routes!(list_instructions))
 }
 
 const MAX_LIMIT: u64 = 500;
 
 /// The register list, filtered and paged.
-#[utoipa::path(get, path = "/api/v1/services", params(ServiceFilter), tag = "register",
+#[utoipa::path(get, path = "/services", params(ServiceFilter), tag = "register",
     responses((status = 200, body = ServicePage), (status = 400, body = super::error::ErrorBody), (status = 401), (status = 403)),
     security(("bearer" = [])))]
 pub async fn list_services(
@@ -63,7 +64,7 @@ fn instant(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, 
 }
 
 /// One processing record with every field, its instructions and their enforcement.
-#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path, description = "service id"), AsOf), tag = "register",
+#[utoipa::path(get, path = "/services/{id}", params(("id" = String, Path, description = "service id"), AsOf), tag = "register",
     responses((status = 200, body = ServiceView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn get_service(
     State(s): State<AppState>,
@@ -81,7 +82,7 @@ pub async fn get_service(
 }
 
 /// The version history of one service, oldest first.
-#[utoipa::path(get, path = "/api/v1/services/{id}/versions", params(("id" = String, Path, description = "service id")), tag = "register",
+#[utoipa::path(get, path = "/services/{id}/versions", params(("id" = String, Path, description = "service id")), tag = "register",
     responses((status = 200, body = Vec<VersionView>), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn list_versions(
     State(s): State<AppState>,
@@ -103,7 +104,7 @@ pub struct InstructionFilter {
 }
 
 /// Instructions of current services, with how each is enforced.
-#[utoipa::path(get, path = "/api/v1/instructions", params(InstructionFilter), tag = "register",
+#[utoipa::path(get, path = "/instructions", params(InstructionFilter), tag = "register",
     responses((status = 200, body = Vec<InstructionRow>)), security(("bearer" = [])))]
 pub async fn list_instructions(
     State(s): State<AppState>,

@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Bearer;
 use super::extract::{self, Path, Query};
@@ -17,20 +18,20 @@ use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::views::{self, RuleView, RunPage};
 use crate::retention::{self, rule, RunOptions, RunReport};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/retention/rules", get(list_rules))
-        .route("/retention/rules/{id}/runs", post(create_run))
-        .route("/retention/rules/{id}/holds", post(create_hold))
-        .route("/retention/runs", get(list_runs))
-        .route("/retention/runs/{id}/approval", post(approve_run))
-        .route("/retention/holds", get(list_holds))
-        .route("/retention/holds/{id}", delete(lift_hold))
-        .route("/retention/breaches", get(list_breaches))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_rules))
+        .routes(routes!(create_run))
+        .routes(routes!(create_hold))
+        .routes(routes!(list_runs))
+        .routes(routes!(approve_run))
+        .routes(routes!(list_holds))
+        .routes(routes!(lift_hold))
+        .routes(routes!(list_breaches))
 }
 
 /// Retention rules with their next scheduled run.
-#[utoipa::path(get, path = "/api/v1/retention/rules", tag = "retention", responses((status = 200, body = Vec<RuleView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/retention/rules", tag = "retention", responses((status = 200, body = Vec<RuleView>)), security(("bearer" = [])))]
 pub async fn list_rules(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -48,7 +49,7 @@ pub struct NewRun {
 
 /// Run a rule now (or dry-run it). A guarded run comes back `awaiting_approval`. A run that
 /// outlasts the request (30 s) goes on to its end: `GET /api/v1/retention/runs` shows it.
-#[utoipa::path(post, path = "/api/v1/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
+#[utoipa::path(post, path = "/retention/rules/{id}/runs", params(("id" = String, Path)), request_body = NewRun, tag = "retention",
     responses((status = 200, body = RunReport), (status = 404), (status = 409, description = "another run of the rule is working")), security(("bearer" = [])))]
 pub async fn create_run(
     State(s): State<AppState>,
@@ -75,7 +76,7 @@ pub struct RunFilter {
 }
 
 /// Runs, newest first, filtered by rule and outcome.
-#[utoipa::path(get, path = "/api/v1/retention/runs", params(RunFilter), tag = "retention", responses((status = 200, body = RunPage)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/retention/runs", params(RunFilter), tag = "retention", responses((status = 200, body = RunPage)), security(("bearer" = [])))]
 pub async fn list_runs(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -110,7 +111,7 @@ pub struct Approval {
 }
 
 /// Approve a run a guard stopped: it runs now, past its guard; the approval is evidence.
-#[utoipa::path(post, path = "/api/v1/retention/runs/{id}/approval", params(("id" = i32, Path)), request_body = Approval, tag = "retention",
+#[utoipa::path(post, path = "/retention/runs/{id}/approval", params(("id" = i32, Path)), request_body = Approval, tag = "retention",
     responses((status = 200, body = RunReport), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn approve_run(
     State(s): State<AppState>,
@@ -124,7 +125,7 @@ pub async fn approve_run(
     Ok(Json(report))
 }
 
-#[utoipa::path(get, path = "/api/v1/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/retention/holds", tag = "retention", responses((status = 200, body = Vec<HoldView>)), security(("bearer" = [])))]
 pub async fn list_holds(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -134,7 +135,7 @@ pub async fn list_holds(
 }
 
 /// Place a legal hold on a whole rule or on listed keys.
-#[utoipa::path(post, path = "/api/v1/retention/rules/{id}/holds", params(("id" = String, Path)), request_body = NewHold, tag = "retention",
+#[utoipa::path(post, path = "/retention/rules/{id}/holds", params(("id" = String, Path)), request_body = NewHold, tag = "retention",
     responses((status = 201, body = HoldView), (status = 400), (status = 404)), security(("bearer" = [])))]
 pub async fn create_hold(
     State(s): State<AppState>,
@@ -149,7 +150,7 @@ pub async fn create_hold(
 }
 
 /// Lift a legal hold.
-#[utoipa::path(delete, path = "/api/v1/retention/holds/{id}", params(("id" = i32, Path)), tag = "retention", responses((status = 200, body = HoldView), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(delete, path = "/retention/holds/{id}", params(("id" = i32, Path)), tag = "retention", responses((status = 200, body = HoldView), (status = 404)), security(("bearer" = [])))]
 pub async fn lift_hold(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -161,7 +162,7 @@ pub async fn lift_hold(
 }
 
 /// Per rule: the oldest record against keep_for; compliant only when nothing is over age.
-#[utoipa::path(get, path = "/api/v1/retention/breaches", tag = "retention", responses((status = 200, body = Vec<BreachView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/retention/breaches", tag = "retention", responses((status = 200, body = Vec<BreachView>)), security(("bearer" = [])))]
 pub async fn list_breaches(
     State(s): State<AppState>,
     Bearer(auth): Bearer,

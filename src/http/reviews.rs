@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{self, Bearer, Path, Query};
 use super::{ApiError, AppState};
@@ -16,13 +17,13 @@ use crate::review::open::open;
 use crate::review::views::{campaign_detail, CampaignDetail};
 use crate::review::{accounts, CampaignView, ItemView, Visible};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/reviews/campaigns", get(list_campaigns))
-        .route("/reviews/campaigns/{id}", get(get_campaign))
-        .route("/reviews/campaigns/{id}/close", post(close_campaign))
-        .route("/reviews/items/{id}/decision", post(decide_item))
-        .route("/reviews/policies/{id}/campaigns", post(open_campaign))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_campaigns))
+        .routes(routes!(get_campaign))
+        .routes(routes!(close_campaign))
+        .routes(routes!(decide_item))
+        .routes(routes!(open_campaign))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,7 +36,7 @@ pub struct CampaignFilter {
 
 /// Campaigns the caller sees (a reviewer: those of the policies it reviews), newest first;
 /// overdue ones are flagged until closed.
-#[utoipa::path(get, path = "/api/v1/reviews/campaigns", params(CampaignFilter), tag = "reviews", responses((status = 200, body = Vec<CampaignView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/reviews/campaigns", params(CampaignFilter), tag = "reviews", responses((status = 200, body = Vec<CampaignView>)), security(("bearer" = [])))]
 pub async fn list_campaigns(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -58,7 +59,7 @@ pub async fn list_campaigns(
 }
 
 /// One campaign with its items; 404 to a reviewer not assigned to it, as for a missing one.
-#[utoipa::path(get, path = "/api/v1/reviews/campaigns/{id}", params(("id" = i32, Path)), tag = "reviews", responses((status = 200, body = CampaignDetail), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/reviews/campaigns/{id}", params(("id" = i32, Path)), tag = "reviews", responses((status = 200, body = CampaignDetail), (status = 404)), security(("bearer" = [])))]
 pub async fn get_campaign(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -71,7 +72,7 @@ pub async fn get_campaign(
 }
 
 /// Decide an item: keep / revoke (with a justification) or unsure.
-#[utoipa::path(post, path = "/api/v1/reviews/items/{id}/decision", params(("id" = i32, Path)), request_body = NewDecision, tag = "reviews",
+#[utoipa::path(post, path = "/reviews/items/{id}/decision", params(("id" = i32, Path)), request_body = NewDecision, tag = "reviews",
     responses((status = 200, body = ItemView), (status = 400), (status = 403), (status = 409)), security(("bearer" = [])))]
 pub async fn decide_item(
     State(s): State<AppState>,
@@ -92,7 +93,7 @@ pub struct CloseRequest {
 }
 
 /// Close a campaign whose items are all decided; revocations run; the closing is evidence.
-#[utoipa::path(post, path = "/api/v1/reviews/campaigns/{id}/close", params(("id" = i32, Path)), request_body = CloseRequest, tag = "reviews",
+#[utoipa::path(post, path = "/reviews/campaigns/{id}/close", params(("id" = i32, Path)), request_body = CloseRequest, tag = "reviews",
     responses((status = 200, body = Tally), (status = 409)), security(("bearer" = [])))]
 pub async fn close_campaign(
     State(s): State<AppState>,
@@ -106,7 +107,7 @@ pub async fn close_campaign(
 
 /// Open a campaign now; a CSV-sourced policy takes the accounts as `text/csv`
 /// (`key,display,role,last_activity`).
-#[utoipa::path(post, path = "/api/v1/reviews/policies/{id}/campaigns", params(("id" = String, Path)), request_body(content = String, content_type = "text/csv"), tag = "reviews",
+#[utoipa::path(post, path = "/reviews/policies/{id}/campaigns", params(("id" = String, Path)), request_body(content = String, content_type = "text/csv"), tag = "reviews",
     responses((status = 201, body = CampaignView), (status = 400), (status = 404), (status = 409), (status = 502, description = "the policy's datasource failed")), security(("bearer" = [])))]
 pub async fn open_campaign(
     State(s): State<AppState>,

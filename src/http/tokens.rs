@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{self, Path};
 use super::{ApiError, AppState};
@@ -14,10 +15,10 @@ use super::extract::Bearer;
 use crate::auth::token::{self, TokenView};
 use crate::auth::{Permission, Role};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/tokens", get(list_tokens).post(create_token))
-        .route("/tokens/{id}", delete(revoke_token))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,7 +42,7 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = Vec<TokenView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/tokens", tag = "tokens", responses((status = 200, body = Vec<TokenView>)), security(("bearer" = [])))]
 pub async fn list_tokens(
     State(s): State<AppState>,
     Bearer(auth): Bearer,
@@ -50,7 +51,7 @@ pub async fn list_tokens(
     Ok(Json(token::list(&s.db).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
+#[utoipa::path(post, path = "/tokens", tag = "tokens", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 400, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn create_token(
     State(s): State<AppState>,
@@ -67,7 +68,7 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = i32, Path)), tag = "tokens",
+#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i32, Path)), tag = "tokens",
     responses((status = 200, body = TokenView), (status = 404, body = super::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn revoke_token(
     State(s): State<AppState>,
