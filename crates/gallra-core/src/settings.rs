@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Deserialize;
 
+pub use crate::datasource::env::datasource_env;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -168,11 +170,6 @@ fn webhook(url: Option<String>, secret: Option<String>) -> anyhow::Result<Option
             "GALLRA_REVIEW_WEBHOOK is set but GALLRA_WEBHOOK_SECRET is not: the webhook's posts are signed with it"
         ),
     }
-}
-
-/// The environment variable that holds a datasource's URL: `meetings` → `GALLRA_DATASOURCE_MEETINGS`.
-pub fn datasource_env(id: &str) -> String {
-    format!("GALLRA_DATASOURCE_{}", id.to_uppercase().replace('-', "_"))
 }
 
 #[cfg(test)]

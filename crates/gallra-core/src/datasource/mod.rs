@@ -1,6 +1,7 @@
 //! Datasources: the databases that hold the personal data rules act on. Their URLs come from
 //! the environment (`GALLRA_DATASOURCE_<ID>`), never from policy files; connections are pooled.
 
+pub mod env;
 pub mod preupdate;
 pub mod sql;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::sync::Mutex;
 
-use crate::settings::datasource_env;
+use env::datasource_env;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatasourceError {

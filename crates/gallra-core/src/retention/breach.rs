@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::exec::{self, Plan, BATCH};
+use super::exec;
+use super::plan::{Plan, BATCH};
 use super::rule::Rule;
 use crate::context::AppState;
 
