@@ -16,6 +16,8 @@ use crate::policy::{self, PolicyErrors};
 use crate::register::apply::{self, ApplyReport, Author};
 use crate::settings::Settings;
 
+pub use crate::download::attachment;
+
 pub struct Application {
     listener: TcpListener,
     scheduler: bool,
@@ -99,21 +101,6 @@ impl Application {
 /// Every edge a served application answers on: the JSON API and the web interface.
 pub fn router(state: AppState) -> axum::Router {
     http::with_layers(http::routes().merge(crate::web::routes()).with_state(state))
-}
-
-/// A download as both edges answer it: its type, and an attachment with its name.
-pub fn attachment(d: crate::export::Download) -> axum::response::Response {
-    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-    use axum::response::IntoResponse;
-    let disposition = format!("attachment; filename=\"{}\"", d.file_name);
-    (
-        [
-            (CONTENT_TYPE, d.content_type.to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        d.bytes,
-    )
-        .into_response()
 }
 
 /// Validate a folder and apply it. Two replicas starting together may race on the same new

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod demo_data;
+pub mod download;
 pub mod http;
 pub mod serve;
 pub mod telemetry;

@@ -141,7 +141,9 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
 
 /// Each retention rule against its datasource: URL set, server reachable, table and columns there.
 async fn check_datasources(set: &policy::PolicySet) -> anyhow::Result<Vec<policy::PolicyError>> {
-    let sources = crate::datasource::Datasources::new(&Settings::load()?);
+    let settings = Settings::load()?;
+    let sources =
+        crate::datasource::Datasources::new(settings.datasource_urls, &settings.datasources);
     let mut errors = Vec::new();
     for s in &set.services {
         let file = set.file(s.file);

@@ -47,7 +47,7 @@ pub async fn get_bundle(
         s.clock.now(),
     )
     .await?;
-    Ok(crate::app::attachment(download))
+    Ok(crate::download::attachment(download))
 }
 
 /// A bound of the period: a date or an RFC 3339 instant; empty means its default.

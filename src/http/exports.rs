@@ -71,7 +71,7 @@ pub async fn export_register(
                 ExportError::Read(e) => ApiError::Internal(e),
                 e => ApiError::Internal(e.into()),
             })?;
-    Ok(crate::app::attachment(download))
+    Ok(crate::download::attachment(download))
 }
 
 fn format_schema() -> utoipa::openapi::Object {

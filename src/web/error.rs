@@ -85,7 +85,7 @@ tokio::task_local! {
 
 /// Answer the request with its language known to any error page rendered meanwhile.
 pub async fn in_page_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let lang = super::user::lang_of(req.headers());
+    let lang = super::lang::lang_of(req.headers());
     PAGE_LANG.scope(lang, next.run(req)).await
 }
 

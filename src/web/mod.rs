@@ -4,6 +4,7 @@
 
 mod error;
 pub mod i18n;
+mod lang;
 mod nav;
 mod next;
 mod pages;

@@ -8,11 +8,12 @@ use subtle::ConstantTimeEq;
 
 use super::error::WebError;
 use super::i18n::{Lang, Tr};
+use super::lang::lang_of;
 use crate::auth::{session, Permission, Role};
 use crate::context::AppState;
 
 pub const SESSION_COOKIE: &str = "gallra_session";
-pub const LANG_COOKIE: &str = "gallra_lang";
+pub use super::lang::LANG_COOKIE;
 
 /// The signed-in user of a page or form.
 #[derive(Debug, Clone)]
@@ -55,20 +56,6 @@ impl WebUser {
 /// The language: the switch's cookie, else `Accept-Language`, else English.
 pub fn lang(parts: &Parts) -> Lang {
     lang_of(&parts.headers)
-}
-
-/// [`lang`] from a request's headers.
-pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
-    let jar = CookieJar::from_headers(headers);
-    jar.get(LANG_COOKIE)
-        .and_then(|c| Lang::parse(c.value()))
-        .unwrap_or_else(|| {
-            let accept = headers
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            Lang::negotiate(accept)
-        })
 }
 
 /// The page's language, for pages that need no session (sign-in, errors).

@@ -45,7 +45,7 @@ pub async fn open(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         db: store.db,
         clock,
         keys: store.keys,
-        datasources: Datasources::new(settings),
+        datasources: Datasources::new(settings.datasource_urls.clone(), &settings.datasources),
         installation_key: store.installation_key,
         webhook: settings.webhook.clone(),
         listing: Default::default(),

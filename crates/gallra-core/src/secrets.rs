@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::installation::{key_path, Found};
+use crate::key_file::{key_path, Found};
 
 #[derive(Clone)]
 pub struct InstallationKey([u8; 32]);

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Deserialize;
 
+pub use crate::datasource::env::{datasource_env, DatasourceSettings};
+
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -31,38 +33,6 @@ pub struct Settings {
     pub author: Option<String>,
 }
 
-/// The datasources' part of the configuration.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DatasourceSettings {
-    /// `GALLRA_DATASOURCE_<ID>` variables as set at start: variable name → URL.
-    pub from_env: std::collections::HashMap<String, String>,
-    /// `GALLRA_DATASOURCE_TIMEOUT`.
-    pub timeout: std::time::Duration,
-}
-
-impl Default for DatasourceSettings {
-    fn default() -> Self {
-        DatasourceSettings {
-            from_env: Default::default(),
-            timeout: crate::datasource::DEFAULT_TIMEOUT,
-        }
-    }
-}
-
-impl DatasourceSettings {
-    fn from_env() -> anyhow::Result<Self> {
-        let from_env = std::env::vars()
-            .filter(|(k, v)| {
-                k.starts_with("GALLRA_DATASOURCE_")
-                    && k != "GALLRA_DATASOURCE_TIMEOUT"
-                    && !v.is_empty()
-            })
-            .collect();
-        let timeout = crate::datasource::timeout_from_env().map_err(anyhow::Error::msg)?;
-        Ok(DatasourceSettings { from_env, timeout })
-    }
-}
-
 /// Secrets shown as what they are, never their value: the webhook's secret, a database URL's
 /// password, a datasource URL (which holds one).
 impl std::fmt::Debug for Settings {
@@ -82,15 +52,6 @@ impl std::fmt::Debug for Settings {
             .field("datasources", &self.datasources)
             .field("cookie_secure", &self.cookie_secure)
             .field("author", &self.author)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for DatasourceSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DatasourceSettings")
-            .field("from_env", &self.from_env.keys().collect::<Vec<_>>())
-            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -265,11 +226,6 @@ fn webhook(url: Option<String>, secret: Option<String>) -> anyhow::Result<Option
             "GALLRA_REVIEW_WEBHOOK is set but GALLRA_WEBHOOK_SECRET is not: the webhook's posts are signed with it"
         ),
     }
-}
-
-/// The environment variable that holds a datasource's URL: `meetings` → `GALLRA_DATASOURCE_MEETINGS`.
-pub fn datasource_env(id: &str) -> String {
-    format!("GALLRA_DATASOURCE_{}", id.to_uppercase().replace('-', "_"))
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ pub async fn download_register(
     let download = crate::export::register_download(&s.db, format, as_of, lang, q.excel == "true")
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
-    Ok(crate::app::attachment(download))
+    Ok(crate::download::attachment(download))
 }
 
 #[derive(Deserialize)]
@@ -99,5 +99,5 @@ pub async fn download_bundle(
         bundle::ExportError::Input(m) => WebError::BadRequest(m),
         e => WebError::Internal(e.into()),
     })?;
-    Ok(crate::app::attachment(download))
+    Ok(crate::download::attachment(download))
 }

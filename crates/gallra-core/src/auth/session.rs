@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::token::TokenView;
-use crate::register::canonical::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// A session unused this long is over.
 pub const IDLE: TimeDelta = TimeDelta::minutes(30);

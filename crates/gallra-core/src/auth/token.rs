@@ -11,8 +11,8 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Role;
+use crate::digest::sha256_hex;
 use crate::evidence::{self, Event};
-use crate::register::canonical::sha256_hex;
 
 /// Tokens start with this, so a leaked one is recognisable by secret scanners.
 const PREFIX: &str = "gallra_";

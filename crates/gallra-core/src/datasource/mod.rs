@@ -1,6 +1,7 @@
 //! Datasources: the databases that hold the personal data rules act on. Their URLs come from
 //! the environment (`GALLRA_DATASOURCE_<ID>`), never from policy files; connections are pooled.
 
+pub mod env;
 pub mod preupdate;
 pub mod sql;
 
@@ -11,7 +12,8 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::sync::Mutex;
 
-use crate::settings::datasource_env;
+use env::datasource_env;
+pub use env::{timeout_from_env, DEFAULT_TIMEOUT};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatasourceError {
@@ -21,18 +23,6 @@ pub enum DatasourceError {
     Unreachable { id: String, reason: String },
     #[error("datasource `{id}`: {reason}")]
     Schema { id: String, reason: String },
-}
-
-/// How long a statement on a datasource may wait (for a lock, or at all) when
-/// `GALLRA_DATASOURCE_TIMEOUT` does not say.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// `GALLRA_DATASOURCE_TIMEOUT`: whole seconds, at least 1.
-pub fn timeout_from_env() -> Result<Duration, String> {
-    match std::env::var("GALLRA_DATASOURCE_TIMEOUT") {
-        Ok(v) if !v.trim().is_empty() => parse_timeout(&v),
-        _ => Ok(DEFAULT_TIMEOUT),
-    }
 }
 
 /// A run's failure reason, said in the operator's terms when the datasource's own words show it
@@ -58,15 +48,6 @@ pub fn explain_wait(reason: String, datasource: &str, timeout: Duration) -> Stri
     }
 }
 
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    match text.trim().parse::<u64>() {
-        Ok(s) if (1..=86_400).contains(&s) => Ok(Duration::from_secs(s)),
-        _ => Err(format!(
-            "GALLRA_DATASOURCE_TIMEOUT: expected whole seconds between 1 and 86400, got `{text}`"
-        )),
-    }
-}
-
 /// Connections a datasource's pool holds at most.
 pub const POOL_SIZE: u32 = 4;
 
@@ -84,13 +65,14 @@ pub struct Datasources {
 }
 
 impl Datasources {
-    /// The datasources the settings name: those given directly, then the environment's.
-    pub fn new(settings: &crate::settings::Settings) -> Self {
+    /// The datasources given directly (`urls`, by id), then those the environment named at
+    /// start (`settings`).
+    pub fn new(urls: HashMap<String, String>, settings: &env::DatasourceSettings) -> Self {
         Datasources {
             pools: Default::default(),
-            urls: Arc::new(settings.datasource_urls.clone()),
-            from_env: Arc::new(settings.datasources.from_env.clone()),
-            timeout: settings.datasources.timeout,
+            urls: Arc::new(urls),
+            from_env: Arc::new(settings.from_env.clone()),
+            timeout: settings.timeout,
         }
     }
 
@@ -207,15 +189,5 @@ mod tests {
             super::explain_wait("no such table".into(), "m", Duration::from_secs(1)),
             "no such table"
         );
-    }
-
-    #[test]
-    fn the_datasource_timeout_is_whole_seconds() {
-        assert_eq!(parse_timeout("5").unwrap(), Duration::from_secs(5));
-        assert_eq!(parse_timeout(" 60 ").unwrap(), DEFAULT_TIMEOUT);
-        for bad in ["0", "-1", "1.5", "1m", "", "86401"] {
-            let e = parse_timeout(bad).unwrap_err();
-            assert!(e.contains("GALLRA_DATASOURCE_TIMEOUT"), "{e}");
-        }
     }
 }

@@ -6,7 +6,8 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::verify::{verify, VerifyError};
+use super::verify::verify;
+use super::verify_error::VerifyError;
 use super::Keys;
 
 /// The outcome of one full verification.

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use signed_note::{StandardSigner, StandardVerifier};
 
-use crate::installation::{key_path, Found};
+use crate::key_file::{key_path, Found};
 
 #[derive(Clone)]
 pub struct Keys {

@@ -15,6 +15,7 @@ pub mod tile_path;
 pub mod tiles;
 pub mod tree;
 pub mod verify;
+mod verify_error;
 
 pub use event::Event;
 pub use keys::Keys;

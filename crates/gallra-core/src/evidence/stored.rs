@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use tlog_tiles::tlog::{self, Hash};
 
-use super::verify::{bad, joined, VerifyError, BATCH};
+use super::verify_error::{bad, joined, VerifyError, BATCH};
 
 /// A stored hash, or `None` where the store holds something that is not 32 bytes.
 type StoredHash = Option<[u8; 32]>;

@@ -12,19 +12,9 @@ use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::{self, Hash};
 
 use super::stored::StoredHashes;
+pub use super::verify_error::VerifyError;
+use super::verify_error::{bad, joined, BATCH};
 use super::{tree, Keys};
-
-/// Entries per read; stored hashes are read twice as many at a time.
-pub(super) const BATCH: u64 = 10_000;
-
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    /// The log does not match itself or its checkpoints: names the first bad entry or checkpoint.
-    #[error("{0}")]
-    Bad(String),
-    #[error(transparent)]
-    Db(#[from] sea_orm::DbErr),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
@@ -33,10 +23,6 @@ pub struct Summary {
     /// Events committed with their change but not yet in the tree (normally none; the next
     /// integration takes them). Not verified: they have no place in the tree yet.
     pub queued: u64,
-}
-
-pub(super) fn bad<T>(msg: String) -> Result<T, VerifyError> {
-    Err(VerifyError::Bad(msg))
 }
 
 /// The root of the tree whose perfect subtrees are `frontier` (largest first).
@@ -292,11 +278,6 @@ async fn fetch(db: DatabaseConnection, from: u64) -> Result<Entries, VerifyError
             .all(&db)
             .await?,
     ))
-}
-
-/// A reading task that panicked or was cancelled: reported, not propagated as a panic.
-pub(super) fn joined(e: tokio::task::JoinError) -> VerifyError {
-    VerifyError::Bad(format!("reading the log failed: {e}"))
 }
 
 /// The tree rebuilt leaf by leaf: its right edge, the stored hashes it must match, and the

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
-use super::draft::{comment, q, slug};
+use super::phrase_text::slug;
 use super::report::{Entry, Report};
+use super::toml_text::{comment, q};
 use super::{words, Facts};
 
 const RETAIN: &[&str] = &[

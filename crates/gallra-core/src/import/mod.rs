@@ -7,6 +7,7 @@ pub mod draft;
 mod inera;
 mod instructions;
 pub mod matching;
+mod phrase_text;
 mod processing;
 pub mod report;
 mod sections;

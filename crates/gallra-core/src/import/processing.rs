@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
-use super::draft::{comment, join, line_of, q};
+use super::phrase_text::{join, line_of};
 use super::report::{Entry, Report};
+use super::toml_text::{comment, q};
 use super::{matching, Facts, ImportError};
 
 /// `[processing]`; the open fields it lists as not stated or none.

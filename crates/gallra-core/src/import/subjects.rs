@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::draft::{comment, q};
 use super::report::{Entry, Report};
+use super::toml_text::{comment, q};
 use super::{matching, Facts, ImportError, Phrase};
 
 /// `[[subjects]]`: one per vocabulary category a label names, each data type beside its phrase.

@@ -3,16 +3,19 @@
 //! [`open`], which makes a missing key when nothing could depend on it yet, checks both against
 //! the store, and records them at first use — so no command leaves a store that another refuses.
 
+mod error;
 mod record;
 pub mod rekey;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sea_orm::DatabaseConnection;
 
 use crate::evidence::Keys;
 use crate::secrets::InstallationKey;
 
+pub use crate::key_file::{key_path, Found};
+pub use error::KeyError;
 pub use record::Recorded;
 
 /// The store, migrated, with the keys it was first used with.
@@ -21,41 +24,6 @@ pub struct Store {
     pub db: DatabaseConnection,
     pub keys: Keys,
     pub installation_key: InstallationKey,
-}
-
-/// Why a store cannot be opened with the keys found here: each says what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("no {what} at {path} (set {var}, else it is read from the data folder), and this store {why}: copy that installation's key file there, or, if it is lost for good, run `gallra keys rekey --{flag} --reason \"…\"` (docs/operations.md, Keys)")]
-    Missing {
-        what: &'static str,
-        var: &'static str,
-        flag: &'static str,
-        path: String,
-        why: &'static str,
-    },
-    #[error("the {what} at {path} is not the one this store was first used with ({consequence}): copy that installation's key file there (set {var} to its path)")]
-    Different {
-        what: &'static str,
-        var: &'static str,
-        path: String,
-        consequence: &'static str,
-    },
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
-
-impl From<sea_orm::DbErr> for KeyError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        KeyError::Other(e.into())
-    }
-}
-
-/// A key read from its file, or made now and not yet saved (with the path it is to be saved at).
-pub struct Found<K> {
-    pub key: K,
-    pub path: PathBuf,
-    pub made: bool,
 }
 
 /// Connect to and migrate the store at `url`, then [`open_keys`] in `data_dir`.
@@ -87,14 +55,4 @@ pub async fn open_keys(
         tracing::info!(path = %hashing.path.display(), "created the installation key");
     }
     Ok((signing.key, hashing.key))
-}
-
-/// The file a key is read from: the variable's path if set (and not empty), else `default` in
-/// the data folder.
-pub fn key_path(var: &str, data_dir: &Path, default: &str) -> PathBuf {
-    std::env::var(var)
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| data_dir.join(default))
 }

@@ -3,8 +3,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 
-use super::{Found, KeyError};
+use super::error::KeyError;
 use crate::evidence::Keys;
+use crate::key_file::Found;
 use crate::secrets::InstallationKey;
 
 /// What the store holds for the installation.

@@ -4,34 +4,13 @@ use std::path::Path;
 
 use include_dir::{include_dir, Dir};
 
+pub use super::set::{Located, PolicySet};
 use super::source::{PolicyError, PolicyErrors, SourceFile};
-use super::spec::{Datasource, DatasourcesFile, Organisation, OrganisationsFile, ServiceFile};
+use super::spec::{DatasourcesFile, OrganisationsFile, ServiceFile};
 use super::validate;
 
 /// The seed policies compiled into the binary, so `gallra demo` runs from any folder.
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../policies");
-
-/// A parsed item with the index of the file it came from.
-#[derive(Debug, Clone)]
-pub struct Located<T> {
-    pub file: usize,
-    pub item: T,
-}
-
-/// A whole policy set: valid as a unit, applied as a unit.
-#[derive(Debug, Clone, Default)]
-pub struct PolicySet {
-    pub files: Vec<SourceFile>,
-    pub organisations: Vec<Located<Organisation>>,
-    pub datasources: Vec<Located<Datasource>>,
-    pub services: Vec<Located<ServiceFile>>,
-}
-
-impl PolicySet {
-    pub fn file(&self, index: usize) -> &SourceFile {
-        &self.files[index]
-    }
-}
 
 /// Read every `*.toml` directly under `dir`, in name order, then parse and validate the set.
 pub fn load_dir(dir: &Path) -> Result<PolicySet, PolicyErrors> {

@@ -1,13 +1,11 @@
 //! Whole-set checks a single file cannot make: ids, vocabulary, references, schedules, periods.
 
-use std::collections::HashMap;
-
-use super::ident::check_id;
-use super::load::PolicySet;
-use super::source::{PolicyError, SourceFile};
+use super::known::{hint, Ids, Known, Report};
+use super::set::PolicySet;
+use super::source::PolicyError;
 use super::spec::{OrgRole, ServiceFile, Sp};
 use super::validate_rules;
-use crate::register::vocabulary::{self, DATA_TYPES, OPERATIONS, SUBJECT_CATEGORIES};
+use crate::vocabulary::{self, DATA_TYPES, OPERATIONS, SUBJECT_CATEGORIES};
 
 /// Fields a source document may leave open; each must then be listed in `not_stated` or `none`.
 pub const OPEN_FIELDS: &[&str] = &[
@@ -18,46 +16,6 @@ pub const OPEN_FIELDS: &[&str] = &[
     "representative",
     "dpo",
 ];
-
-/// Collects errors against the file being checked.
-pub(super) struct Report<'a> {
-    pub file: &'a SourceFile,
-    pub errors: &'a mut Vec<PolicyError>,
-}
-
-impl Report<'_> {
-    pub fn at<T>(&mut self, at: &Sp<T>, message: impl Into<String>) {
-        self.errors.push(self.file.error(at.span(), message));
-    }
-    pub fn result<T>(&mut self, at: &Sp<T>, r: Result<(), String>) {
-        if let Err(m) = r {
-            self.at(at, m);
-        }
-    }
-}
-
-/// Where each id was first defined, to report duplicates against it.
-#[derive(Default)]
-struct Ids(HashMap<String, String>);
-
-impl Ids {
-    fn define(&mut self, what: &str, id: &Sp<String>, r: &mut Report<'_>) {
-        let (line, col) = r.file.locate(id.span().start);
-        let here = format!("{}:{line}:{col}", r.file.path);
-        if let Some(first) = self.0.get(id.get_ref()) {
-            r.at(
-                id,
-                format!(
-                    "duplicate {what} id `{}`: first defined at {first}",
-                    id.get_ref()
-                ),
-            );
-        } else {
-            self.0.insert(id.get_ref().clone(), here);
-        }
-        r.result(id, check_id(id.get_ref()));
-    }
-}
 
 pub fn check(set: &PolicySet) -> Vec<PolicyError> {
     let mut errors = Vec::new();
@@ -119,59 +77,6 @@ pub fn check(set: &PolicySet) -> Vec<PolicyError> {
         check_service(&s.item, &known, &mut r);
     }
     errors
-}
-
-pub(super) struct Known<'a> {
-    orgs: &'a Ids,
-    processors: &'a [String],
-    datasources: &'a Ids,
-    set: &'a PolicySet,
-}
-
-impl Known<'_> {
-    fn org(&self, id: &Sp<String>, r: &mut Report<'_>) {
-        if !self.orgs.0.contains_key(id.get_ref()) {
-            let hint = hint(id.get_ref(), self.orgs.0.keys().map(String::as_str));
-            r.at(
-                id,
-                format!(
-                    "unknown organisation `{}`: add it to organisations.toml{hint}",
-                    id.get_ref()
-                ),
-            );
-        }
-    }
-    pub fn datasource(&self, id: &Sp<String>, r: &mut Report<'_>) {
-        if !self.datasources.0.contains_key(id.get_ref()) {
-            let hint = hint(id.get_ref(), self.datasources.0.keys().map(String::as_str));
-            r.at(
-                id,
-                format!(
-                    "unknown datasource `{}`: declare it in datasources.toml{hint}",
-                    id.get_ref()
-                ),
-            );
-        }
-    }
-    /// Whether any service declares a retention rule (`retention`) or review policy (`review`).
-    fn rule_exists(&self, kind: &str, id: &str) -> bool {
-        self.set.services.iter().any(|s| match kind {
-            "retention" => s.item.retention.iter().any(|x| x.id.get_ref() == id),
-            "review" => s.item.reviews.iter().any(|x| x.id.get_ref() == id),
-            _ => false,
-        })
-    }
-}
-
-/// ", did you mean `a` or `b`?" or nothing.
-fn hint<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> String {
-    let near = vocabulary::nearest(unknown, known);
-    if near.is_empty() {
-        String::new()
-    } else {
-        let quoted: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
-        format!("; did you mean {}?", quoted.join(" or "))
-    }
 }
 
 fn check_service(s: &ServiceFile, known: &Known<'_>, r: &mut Report<'_>) {

@@ -2,10 +2,10 @@
 
 use super::duration::Period;
 use super::ident::check_ident;
+use super::known::{Known, Report};
 use super::reviewer::Reviewer;
 use super::schedule::{parse_cron, parse_timezone};
 use super::spec::{RetentionAction, RetentionRule, ReviewKind, ReviewPolicy, RevokeAction, Sp};
-use super::validate::{Known, Report};
 
 pub(super) fn check_retention(rule: &RetentionRule, known: &Known<'_>, r: &mut Report<'_>) {
     known.datasource(&rule.datasource, r);

@@ -1,7 +1,6 @@
 //! Canonical JSON (sorted keys, compact, UTF-8) and its SHA-256: the content hash of a version.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// Canonical bytes of a value. `serde_json::Value` keeps object keys sorted (no
 /// `preserve_order`), so serializing through it yields one byte string per content.
@@ -10,9 +9,7 @@ pub fn to_canonical<T: Serialize>(value: &T) -> serde_json::Result<String> {
     serde_json::to_string(&v)
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use crate::digest::sha256_hex;
 
 #[cfg(test)]
 mod tests {

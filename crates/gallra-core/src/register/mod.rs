@@ -10,4 +10,4 @@ pub mod query;
 pub mod record;
 mod service_view;
 pub mod views;
-pub mod vocabulary;
+pub use crate::vocabulary;

@@ -7,15 +7,13 @@ use sea_orm::{
     Value,
 };
 
-use super::batch::Changed;
-use super::exec::Plan;
+use super::hashed::HASHED;
 use super::instant;
 use super::keys::KeyList;
+use super::plan::Plan;
 use super::statements::Sql;
+use super::tally::Changed;
 use crate::datasource::sql::{key_as_text, param, quote};
-
-/// What a hashed value starts with; the post-condition and the next run skip such values.
-pub const HASHED: &str = "hmac-sha256:";
 
 /// Rows per batch: each is rewritten by its own UPDATE.
 const BATCH: u64 = 1_000;

@@ -7,8 +7,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::run::{run_rule, RunError, RunOptions, Trigger};
 use super::RunReport;
 use crate::context::AppState;
+use crate::digest::sha256_hex;
 use crate::evidence::{self, Event};
-use crate::register::canonical::sha256_hex;
 
 /// Approve run `run_id` (awaiting approval) by token `token_id`, for `reason`, then run the rule
 /// now. The reason is kept on the run; the evidence holds its SHA-256, as free text may name

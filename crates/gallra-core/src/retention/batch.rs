@@ -6,22 +6,15 @@ use sea_orm::{
     IsolationLevel, TransactionTrait, Value,
 };
 
-use super::exec::Plan;
 use super::hooked;
 use super::instant;
 use super::journal;
 use super::keys::KeyList;
+use super::plan::Plan;
 use super::statements::Sql;
+use super::tally::Changed;
 use crate::datasource::sql::{joined_text, key_as_text, param, quote};
 use crate::policy::spec::RetentionAction;
-
-/// What one batch changed.
-pub(super) struct Changed {
-    pub keys: KeyList,
-    pub newest: Option<DateTime<Utc>>,
-    /// No row over age is left beyond this batch.
-    pub last: bool,
-}
 
 /// Separates keys aggregated into one string: a batch comes back as one row, not thousands.
 const SEP: char = '\u{1f}';

@@ -10,7 +10,8 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
-use super::exec::{self, Plan, BATCH};
+use super::exec;
+use super::plan::{Plan, BATCH};
 use super::rule::Rule;
 use crate::context::AppState;
 

@@ -7,41 +7,18 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr};
 
 use super::anonymize::hash_batch;
-use super::batch::{batch, Changed};
+use super::batch::batch;
 use super::holds::Held;
 use super::hooked;
 use super::instant;
-use super::keys::KeyList;
 use super::pace;
+use super::plan::Plan;
 use super::report::Counts;
 use super::statements::{count, Sql};
 use super::sweep;
+use super::tally::{Done, Tally};
 use crate::datasource::sql::{param, quote};
 use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule};
-use crate::secrets::InstallationKey;
-
-/// Rows per batch at most: fewer when a batch takes longer than `pace::TARGET`.
-pub const BATCH: u64 = 150_000;
-
-pub struct Plan<'a> {
-    pub rule: &'a RetentionRule,
-    /// Keys the hashes of `anonymize = { method = "hash" }`.
-    pub key: &'a InstallationKey,
-    pub held: &'a Held,
-    pub cutoff: DateTime<Utc>,
-    pub batch: u64,
-    /// Where a real run journals its batches around the datasource's commits.
-    pub journal: Option<&'a super::journal::Journal<'a>>,
-}
-
-pub struct Done {
-    pub affected: u64,
-    pub keys_sha256: String,
-    pub batches: u64,
-    pub longest_batch_ms: u64,
-    /// The post-condition, where the purge has already checked it.
-    pub postcondition: Option<(u64, Option<DateTime<Utc>>)>,
-}
 
 /// Check the table and columns exist, so a misnamed one is a clear error, not a failed DELETE.
 pub async fn check_schema(db: &DatabaseConnection, rule: &RetentionRule) -> Result<(), String> {
@@ -279,45 +256,5 @@ async fn batches(
             return Ok(None);
         }
         lower = next;
-    }
-}
-
-/// What the batches of a purge add up to.
-#[derive(Default)]
-pub(super) struct Tally {
-    keys: KeyList,
-    batches: u64,
-    longest_ms: u64,
-}
-
-impl Tally {
-    /// Count a batch begun at `started`; returns the timestamp the next one starts from, if
-    /// rows over age may remain beyond it.
-    pub(super) fn add(
-        &mut self,
-        started: Instant,
-        b: Changed,
-        progress: &mut impl FnMut(u64),
-    ) -> Option<DateTime<Utc>> {
-        self.longest_ms = self.longest_ms.max(started.elapsed().as_millis() as u64);
-        self.batches += 1;
-        progress(b.keys.len() as u64);
-        self.keys.append(b.keys);
-        b.newest.filter(|_| !b.last)
-    }
-
-    /// Keys changed so far.
-    pub(super) fn changed(&self) -> u64 {
-        self.keys.len() as u64
-    }
-
-    fn done(self, postcondition: Option<(u64, Option<DateTime<Utc>>)>) -> Done {
-        Done {
-            postcondition,
-            affected: self.keys.len() as u64,
-            keys_sha256: self.keys.digest(),
-            batches: self.batches,
-            longest_batch_ms: self.longest_ms,
-        }
     }
 }

@@ -9,8 +9,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::digest::sha256_hex;
 use crate::evidence::{self, Event};
-use crate::register::canonical::sha256_hex;
 
 /// The most keys the holds of one rule may list: each is a bound value of every statement of
 /// the rule's runs, and SQLite takes 32,766 of those at most. More rows than this are held by

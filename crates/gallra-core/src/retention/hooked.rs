@@ -7,26 +7,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
-use tokio::sync::Mutex;
-
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, Value};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, SqliteConnection};
 
+use super::key_column::{KeyColumn, Writer};
 use super::keys::KeyList;
 use crate::datasource::preupdate::{self, Old, OldRow};
-
-/// Where the hook reads a rule's key: the table (unquoted, as SQLite names it to the hook) and
-/// the key's position among its columns; and the connection a purge's batches share.
-pub(super) struct KeyColumn {
-    table: String,
-    index: i32,
-    /// One connection of its own for every batch of a purge, kept for the next purge of the
-    /// same database file (`writer`). Taken from the pool for each batch, the batches ran on
-    /// the pool's connections in turn, and every fourth or so took 1.6 times as long
-    /// (interleaved rows, 75,000 a batch). Outside the pool, a purge never waits for the pool
-    /// while holding one of its connections.
-    conn: Writer,
-}
 
 /// The key's column for the hook, or `None` where the hook cannot be trusted to see it as a
 /// `SELECT` would: a table without rowid (its stored row starts with the primary key, not the
@@ -64,9 +50,6 @@ pub(super) async fn key_column(
         _ => None,
     })
 }
-
-/// A purge connection, while no statement runs on it.
-type Writer = Arc<Mutex<Option<SqliteConnection>>>;
 
 /// The purge connections of this process, one per database file, kept open from one purge to
 /// the next: closing one right after a purge held up the next read of the database for about

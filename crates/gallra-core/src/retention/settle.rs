@@ -5,10 +5,11 @@
 use entity::retention_runs;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::finish::{finish, Finish};
 use super::journal;
+use super::options::{RunOptions, Trigger};
 use super::report::{Counts, Outcome, RunReport};
 use super::rule::{self, Rule};
-use super::run::{finish, Finish, RunOptions, Trigger};
 use crate::context::AppState;
 
 /// Settle every run of `rule` left `running`. The caller holds the rule's run lock: no run of

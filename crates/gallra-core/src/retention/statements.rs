@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
-use super::anonymize::HASHED;
+use super::hashed::HASHED;
 use super::holds::Held;
-use super::hooked::KeyColumn;
+use super::key_column::KeyColumn;
 use crate::datasource::sql::{instant as bind_instant, key_as_text, param, quote};
 use crate::policy::spec::{AnonymizeMethod, RetentionAction, RetentionRule, TimestampFormat};
 

@@ -11,12 +11,13 @@ use chrono::{DateTime, Utc};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
-use super::batch::{in_snapshot, read_then_change, snapshot, Changed};
-use super::exec::{Plan, Tally};
+use super::batch::{in_snapshot, read_then_change, snapshot};
 use super::instant;
 use super::pace;
+use super::plan::Plan;
 use super::report::Counts;
 use super::statements::Sql;
+use super::tally::{Changed, Tally};
 use crate::datasource::sql::param;
 
 /// Block ranges in flight at once, each on its own connection: while one waits for its

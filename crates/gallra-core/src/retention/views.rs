@@ -9,7 +9,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::{rule, RunReport};
-use crate::scheduler::occurrences::Schedule;
+use crate::occurrences::Schedule;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Serialize)]

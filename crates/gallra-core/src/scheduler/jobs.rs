@@ -8,8 +8,8 @@ use entity::retention_runs;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
-use super::occurrences::Schedule;
 use crate::context::AppState;
+use crate::occurrences::Schedule;
 use crate::retention::lock::RunLock;
 use crate::retention::rule::Rule;
 use crate::retention::run::{claim, locked, locked_within, run_claimed, RunError};

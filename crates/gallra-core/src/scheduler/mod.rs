@@ -3,7 +3,7 @@
 //! in each rule's own time zone (`occurrences`), and the store decides who runs them (`jobs`).
 
 pub mod jobs;
-pub mod occurrences;
+pub use crate::occurrences;
 pub mod reviews;
 
 use std::sync::Arc;

@@ -7,8 +7,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::occurrences::Schedule;
 use crate::context::AppState;
+use crate::occurrences::Schedule;
 use crate::review::open::{open, OpenError};
 use crate::review::policy;
 

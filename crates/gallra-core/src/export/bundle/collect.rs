@@ -13,8 +13,8 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::error::ExportError;
 use super::rows::{ReviewRow, RunRow, VersionRow};
-use super::ExportError;
 
 fn instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -3,7 +3,10 @@
 //! written from the store, and verified offline from its bytes alone.
 
 mod collect;
+mod error;
+mod files;
 pub mod manifest;
+mod plan;
 pub mod read;
 mod readme;
 pub mod rows;
@@ -14,51 +17,12 @@ mod verify_tiles;
 mod write;
 mod zip_layout;
 
-pub use read::{read_zip, read_zip_signed, Files};
+pub use error::{BundleError, ExportError};
+pub use files::Files;
+pub use plan::{Period, Plan};
+pub use read::{read_zip, read_zip_signed};
 pub use verify::{verify, Verified};
-pub use write::{
-    parse_from, parse_to, plan, register_files, sign_manifest, write, Period, Plan, Written,
-};
-
-/// A bundle that cannot be read or does not verify; the message names the first bad file, row
-/// or entry.
-#[derive(Debug, thiserror::Error)]
-pub enum BundleError {
-    /// Not a readable, safe archive (corrupt, truncated, oversized, a bad path).
-    #[error("{0}")]
-    Unreadable(String),
-    #[error("{0}")]
-    Bad(String),
-    /// The verifier key given is not one.
-    #[error("verifier key: {0}")]
-    Key(String),
-}
-
-pub(crate) fn bad<T>(msg: String) -> Result<T, BundleError> {
-    Err(BundleError::Bad(msg))
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    /// The request cannot be served (an empty period, bounds out of order).
-    #[error("{0}")]
-    Input(String),
-    /// The store disagrees with itself (a version without its entry).
-    #[error("{0}")]
-    Inconsistent(String),
-    #[error(transparent)]
-    Db(#[from] sea_orm::DbErr),
-    #[error(transparent)]
-    Tree(#[from] crate::evidence::tree::TreeError),
-    #[error(transparent)]
-    Zip(#[from] zip::result::ZipError),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
-    #[error(transparent)]
-    Other(anyhow::Error),
-}
+pub use write::{parse_from, parse_to, plan, register_files, sign_manifest, write, Written};
 
 /// Plan and write a bundle with the stand-in register files, in one call.
 pub async fn export<W: std::io::Write + std::io::Seek>(

@@ -8,15 +8,12 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 
+use super::error::BundleError;
+pub use super::files::Files;
 use super::manifest::{Manifest, SIGNATURE};
 use super::zip_layout::{self, Entry};
-use super::BundleError;
+pub use super::zip_layout::{check_path, MAX_FILES};
 
-/// Files of a bundle by path.
-pub type Files = BTreeMap<String, Vec<u8>>;
-
-/// At most this many files (a 1 M-entry period needs about 8,000).
-pub const MAX_FILES: usize = 200_000;
 /// At most this many bytes the manifest may declare for one file (a 1 M-entry period's
 /// largest is under 1 MiB).
 pub const MAX_FILE: u64 = 512 << 20;
@@ -157,26 +154,6 @@ fn inflate<R: Read + Seek>(
         )));
     }
     Ok(bytes)
-}
-
-/// A relative path of plain components: no `..`, no root, no backslash, no drive.
-pub fn check_path(name: &str) -> Result<(), BundleError> {
-    let trimmed = name.strip_suffix('/').unwrap_or(name);
-    let bad = trimmed.is_empty()
-        || name.len() > 255
-        || name.starts_with('/')
-        || name.contains('\\')
-        || name.chars().any(char::is_control)
-        || name.contains(':')
-        || trimmed
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..");
-    if bad {
-        return Err(BundleError::Unreadable(format!(
-            "{name:?}: not a safe relative path inside the bundle"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

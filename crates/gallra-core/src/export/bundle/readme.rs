@@ -1,6 +1,6 @@
 //! `README.txt`: what each file is and how to verify the bundle, in Swedish and English.
 
-use super::write::Plan;
+use super::plan::Plan;
 
 pub fn text(plan: &Plan) -> String {
     let (size, origin) = (plan.tree_size, &plan.origin);

@@ -7,11 +7,11 @@ use signed_note::{Note, StandardVerifier, VerifierList};
 use tlog_tiles::checkpoint::Checkpoint;
 use tlog_tiles::tlog::Hash;
 
+use super::error::{bad, BundleError};
+use super::files::Files;
 use super::manifest::{span_text, statement, FileSum, Manifest, Span, FORMAT, SIGNATURE};
-use super::read::Files;
 use super::verify_rows::verify_tables;
 use super::verify_tiles::verify_evidence;
-use super::{bad, BundleError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {

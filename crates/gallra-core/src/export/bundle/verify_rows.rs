@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::error::{bad, BundleError};
 use super::manifest::Span;
 use super::rows::{cell, Spec, REGISTER, TABLES};
-use super::{bad, BundleError};
 use crate::export::formula::defuse;
 
 /// One row: column → text, as a CSV cell would hold it.

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use tlog_tiles::tile::Tile;
 use tlog_tiles::tlog::{self, Hash};
 
+use super::error::{bad, BundleError};
 use super::manifest::Span;
 use super::tiles_needed::{entry_bundles, hash_tiles, ranges_of};
-use super::{bad, BundleError};
 use crate::evidence::tile_path::{TileId, TileKind, HEIGHT, WIDTH};
 use crate::evidence::tiles::in_tree;
 

@@ -9,20 +9,15 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
+use super::error::ExportError;
 use super::manifest::{statement, FileSum, Manifest, PeriodView, Span, FORMAT, SIGNATURE};
+use super::plan::{Period, Plan};
 use super::rows::{to_csv, REVIEW_COLUMNS, RUN_COLUMNS, VERSION_COLUMNS};
 use super::tiles_needed::{entry_bundles, hash_tiles, ranges_of};
-use super::{collect, readme, ExportError};
+use super::{collect, readme};
 use crate::evidence::tile_path::{TileId, TileKind};
 use crate::evidence::tiles::{entry_bundle, read_leaves, read_tile};
 use crate::evidence::{latest_checkpoint, sign_checkpoint, Keys};
-
-/// Entries from `from` (inclusive) to `to` (exclusive); open ends reach the log's ends.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Period {
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
 
 fn parse_day(s: &str) -> Option<DateTime<Utc>> {
     let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
@@ -43,20 +38,6 @@ pub fn parse_from(s: &str) -> Result<DateTime<Utc>, String> {
 /// A day ends the period at the next midnight: the day is included.
 pub fn parse_to(s: &str) -> Result<DateTime<Utc>, String> {
     parse_day(s).map_or_else(|| parse_instant(s), |d| Ok(d + TimeDelta::days(1)))
-}
-
-/// What a bundle will hold: the checkpoint, and the period's first and last entry under it
-/// (none: the period holds no entry, and the bundle is the register with empty tables).
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub period: Period,
-    /// The register files show the register at this instant: the period's end, or now.
-    pub as_of: DateTime<Utc>,
-    pub span: Option<Span>,
-    pub tree_size: u64,
-    pub checkpoint: String,
-    pub origin: String,
-    pub verifier_key: String,
 }
 
 /// Sizes of what was written.

@@ -11,8 +11,30 @@ use std::io::{Read, Seek, SeekFrom};
 use unicode_normalization::UnicodeNormalization;
 use zip::ZipArchive;
 
-use super::read::{check_path, MAX_FILES};
-use super::BundleError;
+use super::error::BundleError;
+
+/// At most this many files (a 1 M-entry period needs about 8,000).
+pub const MAX_FILES: usize = 200_000;
+
+/// A relative path of plain components: no `..`, no root, no backslash, no drive.
+pub fn check_path(name: &str) -> Result<(), BundleError> {
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    let bad = trimmed.is_empty()
+        || name.len() > 255
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.chars().any(char::is_control)
+        || name.contains(':')
+        || trimmed
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..");
+    if bad {
+        return Err(BundleError::Unreadable(format!(
+            "{name:?}: not a safe relative path inside the bundle"
+        )));
+    }
+    Ok(())
+}
 
 /// An entry of the archive, by its index in the zip crate's (now known to be unique) index.
 #[derive(Debug, Clone)]
