@@ -334,7 +334,11 @@ async fn a_review_close_that_loses_its_lock_stops_and_the_next_close_finishes_it
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(c.status, "closing", "{what}: left for the next close");
+        assert_eq!(
+            c.status,
+            gallra::review::CampaignStatus::Closing,
+            "{what}: left for the next close"
+        );
         close(store).await;
 
         ok(

@@ -360,7 +360,7 @@ pub(crate) async fn closed_exactly(s: &Setup, id: i32, what: &str) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.status, "closed", "{what}");
+    assert_eq!(c.status, gallra::review::CampaignStatus::Closed, "{what}");
     let entry = gallra::evidence::entry(&store, c.evidence_index.unwrap() as u64)
         .await
         .unwrap()

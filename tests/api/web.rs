@@ -428,7 +428,7 @@ async fn a_reviewer_decides_many_items_at_once_and_a_dpo_closes_the_campaign() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.status, "closed");
+    assert_eq!(c.status, gallra::review::CampaignStatus::Closed);
     let items = gallra::review::views::campaign_detail(
         &s.app.db,
         s.campaign_id,

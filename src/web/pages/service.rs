@@ -211,7 +211,11 @@ async fn enforcement(
                 row.last = c.first().map(|c| {
                     format!(
                         "{} — {}",
-                        labels.status(if c.overdue { "overdue" } else { &c.status }),
+                        labels.status(if c.overdue {
+                            "overdue"
+                        } else {
+                            c.status.as_str()
+                        }),
                         t.date_time(c.opened_at)
                     )
                 });

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::policy::{self, Policy};
 use super::revoke;
-use super::ReviewError;
+use super::{CampaignStatus, ReviewError};
 use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 use crate::retention::lock;
@@ -66,7 +66,7 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, R
 /// give back to `open` those it left before any.
 pub async fn settle_at_start(state: &AppState) -> Result<usize, ReviewError> {
     let closing = review_campaigns::Entity::find()
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .all(&state.db)
         .await?;
     let mut settled = 0;
@@ -105,10 +105,10 @@ async fn close_locked(
     let id = c.id;
     let now = state.clock.now();
     let token = uuid::Uuid::new_v4().to_string();
-    let took = match c.status.as_str() {
+    let took = match c.status {
         // `closing` with its lock free: the close that took it is gone.
-        "open" | "closing" => take(&state.db, &c, &token, now).await?,
-        _ => {
+        CampaignStatus::Open | CampaignStatus::Closing => take(&state.db, &c, &token, now).await?,
+        CampaignStatus::Closed => {
             return Err(ReviewError::Conflict(format!(
                 "campaign {id} is already closed"
             )))
@@ -144,14 +144,17 @@ async fn take(
         None => review_campaigns::Column::ClosingBy.is_null(),
     };
     let done = review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("closing"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Closing),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Some(token.to_owned())),
         )
         .col_expr(review_campaigns::Column::ClosingAt, Expr::value(Some(now)))
         .filter(review_campaigns::Column::Id.eq(c.id))
-        .filter(review_campaigns::Column::Status.eq(c.status.clone()))
+        .filter(review_campaigns::Column::Status.eq(c.status))
         .filter(holder)
         .exec(db)
         .await?;
@@ -161,7 +164,10 @@ async fn take(
 /// Give campaign `id`, closing under whatever token, back to `open`: its close is gone.
 async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm::DbErr> {
     review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Open),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Option::<String>::None),
@@ -171,7 +177,7 @@ async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .exec(db)
         .await?;
     Ok(())
@@ -180,7 +186,10 @@ async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm
 /// Give campaign `id`, closing under `token`, back to `open`.
 async fn give_back(db: &impl ConnectionTrait, id: i32, token: &str) -> Result<(), sea_orm::DbErr> {
     review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Open),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Option::<String>::None),
@@ -190,7 +199,7 @@ async fn give_back(db: &impl ConnectionTrait, id: i32, token: &str) -> Result<()
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .filter(review_campaigns::Column::ClosingBy.eq(token))
         .exec(db)
         .await?;
@@ -298,10 +307,13 @@ async fn revoke_and_record(
     // Only the close that holds the campaign commits: one that took it over, or got here
     // first, leaves this one nothing to update.
     let done = review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("closed"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Closed),
+        )
         .col_expr(review_campaigns::Column::ClosedAt, Expr::value(Some(now)))
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .filter(review_campaigns::Column::ClosingBy.eq(token))
         .exec(&txn)
         .await?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::policy;
 use super::views::ItemView;
-use super::{ReviewError, Visible};
+use super::{CampaignStatus, ReviewError, Visible};
 use crate::auth::Principal;
 use crate::context::AppState;
 
@@ -97,7 +97,7 @@ pub async fn decide(
     };
     // Assignment before state: a caller who may not decide here learns nothing of the campaign.
     let campaign = decidable(&state.db, item.campaign_id, who).await?;
-    if campaign.status != "open" {
+    if campaign.status != CampaignStatus::Open {
         return Err(ReviewError::Conflict(format!(
             "campaign {} is closed or being closed",
             campaign.id
@@ -107,7 +107,7 @@ pub async fn decide(
     // `open` → `closing` waits for: no decision changes under a close, or after it.
     let txn = crate::db::begin_write(&state.db).await?;
     let open = review_campaigns::Entity::find_by_id(campaign.id)
-        .filter(review_campaigns::Column::Status.eq("open"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Open))
         .lock_shared()
         .one(&txn)
         .await?;

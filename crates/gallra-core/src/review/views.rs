@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{review_campaigns, review_items};
 use serde::Serialize;
 
-use super::Visible;
+use super::{CampaignStatus, Visible};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +18,8 @@ pub struct CampaignView {
     pub opened_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: CampaignStatus,
     /// Open past its due date; stays so until closed.
     pub overdue: bool,
     pub items: u64,
@@ -58,7 +59,7 @@ impl CampaignView {
     ) -> Self {
         CampaignView {
             // `closing` is outstanding too, until the close commits.
-            overdue: c.status != "closed" && now > c.due_at,
+            overdue: c.status != CampaignStatus::Closed && now > c.due_at,
             items: items.len() as u64,
             undecided: items.iter().filter(|i| i.decision.is_none()).count() as u64,
             id: c.id,
