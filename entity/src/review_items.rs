@@ -14,12 +14,49 @@ pub struct Model {
     pub last_activity: Option<String>,
     /// snapshot: `current`; differential: `added` / `changed` / `removed`; exit: `not_in_roster`.
     pub change: String,
-    pub decision: Option<String>,
+    pub decision: Option<Decision>,
     #[sea_orm(column_type = "Text", nullable)]
     pub justification: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     pub action: Option<String>,
+}
+
+// A reviewer's decision on an account, stored (and shown) as its lowercase name. (A `//`
+// comment: a doc comment would become the OpenAPI schema's description.)
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    #[sea_orm(string_value = "keep")]
+    Keep,
+    #[sea_orm(string_value = "revoke")]
+    Revoke,
+    #[sea_orm(string_value = "unsure")]
+    Unsure,
+}
+
+impl Decision {
+    /// The stored name, as the API, the evidence and the pages show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Keep => "keep",
+            Decision::Revoke => "revoke",
+            Decision::Unsure => "unsure",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -440,7 +440,7 @@ async fn a_reviewer_decides_many_items_at_once_and_a_dpo_closes_the_campaign() {
     let kept = items
         .item_list
         .iter()
-        .filter(|i| i.decision.as_deref() == Some("keep"))
+        .filter(|i| i.decision == Some(gallra::review::decide::Decision::Keep))
         .count();
     assert_eq!(kept, 2);
     let _ = POLICY;

@@ -213,7 +213,7 @@ pub async fn close_campaign(
 }
 
 impl CampaignPage {
-    fn decision_key(&self, d: &str) -> String {
-        format!("decision-{d}")
+    fn decision_key(&self, d: &Decision) -> String {
+        format!("decision-{}", d.as_str())
     }
 }

@@ -9,6 +9,7 @@ use sea_orm::{
     QueryFilter,
 };
 
+use super::decide::Decision;
 use super::policy::{self, Policy};
 use super::revoke;
 use super::{CampaignStatus, ReviewError};
@@ -258,10 +259,10 @@ async fn revoke_and_record(
         ..Default::default()
     };
     for i in items {
-        match i.decision.as_deref() {
-            Some("keep") => tally.kept += 1,
-            Some("revoke") => tally.revoked += 1,
-            _ => tally.unsure += 1,
+        match i.decision {
+            Some(Decision::Keep) => tally.kept += 1,
+            Some(Decision::Revoke) => tally.revoked += 1,
+            Some(Decision::Unsure) | None => tally.unsure += 1,
         }
     }
     // A close that lost its lock stops, `closing` with its revocations journaled: the close
@@ -339,7 +340,7 @@ async fn revoke_and_record(
 fn revocations_of(items: &[review_items::Model]) -> Vec<&review_items::Model> {
     items
         .iter()
-        .filter(|i| i.decision.as_deref() == Some("revoke") && i.change != "removed")
+        .filter(|i| i.decision == Some(Decision::Revoke) && i.change != "removed")
         .collect()
 }
 
@@ -371,7 +372,7 @@ fn decisions_hmac(state: &AppState, items: &[review_items::Model]) -> String {
     let mut parts: Vec<&[u8]> = Vec::new();
     for i in &sorted {
         parts.push(i.account_key.as_bytes());
-        parts.push(i.decision.as_deref().unwrap_or("").as_bytes());
+        parts.push(i.decision.map_or("", Decision::as_str).as_bytes());
         parts.push(i.justification.as_deref().unwrap_or("").as_bytes());
         parts.push(i.decided_by.as_deref().unwrap_or("").as_bytes());
     }

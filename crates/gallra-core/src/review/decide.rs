@@ -14,24 +14,8 @@ use super::{CampaignStatus, ReviewError, Visible};
 use crate::auth::Principal;
 use crate::context::AppState;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    Keep,
-    Revoke,
-    Unsure,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Keep => "keep",
-            Decision::Revoke => "revoke",
-            Decision::Unsure => "unsure",
-        }
-    }
-}
+/// The one decision type: the store's column is typed by it.
+pub use entity::review_items::Decision;
 
 /// Campaign `id` when `who` may decide its items (an assigned reviewer, a DPO or an admin).
 /// A caller that sees only its own campaigns is refused alike whether or not the campaign
@@ -118,7 +102,7 @@ pub async fn decide(
         )));
     }
     let mut a: review_items::ActiveModel = item.into();
-    a.decision = Set(Some(d.decision.as_str().to_owned()));
+    a.decision = Set(Some(d.decision));
     a.justification = Set(justification);
     a.decided_by = Set(Some(format!("{} (token {})", who.token.name, who.token.id)));
     a.decided_at = Set(Some(state.clock.now()));

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{review_campaigns, review_items};
 use serde::Serialize;
 
+use super::decide::Decision;
 use super::{CampaignStatus, Visible};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,7 +37,8 @@ pub struct ItemView {
     pub role: Option<String>,
     pub last_activity: Option<String>,
     pub change: String,
-    pub decision: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub decision: Option<Decision>,
     pub justification: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
