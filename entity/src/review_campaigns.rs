@@ -71,3 +71,28 @@ impl std::fmt::Display for CampaignStatus {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// Stores written before the column was typed hold exactly these strings; the API and
+    /// the evidence show the same.
+    #[test]
+    fn stored_and_shown_names_are_the_old_strings() {
+        let names: Vec<String> = CampaignStatus::iter().map(|v| v.to_value()).collect();
+        assert_eq!(names, ["open", "closing", "closed"]);
+        for v in CampaignStatus::iter() {
+            assert_eq!(v.to_value(), v.as_str());
+            assert_eq!(
+                serde_json::to_string(&v).unwrap(),
+                format!("\"{}\"", v.as_str())
+            );
+            assert_eq!(
+                CampaignStatus::try_from_value(&v.as_str().to_owned()).unwrap(),
+                v
+            );
+        }
+    }
+}

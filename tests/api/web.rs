@@ -108,7 +108,7 @@ async fn a_post_without_its_csrf_token_is_refused_and_changes_nothing() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(run.outcome, "awaiting_approval");
+    assert_eq!(run.outcome, gallra::retention::Outcome::AwaitingApproval);
     assert!(gallra::retention::holds::list(&s.app.db)
         .await
         .unwrap()

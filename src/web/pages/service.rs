@@ -177,7 +177,7 @@ async fn enforcement(
                     row.last = runs.items.first().map(|r| {
                         format!(
                             "{} — {}",
-                            labels.outcome(&r.outcome),
+                            labels.outcome(r.outcome.as_str()),
                             r.finished_at
                                 .or(r.started_at)
                                 .map(|x| t.date_time(x))

@@ -5,7 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::run::{run_rule, RunError, RunOptions, Trigger};
-use super::RunReport;
+use super::{Outcome, RunReport};
 use crate::context::AppState;
 use crate::evidence::{self, Event};
 use crate::register::canonical::sha256_hex;
@@ -44,7 +44,7 @@ pub async fn approve(
             Expr::value(Some(reason.to_owned())),
         )
         .filter(retention_runs::Column::Id.eq(run_id))
-        .filter(retention_runs::Column::Outcome.eq("awaiting_approval"))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::AwaitingApproval))
         .exec(&txn)
         .await
         .map_err(anyhow::Error::from)?;

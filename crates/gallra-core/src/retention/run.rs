@@ -60,7 +60,7 @@ pub async fn locked_within(
     let Some(lock) = taken else {
         let run = retention_runs::Entity::find()
             .filter(retention_runs::Column::RuleId.eq(rule))
-            .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+            .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
             .order_by_desc(retention_runs::Column::Id)
             .one(&state.db)
             .await
@@ -328,10 +328,7 @@ pub(super) async fn finish(
     let report_json = serde_json::to_string(&report)?;
     let done = retention_runs::Entity::update_many()
         .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
-        .col_expr(
-            retention_runs::Column::Outcome,
-            Expr::value(report.outcome.as_str()),
-        )
+        .col_expr(retention_runs::Column::Outcome, Expr::value(report.outcome))
         .col_expr(
             retention_runs::Column::Error,
             Expr::value(report.error.clone()),
@@ -341,7 +338,7 @@ pub(super) async fn finish(
             Expr::value(Some(report_json)),
         )
         .filter(retention_runs::Column::Id.eq(report.run_id))
-        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
         .filter(retention_runs::Column::Attempt.eq(opts.attempt))
         .exec(&txn)
         .await?;

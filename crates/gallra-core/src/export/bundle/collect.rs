@@ -158,8 +158,8 @@ fn run_row(r: retention_runs::Model) -> RunRow {
         // approved run's `approved`).
         outcome: report["outcome"]
             .as_str()
-            .map_or_else(|| r.outcome.clone(), str::to_owned),
-        status: r.outcome,
+            .map_or_else(|| r.outcome.as_str().to_owned(), str::to_owned),
+        status: r.outcome.as_str().to_owned(),
         finished_at: r.finished_at.map(instant),
     }
 }
