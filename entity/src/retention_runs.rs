@@ -70,6 +70,11 @@ pub enum Outcome {
     /// Its process stopped part way; settled from its journal by a later run or start.
     #[sea_orm(string_value = "interrupted")]
     Interrupted,
+    /// A row awaiting approval once a DPO approved it (the approved run is a row of its own).
+    /// Never a run's report: it is not read back, and not in the OpenAPI `Outcome`.
+    #[sea_orm(string_value = "approved")]
+    #[serde(skip_deserializing)]
+    Approved,
 }
 
 impl Outcome {
@@ -83,6 +88,7 @@ impl Outcome {
             Outcome::DryRun => "dry_run",
             Outcome::AwaitingApproval => "awaiting_approval",
             Outcome::Interrupted => "interrupted",
+            Outcome::Approved => "approved",
         }
     }
 }
@@ -117,7 +123,8 @@ mod tests {
                 "failed",
                 "dry_run",
                 "awaiting_approval",
-                "interrupted"
+                "interrupted",
+                "approved"
             ]
         );
         for v in Outcome::iter() {

@@ -34,7 +34,10 @@ pub async fn approve(
         .map_err(anyhow::Error::from)?;
     let run = run.ok_or_else(|| RunError::UnknownRule(format!("run {run_id}")))?;
     let taken = retention_runs::Entity::update_many()
-        .col_expr(retention_runs::Column::Outcome, Expr::value("approved"))
+        .col_expr(
+            retention_runs::Column::Outcome,
+            Expr::value(Outcome::Approved),
+        )
         .col_expr(
             retention_runs::Column::ApprovedBy,
             Expr::value(Some(by.to_owned())),
