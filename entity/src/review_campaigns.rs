@@ -15,7 +15,7 @@ pub struct Model {
     pub opened_at: DateTimeUtc,
     pub due_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
-    pub status: String,
+    pub status: CampaignStatus,
     pub overdue_notified_at: Option<DateTimeUtc>,
     pub evidence_index: Option<i64>,
     /// While `closing`: the token of the close that holds it, and since when.
@@ -23,7 +23,76 @@ pub struct Model {
     pub closing_at: Option<DateTimeUtc>,
 }
 
+/// Where a campaign stands, stored as its lowercase name (`open`, `closing`, `closed`): the
+/// column stays the plain string it always was, so existing stores read unchanged.
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "lowercase")]
+pub enum CampaignStatus {
+    /// Items may be decided.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// A close holds it (`closing_by`) while it revokes and records; decisions are refused.
+    #[sea_orm(string_value = "closing")]
+    Closing,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+}
+
+impl CampaignStatus {
+    /// The stored name, as the API, the evidence and the pages show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignStatus::Open => "open",
+            CampaignStatus::Closing => "closing",
+            CampaignStatus::Closed => "closed",
+        }
+    }
+}
+
+impl std::fmt::Display for CampaignStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// Stores written before the column was typed hold exactly these strings; the API and
+    /// the evidence show the same.
+    #[test]
+    fn stored_and_shown_names_are_the_old_strings() {
+        let names: Vec<String> = CampaignStatus::iter().map(|v| v.to_value()).collect();
+        assert_eq!(names, ["open", "closing", "closed"]);
+        for v in CampaignStatus::iter() {
+            assert_eq!(v.to_value(), v.as_str());
+            assert_eq!(
+                serde_json::to_string(&v).unwrap(),
+                format!("\"{}\"", v.as_str())
+            );
+            assert_eq!(
+                CampaignStatus::try_from_value(&v.as_str().to_owned()).unwrap(),
+                v
+            );
+        }
+    }
+}

@@ -52,7 +52,7 @@ pub async fn list_campaigns(
         .filter(|v| match f.status.as_deref() {
             None => true,
             Some("overdue") => v.overdue,
-            Some(st) => v.status == st,
+            Some(st) => v.status.as_str() == st,
         })
         .collect();
     Ok(Json(out))

@@ -111,7 +111,8 @@ async fn accounted(s: &Setup, before: &BTreeSet<i64>, after_first: &BTreeSet<i64
     let runs = runs(&store).await;
     assert_eq!(runs.len(), 2, "{what}");
     assert!(
-        runs.iter().all(|(r, _)| r.outcome != "running"),
+        runs.iter()
+            .all(|(r, _)| r.outcome != gallra::retention::Outcome::Running),
         "{what}: no run is left running"
     );
     for ((run, entry), gone) in runs.iter().zip([
@@ -193,7 +194,11 @@ async fn a_run_cut_off_whose_rule_is_changed_and_retired_since_is_settled_exactl
         let runs = runs(&store).await;
         assert_eq!(runs.len(), 1, "{what}");
         let (run, entry) = &runs[0];
-        assert_eq!(run.outcome, "interrupted", "{what}");
+        assert_eq!(
+            run.outcome,
+            gallra::retention::Outcome::Interrupted,
+            "{what}"
+        );
         let gone: Vec<i64> = before.difference(&after_kill).copied().collect();
         assert_eq!(entry["affected"], 20, "{what}: {entry}");
         assert_eq!(
@@ -334,7 +339,11 @@ async fn a_review_close_that_loses_its_lock_stops_and_the_next_close_finishes_it
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(c.status, "closing", "{what}: left for the next close");
+        assert_eq!(
+            c.status,
+            gallra::review::CampaignStatus::Closing,
+            "{what}: left for the next close"
+        );
         close(store).await;
 
         ok(
@@ -383,12 +392,16 @@ async fn a_purge_that_lost_its_lock_leaves_the_retry_that_took_its_run_alone() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(run.outcome, "interrupted", "{what}");
+        assert_eq!(
+            run.outcome,
+            gallra::retention::Outcome::Interrupted,
+            "{what}"
+        );
 
         // The retry takes the run (what the scheduler's `take` writes) and commits a batch:
         // five rows deleted and journaled under attempt 2.
         let mut retry: retention_runs::ActiveModel = run.clone().into();
-        retry.outcome = Set("running".into());
+        retry.outcome = Set(gallra::retention::Outcome::Running);
         retry.attempt = Set(2);
         retry.finished_at = Set(None);
         retry.update(&store).await.unwrap();

@@ -72,9 +72,13 @@ async fn a_run_whose_request_is_dropped_goes_on_to_its_end_and_its_evidence() {
         assert!(call.await.unwrap_err().is_cancelled());
         lock.rollback().await.unwrap();
 
-        let runs = runs_once(&app, |runs| runs[0].outcome != "running").await;
+        let runs = runs_once(&app, |runs| {
+            runs[0].outcome != gallra::retention::Outcome::Running
+        })
+        .await;
         assert_eq!(
-            runs[0].outcome, "succeeded",
+            runs[0].outcome,
+            gallra::retention::Outcome::Succeeded,
             "{kind:?}: {:?}",
             runs[0].error
         );

@@ -179,7 +179,11 @@ async fn a_purge_killed_at_any_point_is_settled_exactly_and_the_rerun_completes(
                 .await
                 .unwrap();
             assert_eq!(cut.len(), 1, "{what}");
-            assert_eq!(cut[0].outcome, "running", "{what}");
+            assert_eq!(
+                cut[0].outcome,
+                gallra::retention::Outcome::Running,
+                "{what}"
+            );
             let after_kill = s.ids().await;
 
             let rerun = s
@@ -195,9 +199,17 @@ async fn a_purge_killed_at_any_point_is_settled_exactly_and_the_rerun_completes(
             assert_eq!(runs.len(), 2, "{what}");
             let (first, first_entry) = &runs[0];
             let (second, second_entry) = &runs[1];
-            assert_eq!(first.outcome, "interrupted", "{what}");
+            assert_eq!(
+                first.outcome,
+                gallra::retention::Outcome::Interrupted,
+                "{what}"
+            );
             assert_eq!(first_entry["outcome"], "interrupted", "{what}");
-            assert_eq!(second.outcome, "succeeded", "{what}");
+            assert_eq!(
+                second.outcome,
+                gallra::retention::Outcome::Succeeded,
+                "{what}"
+            );
             let by_first: Vec<i64> = before.difference(&after_kill).copied().collect();
             let by_second: Vec<i64> = after_kill.difference(&left).copied().collect();
             assert_eq!(
@@ -360,7 +372,7 @@ pub(crate) async fn closed_exactly(s: &Setup, id: i32, what: &str) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.status, "closed", "{what}");
+    assert_eq!(c.status, gallra::review::CampaignStatus::Closed, "{what}");
     let entry = gallra::evidence::entry(&store, c.evidence_index.unwrap() as u64)
         .await
         .unwrap()

@@ -689,7 +689,7 @@ async fn cut_off(app: &TestApp, id: i32, ago: TimeDelta) {
         .unwrap()
         .unwrap();
     let mut row: review_campaigns::ActiveModel = row.into();
-    row.status = Set("closing".into());
+    row.status = Set(gallra::review::CampaignStatus::Closing);
     row.closing_by = Set(Some("a-close-that-stopped".into()));
     row.closing_at = Set(Some(gallra::clock::Clock::now(&*app.clock) - ago));
     row.update(&app.db).await.unwrap();

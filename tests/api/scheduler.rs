@@ -82,7 +82,8 @@ async fn runs_at_0230_local_across_spring_forward_and_once_on_the_night_without_
     assert_eq!(times[2], "03-29 02:30 CEST");
     // The 2026 fixture rows are all over age by 2027: the guard holds every run for approval.
     assert!(
-        runs.iter().all(|r| r.outcome == "awaiting_approval"),
+        runs.iter()
+            .all(|r| r.outcome == gallra::retention::Outcome::AwaitingApproval),
         "{runs:?}"
     );
 }
@@ -180,7 +181,7 @@ async fn an_occurrence_missed_while_down_is_caught_up_and_marked_late() {
     let runs = scheduled_runs(&app).await;
     assert_eq!(local_times(&runs), vec!["11-23 02:30 CET"]);
     assert!(runs[0].late);
-    assert_eq!(runs[0].outcome, "succeeded");
+    assert_eq!(runs[0].outcome, gallra::retention::Outcome::Succeeded);
     assert_eq!(ds.ids().await.len(), 70);
 }
 
@@ -210,7 +211,7 @@ async fn cut_off(
         attempt: Set(attempt),
         created_at: Set(occurrence),
         started_at: Set(Some(occurrence)),
-        outcome: Set("running".into()),
+        outcome: Set(gallra::retention::Outcome::Running),
         ..Default::default()
     }
     .insert(&app.db)
@@ -281,7 +282,11 @@ async fn a_run_that_cannot_be_settled_holds_up_no_other_rule() {
     assert_eq!(reports[0].counts.affected, deleted, "{:?}", reports[0]);
     assert_eq!(reports[0].outcome, gallra::retention::Outcome::Succeeded);
     let now = run_row(&app, stuck.id).await;
-    assert_eq!(now.outcome, "running", "not guessed: {now:?}");
+    assert_eq!(
+        now.outcome,
+        gallra::retention::Outcome::Running,
+        "not guessed: {now:?}"
+    );
     let journal = entity::run_journal::Entity::find()
         .filter(entity::run_journal::Column::RunId.eq(stuck.id))
         .all(&app.db)

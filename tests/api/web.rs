@@ -108,7 +108,7 @@ async fn a_post_without_its_csrf_token_is_refused_and_changes_nothing() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(run.outcome, "awaiting_approval");
+    assert_eq!(run.outcome, gallra::retention::Outcome::AwaitingApproval);
     assert!(gallra::retention::holds::list(&s.app.db)
         .await
         .unwrap()
@@ -428,7 +428,7 @@ async fn a_reviewer_decides_many_items_at_once_and_a_dpo_closes_the_campaign() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.status, "closed");
+    assert_eq!(c.status, gallra::review::CampaignStatus::Closed);
     let items = gallra::review::views::campaign_detail(
         &s.app.db,
         s.campaign_id,
@@ -440,7 +440,7 @@ async fn a_reviewer_decides_many_items_at_once_and_a_dpo_closes_the_campaign() {
     let kept = items
         .item_list
         .iter()
-        .filter(|i| i.decision.as_deref() == Some("keep"))
+        .filter(|i| i.decision == Some(gallra::review::decide::Decision::Keep))
         .count();
     assert_eq!(kept, 2);
     let _ = POLICY;

@@ -7,6 +7,7 @@ use axum::response::Html;
 use crate::auth::Permission;
 use crate::context::AppState;
 use crate::register::query::ServiceFilter;
+use crate::review::CampaignStatus;
 use crate::web::error::WebError;
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -61,8 +62,8 @@ pub async fn show_overview(
     if user.may(Permission::ReadReviews) {
         let visible = crate::review::Visible::to(&s.db, &user.principal).await?;
         for c in crate::review::views::list_campaigns(&s.db, &visible, None, s.clock.now()).await? {
-            n.campaigns_open += u64::from(c.status == "open");
-            n.campaigns_closing += u64::from(c.status == "closing");
+            n.campaigns_open += u64::from(c.status == CampaignStatus::Open);
+            n.campaigns_closing += u64::from(c.status == CampaignStatus::Closing);
             n.campaigns_overdue += u64::from(c.overdue);
         }
     }

@@ -15,7 +15,7 @@ use crate::retention::breach::BreachView;
 use crate::retention::hold_ops::{self, HoldError};
 use crate::retention::holds::{self, HoldView, NewHold};
 use crate::retention::views::{rule_views, run_row, runs_page, RuleView, RunRow};
-use crate::retention::{self, RunOptions};
+use crate::retention::{self, Outcome, RunOptions};
 use crate::web::error::{urlencode, WebError};
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -81,7 +81,7 @@ struct RunsPage {
     total: u64,
     next: Option<String>,
     prev: Option<String>,
-    outcomes: [&'static str; 7],
+    outcomes: [Outcome; 7],
 }
 
 const RUNS_PAGE: u64 = 50;
@@ -118,13 +118,13 @@ pub async fn list_runs(
         runs: page.items,
         q,
         outcomes: [
-            "succeeded",
-            "failed",
-            "awaiting_approval",
-            "postcondition_failed",
-            "dry_run",
-            "running",
-            "interrupted",
+            Outcome::Succeeded,
+            Outcome::Failed,
+            Outcome::AwaitingApproval,
+            Outcome::PostconditionFailed,
+            Outcome::DryRun,
+            Outcome::Running,
+            Outcome::Interrupted,
         ],
     })
 }
@@ -160,7 +160,8 @@ async fn run_page(
     html(RunPage {
         nav: Nav::new(user, "/retention"),
         labels: Labels::new(user.tr),
-        may_approve: user.may(Permission::ApproveAndHold) && run.outcome == "awaiting_approval",
+        may_approve: user.may(Permission::ApproveAndHold)
+            && run.outcome == Outcome::AwaitingApproval,
         run,
         error,
     })

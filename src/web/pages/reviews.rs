@@ -14,7 +14,7 @@ use crate::context::AppState;
 use crate::review::close::start_close;
 use crate::review::decide::{decidable, decide, Decision, NewDecision};
 use crate::review::views::{campaign_detail, list_campaigns, CampaignDetail};
-use crate::review::{CampaignView, ReviewError, Visible};
+use crate::review::{CampaignStatus, CampaignView, ReviewError, Visible};
 use crate::web::error::WebError;
 use crate::web::nav::Nav;
 use crate::web::user::WebUser;
@@ -51,7 +51,7 @@ pub async fn list_reviews(
     campaigns.retain(|c| match q.status.as_str() {
         "" => true,
         "overdue" => c.overdue,
-        st => c.status == st,
+        st => c.status.as_str() == st,
     });
     html(ReviewsPage {
         nav: Nav::new(&user, "/reviews"),
@@ -97,7 +97,7 @@ async fn campaign_page(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let d = campaign_detail(&s.db, id, &user.principal, s.clock.now()).await?;
-    let open = d.campaign.status == "open";
+    let open = d.campaign.status == CampaignStatus::Open;
     let assigned = crate::review::policy::load(&s.db, &d.campaign.policy)
         .await?
         .is_some_and(|p| p.assigned(&user.principal));
@@ -106,7 +106,8 @@ async fn campaign_page(
         labels: Labels::new(user.tr),
         decided: d.campaign.items - d.campaign.undecided,
         may_decide: open && user.may(Permission::DecideReviews) && assigned,
-        may_close: d.campaign.status != "closed" && user.may(Permission::ManageReviews),
+        may_close: d.campaign.status != CampaignStatus::Closed
+            && user.may(Permission::ManageReviews),
         d,
         error,
         notice,
@@ -200,7 +201,7 @@ pub async fn close_campaign(
 }
 
 impl CampaignPage {
-    fn decision_key(&self, d: &str) -> String {
-        format!("decision-{d}")
+    fn decision_key(&self, d: &Decision) -> String {
+        format!("decision-{}", d.as_str())
     }
 }

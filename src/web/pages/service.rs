@@ -171,7 +171,7 @@ async fn enforcement(
                     row.last = st.last.as_ref().map(|r| {
                         format!(
                             "{} — {}",
-                            labels.outcome(&r.outcome),
+                            labels.outcome(r.outcome.as_str()),
                             r.finished_at
                                 .or(r.started_at)
                                 .map(|x| t.date_time(x))
@@ -205,7 +205,11 @@ async fn enforcement(
                 row.last = c.first().map(|c| {
                     format!(
                         "{} — {}",
-                        labels.status(if c.overdue { "overdue" } else { &c.status }),
+                        labels.status(if c.overdue {
+                            "overdue"
+                        } else {
+                            c.status.as_str()
+                        }),
                         t.date_time(c.opened_at)
                     )
                 });

@@ -5,7 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::run::{run_rule, RunError, RunOptions, Trigger};
-use super::RunReport;
+use super::{Outcome, RunReport};
 use crate::context::AppState;
 use crate::digest::sha256_hex;
 use crate::evidence::{self, Event};
@@ -34,7 +34,10 @@ pub async fn approve(
         .map_err(anyhow::Error::from)?;
     let run = run.ok_or_else(|| RunError::UnknownRule(format!("run {run_id}")))?;
     let taken = retention_runs::Entity::update_many()
-        .col_expr(retention_runs::Column::Outcome, Expr::value("approved"))
+        .col_expr(
+            retention_runs::Column::Outcome,
+            Expr::value(Outcome::Approved),
+        )
         .col_expr(
             retention_runs::Column::ApprovedBy,
             Expr::value(Some(by.to_owned())),
@@ -44,7 +47,7 @@ pub async fn approve(
             Expr::value(Some(reason.to_owned())),
         )
         .filter(retention_runs::Column::Id.eq(run_id))
-        .filter(retention_runs::Column::Outcome.eq("awaiting_approval"))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::AwaitingApproval))
         .exec(&txn)
         .await
         .map_err(anyhow::Error::from)?;

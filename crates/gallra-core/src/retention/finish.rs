@@ -64,10 +64,7 @@ pub(super) async fn finish(
     let report_json = serde_json::to_string(&report)?;
     let done = retention_runs::Entity::update_many()
         .col_expr(retention_runs::Column::FinishedAt, Expr::value(Some(now)))
-        .col_expr(
-            retention_runs::Column::Outcome,
-            Expr::value(report.outcome.as_str()),
-        )
+        .col_expr(retention_runs::Column::Outcome, Expr::value(report.outcome))
         .col_expr(
             retention_runs::Column::Error,
             Expr::value(report.error.clone()),
@@ -77,7 +74,7 @@ pub(super) async fn finish(
             Expr::value(Some(report_json)),
         )
         .filter(retention_runs::Column::Id.eq(report.run_id))
-        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
         .filter(retention_runs::Column::Attempt.eq(opts.attempt))
         .exec(&txn)
         .await?;

@@ -227,7 +227,9 @@ pub async fn drop_orphans(store: &impl ConnectionTrait) -> Result<u64, DbErr> {
             Expr::col((r.clone(), entity::retention_runs::Column::Attempt))
                 .equals((run_journal::Entity, run_journal::Column::Attempt)),
         )
-        .and_where(Expr::col((r, entity::retention_runs::Column::Outcome)).eq("running"))
+        .and_where(
+            Expr::col((r, entity::retention_runs::Column::Outcome)).eq(super::Outcome::Running),
+        )
         .to_owned();
     run_journal::Entity::delete_many()
         .filter(Expr::exists(working).not())

@@ -5,35 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::policy::spec::{RetentionAction, RetentionRule};
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Running,
-    Succeeded,
-    /// The run deleted, but rows over age remain outside holds.
-    PostconditionFailed,
-    Failed,
-    DryRun,
-    /// A guard stopped the run before it changed anything; a DPO must approve it.
-    AwaitingApproval,
-    /// Its process stopped part way; settled from its journal by a later run or start.
-    Interrupted,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Running => "running",
-            Outcome::Succeeded => "succeeded",
-            Outcome::PostconditionFailed => "postcondition_failed",
-            Outcome::Failed => "failed",
-            Outcome::DryRun => "dry_run",
-            Outcome::AwaitingApproval => "awaiting_approval",
-            Outcome::Interrupted => "interrupted",
-        }
-    }
-}
+/// The one outcome type: the store's column is typed by it.
+pub use entity::retention_runs::Outcome;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -60,7 +60,7 @@ pub async fn locked_within(
     let Some(lock) = taken else {
         let run = retention_runs::Entity::find()
             .filter(retention_runs::Column::RuleId.eq(rule))
-            .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+            .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
             .order_by_desc(retention_runs::Column::Id)
             .one(&state.db)
             .await

@@ -34,7 +34,7 @@ pub async fn beating<T>(
                     Expr::value(Some(state.clock.now())),
                 )
                 .filter(retention_runs::Column::Id.eq(run_id))
-                .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+                .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
                 .exec(&state.db)
                 .await;
             if let Err(e) = beat {
@@ -66,7 +66,7 @@ pub async fn claim(
         attempt: Set(opts.attempt),
         created_at: Set(now),
         started_at: Set(Some(now)),
-        outcome: Set(Outcome::Running.as_str().to_owned()),
+        outcome: Set(Outcome::Running),
         approved_by: Set(opts.approved_by.clone()),
         ..Default::default()
     };

@@ -17,7 +17,7 @@ use crate::context::AppState;
 pub async fn dead_runs(state: &AppState, rule: &str) -> anyhow::Result<Vec<RunReport>> {
     let runs = retention_runs::Entity::find()
         .filter(retention_runs::Column::RuleId.eq(rule))
-        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
         .order_by_asc(retention_runs::Column::Id)
         .all(&state.db)
         .await?;
@@ -35,7 +35,7 @@ pub async fn dead_runs(state: &AppState, rule: &str) -> anyhow::Result<Vec<RunRe
 /// other rule. Then the journal rows no working attempt owns are dropped.
 pub async fn left_running(state: &AppState) -> anyhow::Result<usize> {
     let runs = retention_runs::Entity::find()
-        .filter(retention_runs::Column::Outcome.eq(Outcome::Running.as_str()))
+        .filter(retention_runs::Column::Outcome.eq(Outcome::Running))
         .all(&state.db)
         .await?;
     let mut rules: Vec<String> = runs.into_iter().map(|r| r.rule_id).collect();

@@ -72,7 +72,8 @@ pub struct RunRow {
     pub attempt: i32,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub outcome: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub outcome: super::Outcome,
     pub error: Option<String>,
     pub approved_by: Option<String>,
     /// Why the DPO approved it past its guard.
@@ -166,7 +167,7 @@ pub async fn count_with_outcome(
 ) -> Result<u64, sea_orm::DbErr> {
     use sea_orm::PaginatorTrait;
     retention_runs::Entity::find()
-        .filter(retention_runs::Column::Outcome.eq(outcome.as_str()))
+        .filter(retention_runs::Column::Outcome.eq(outcome))
         .count(db)
         .await
 }

@@ -15,6 +15,8 @@ use super::ReviewError;
 use crate::context::AppState;
 use crate::evidence::{self, Event, Subject};
 use crate::retention::lock;
+use entity::review_campaigns::CampaignStatus;
+use entity::review_items::Decision;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
@@ -66,7 +68,7 @@ pub async fn close(state: &AppState, id: i32, approved: bool) -> Result<Tally, R
 /// give back to `open` those it left before any.
 pub async fn settle_at_start(state: &AppState) -> Result<usize, ReviewError> {
     let closing = review_campaigns::Entity::find()
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .all(&state.db)
         .await?;
     let mut settled = 0;
@@ -105,10 +107,10 @@ async fn close_locked(
     let id = c.id;
     let now = state.clock.now();
     let token = uuid::Uuid::new_v4().to_string();
-    let took = match c.status.as_str() {
+    let took = match c.status {
         // `closing` with its lock free: the close that took it is gone.
-        "open" | "closing" => take(&state.db, &c, &token, now).await?,
-        _ => {
+        CampaignStatus::Open | CampaignStatus::Closing => take(&state.db, &c, &token, now).await?,
+        CampaignStatus::Closed => {
             return Err(ReviewError::Conflict(format!(
                 "campaign {id} is already closed"
             )))
@@ -144,14 +146,17 @@ async fn take(
         None => review_campaigns::Column::ClosingBy.is_null(),
     };
     let done = review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("closing"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Closing),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Some(token.to_owned())),
         )
         .col_expr(review_campaigns::Column::ClosingAt, Expr::value(Some(now)))
         .filter(review_campaigns::Column::Id.eq(c.id))
-        .filter(review_campaigns::Column::Status.eq(c.status.clone()))
+        .filter(review_campaigns::Column::Status.eq(c.status))
         .filter(holder)
         .exec(db)
         .await?;
@@ -161,7 +166,10 @@ async fn take(
 /// Give campaign `id`, closing under whatever token, back to `open`: its close is gone.
 async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm::DbErr> {
     review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Open),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Option::<String>::None),
@@ -171,7 +179,7 @@ async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .exec(db)
         .await?;
     Ok(())
@@ -180,7 +188,10 @@ async fn give_back_any(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm
 /// Give campaign `id`, closing under `token`, back to `open`.
 async fn give_back(db: &impl ConnectionTrait, id: i32, token: &str) -> Result<(), sea_orm::DbErr> {
     review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("open"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Open),
+        )
         .col_expr(
             review_campaigns::Column::ClosingBy,
             Expr::value(Option::<String>::None),
@@ -190,7 +201,7 @@ async fn give_back(db: &impl ConnectionTrait, id: i32, token: &str) -> Result<()
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .filter(review_campaigns::Column::ClosingBy.eq(token))
         .exec(db)
         .await?;
@@ -249,10 +260,10 @@ async fn revoke_and_record(
         ..Default::default()
     };
     for i in items {
-        match i.decision.as_deref() {
-            Some("keep") => tally.kept += 1,
-            Some("revoke") => tally.revoked += 1,
-            _ => tally.unsure += 1,
+        match i.decision {
+            Some(Decision::Keep) => tally.kept += 1,
+            Some(Decision::Revoke) => tally.revoked += 1,
+            Some(Decision::Unsure) | None => tally.unsure += 1,
         }
     }
     // A close that lost its lock stops, `closing` with its revocations journaled: the close
@@ -298,10 +309,13 @@ async fn revoke_and_record(
     // Only the close that holds the campaign commits: one that took it over, or got here
     // first, leaves this one nothing to update.
     let done = review_campaigns::Entity::update_many()
-        .col_expr(review_campaigns::Column::Status, Expr::value("closed"))
+        .col_expr(
+            review_campaigns::Column::Status,
+            Expr::value(CampaignStatus::Closed),
+        )
         .col_expr(review_campaigns::Column::ClosedAt, Expr::value(Some(now)))
         .filter(review_campaigns::Column::Id.eq(id))
-        .filter(review_campaigns::Column::Status.eq("closing"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closing))
         .filter(review_campaigns::Column::ClosingBy.eq(token))
         .exec(&txn)
         .await?;
@@ -327,7 +341,7 @@ async fn revoke_and_record(
 fn revocations_of(items: &[review_items::Model]) -> Vec<&review_items::Model> {
     items
         .iter()
-        .filter(|i| i.decision.as_deref() == Some("revoke") && i.change != "removed")
+        .filter(|i| i.decision == Some(Decision::Revoke) && i.change != "removed")
         .collect()
 }
 
@@ -359,7 +373,7 @@ fn decisions_hmac(state: &AppState, items: &[review_items::Model]) -> String {
     let mut parts: Vec<&[u8]> = Vec::new();
     for i in &sorted {
         parts.push(i.account_key.as_bytes());
-        parts.push(i.decision.as_deref().unwrap_or("").as_bytes());
+        parts.push(i.decision.map_or("", Decision::as_str).as_bytes());
         parts.push(i.justification.as_deref().unwrap_or("").as_bytes());
         parts.push(i.decided_by.as_deref().unwrap_or("").as_bytes());
     }

@@ -13,25 +13,10 @@ use super::views::ItemView;
 use super::{ReviewError, Visible};
 use crate::auth::Principal;
 use crate::context::AppState;
+use entity::review_campaigns::CampaignStatus;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    Keep,
-    Revoke,
-    Unsure,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Keep => "keep",
-            Decision::Revoke => "revoke",
-            Decision::Unsure => "unsure",
-        }
-    }
-}
+/// The one decision type: the store's column is typed by it.
+pub use entity::review_items::Decision;
 
 /// Campaign `id` when `who` may decide its items (an assigned reviewer, a DPO or an admin).
 /// A caller that sees only its own campaigns is refused alike whether or not the campaign
@@ -97,7 +82,7 @@ pub async fn decide(
     };
     // Assignment before state: a caller who may not decide here learns nothing of the campaign.
     let campaign = decidable(&state.db, item.campaign_id, who).await?;
-    if campaign.status != "open" {
+    if campaign.status != CampaignStatus::Open {
         return Err(ReviewError::Conflict(format!(
             "campaign {} is closed or being closed",
             campaign.id
@@ -107,7 +92,7 @@ pub async fn decide(
     // `open` → `closing` waits for: no decision changes under a close, or after it.
     let txn = crate::db::begin_write(&state.db).await?;
     let open = review_campaigns::Entity::find_by_id(campaign.id)
-        .filter(review_campaigns::Column::Status.eq("open"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Open))
         .lock_shared()
         .one(&txn)
         .await?;
@@ -118,7 +103,7 @@ pub async fn decide(
         )));
     }
     let mut a: review_items::ActiveModel = item.into();
-    a.decision = Set(Some(d.decision.as_str().to_owned()));
+    a.decision = Set(Some(d.decision));
     a.justification = Set(justification);
     a.decided_by = Set(Some(format!("{} (token {})", who.token.name, who.token.id)));
     a.decided_at = Set(Some(state.clock.now()));

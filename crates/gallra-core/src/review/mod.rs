@@ -11,6 +11,7 @@ mod revoke;
 pub mod views;
 pub mod visible;
 
+pub use entity::review_campaigns::CampaignStatus;
 pub use error::ReviewError;
 pub use views::{CampaignView, ItemView};
 pub use visible::Visible;

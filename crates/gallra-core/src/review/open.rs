@@ -13,6 +13,7 @@ use super::accounts::{self, Account};
 use super::policy::{self, Policy};
 use crate::context::AppState;
 use crate::policy::spec::ReviewKind;
+use entity::review_campaigns::CampaignStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -90,7 +91,7 @@ pub async fn open(
         scheduled_for: Set(scheduled_for),
         opened_at: Set(now),
         due_at: Set(p.due_at(now)),
-        status: Set("open".to_owned()),
+        status: Set(CampaignStatus::Open),
         ..Default::default()
     }
     .insert(&txn)
@@ -175,7 +176,7 @@ async fn select(
 async fn last_closed(state: &AppState, policy: &str) -> anyhow::Result<HashMap<String, Account>> {
     let closed = review_campaigns::Entity::find()
         .filter(review_campaigns::Column::PolicyId.eq(policy))
-        .filter(review_campaigns::Column::Status.eq("closed"))
+        .filter(review_campaigns::Column::Status.eq(CampaignStatus::Closed))
         .order_by_asc(review_campaigns::Column::Id)
         .all(&state.db)
         .await?;

@@ -5,6 +5,8 @@ use entity::{review_campaigns, review_items};
 use serde::Serialize;
 
 use super::Visible;
+use entity::review_campaigns::CampaignStatus;
+use entity::review_items::Decision;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +20,8 @@ pub struct CampaignView {
     pub opened_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: CampaignStatus,
     /// Open past its due date; stays so until closed.
     pub overdue: bool,
     pub items: u64,
@@ -35,7 +38,8 @@ pub struct ItemView {
     pub role: Option<String>,
     pub last_activity: Option<String>,
     pub change: String,
-    pub decision: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub decision: Option<Decision>,
     pub justification: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -58,7 +62,7 @@ impl CampaignView {
     ) -> Self {
         CampaignView {
             // `closing` is outstanding too, until the close commits.
-            overdue: c.status != "closed" && now > c.due_at,
+            overdue: c.status != CampaignStatus::Closed && now > c.due_at,
             items: items.len() as u64,
             undecided: items.iter().filter(|i| i.decision.is_none()).count() as u64,
             id: c.id,

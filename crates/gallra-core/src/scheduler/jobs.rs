@@ -114,11 +114,11 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         .filter(retention_runs::Column::ScheduledFor.is_not_null())
         .filter(
             Condition::any()
-                .add(retention_runs::Column::Outcome.eq("running"))
-                .add(retention_runs::Column::Outcome.eq(Outcome::Interrupted.as_str()))
+                .add(retention_runs::Column::Outcome.eq(Outcome::Running))
+                .add(retention_runs::Column::Outcome.eq(Outcome::Interrupted))
                 .add(
                     Condition::all()
-                        .add(retention_runs::Column::Outcome.eq("failed"))
+                        .add(retention_runs::Column::Outcome.eq(Outcome::Failed))
                         .add(retention_runs::Column::Attempt.lt(MAX_ATTEMPTS)),
                 ),
         )
@@ -126,8 +126,8 @@ async fn resume(state: &AppState) -> anyhow::Result<Vec<RunReport>> {
         .await?;
     let mut reports = Vec::new();
     for run in candidates {
-        let ready = match run.outcome.as_str() {
-            "failed" => run
+        let ready = match run.outcome {
+            Outcome::Failed => run
                 .finished_at
                 .is_some_and(|f| now - f >= backoff(run.attempt + 1)),
             _ => true,
@@ -173,8 +173,8 @@ async fn retry(
     else {
         return Ok(None);
     };
-    let cut_off = run.outcome == Outcome::Interrupted.as_str();
-    if !cut_off && run.outcome != "failed" {
+    let cut_off = run.outcome == Outcome::Interrupted;
+    if !cut_off && run.outcome != Outcome::Failed {
         return Ok(None);
     }
     {
@@ -220,11 +220,14 @@ async fn settle(
 ) -> anyhow::Result<()> {
     // A failed run keeps its own error and time, with why it is not retried after it.
     let (error, finished) = match (&run.error, run.finished_at) {
-        (Some(e), Some(at)) if run.outcome == "failed" => (format!("{e}; {why}"), at),
+        (Some(e), Some(at)) if run.outcome == Outcome::Failed => (format!("{e}; {why}"), at),
         _ => (why.to_owned(), now),
     };
     let done = retention_runs::Entity::update_many()
-        .col_expr(retention_runs::Column::Outcome, Expr::value("failed"))
+        .col_expr(
+            retention_runs::Column::Outcome,
+            Expr::value(Outcome::Failed),
+        )
         .col_expr(retention_runs::Column::Error, Expr::value(Some(error)))
         .col_expr(
             retention_runs::Column::FinishedAt,
@@ -235,7 +238,7 @@ async fn settle(
             Expr::value(run.attempt.max(MAX_ATTEMPTS)),
         )
         .filter(retention_runs::Column::Id.eq(run.id))
-        .filter(retention_runs::Column::Outcome.eq(run.outcome.clone()))
+        .filter(retention_runs::Column::Outcome.eq(run.outcome))
         .filter(retention_runs::Column::Attempt.eq(run.attempt))
         .exec(&state.db)
         .await?;
@@ -254,7 +257,10 @@ async fn take(
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let done = retention_runs::Entity::update_many()
-        .col_expr(retention_runs::Column::Outcome, Expr::value("running"))
+        .col_expr(
+            retention_runs::Column::Outcome,
+            Expr::value(Outcome::Running),
+        )
         .col_expr(
             retention_runs::Column::RuleHash,
             Expr::value(rule.hash.clone()),
@@ -274,7 +280,7 @@ async fn take(
         )
         .col_expr(retention_runs::Column::Late, Expr::value(true))
         .filter(retention_runs::Column::Id.eq(run.id))
-        .filter(retention_runs::Column::Outcome.eq(run.outcome.clone()))
+        .filter(retention_runs::Column::Outcome.eq(run.outcome))
         .filter(retention_runs::Column::Attempt.eq(run.attempt))
         .exec(&state.db)
         .await?;

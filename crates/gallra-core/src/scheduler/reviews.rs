@@ -11,6 +11,7 @@ use crate::context::AppState;
 use crate::occurrences::Schedule;
 use crate::review::open::{open, OpenError};
 use crate::review::policy;
+use crate::review::CampaignStatus;
 
 /// Open the latest due campaign of every datasource-sourced policy; returns the campaigns opened.
 pub async fn open_due(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<Vec<i32>> {
@@ -53,7 +54,9 @@ pub async fn open_due(state: &AppState, since: DateTime<Utc>) -> anyhow::Result<
 pub async fn notify_overdue(state: &AppState) -> anyhow::Result<Vec<i32>> {
     let now = state.clock.now();
     let due = review_campaigns::Entity::find()
-        .filter(review_campaigns::Column::Status.is_in(["open", "closing"]))
+        .filter(
+            review_campaigns::Column::Status.is_in([CampaignStatus::Open, CampaignStatus::Closing]),
+        )
         .filter(review_campaigns::Column::DueAt.lt(now))
         .filter(review_campaigns::Column::OverdueNotifiedAt.is_null())
         .all(&state.db)

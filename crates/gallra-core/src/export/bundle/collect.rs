@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::error::ExportError;
 use super::rows::{ReviewRow, RunRow, VersionRow};
+use crate::review::decide::Decision;
 
 fn instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -157,8 +158,8 @@ fn run_row(r: retention_runs::Model) -> RunRow {
         // approved run's `approved`).
         outcome: report["outcome"]
             .as_str()
-            .map_or_else(|| r.outcome.clone(), str::to_owned),
-        status: r.outcome,
+            .map_or_else(|| r.outcome.as_str().to_owned(), str::to_owned),
+        status: r.outcome.as_str().to_owned(),
         finished_at: r.finished_at.map(instant),
     }
 }
@@ -188,12 +189,7 @@ pub async fn reviews(
             .filter(review_items::Column::CampaignId.eq(c.id))
             .all(db)
             .await?;
-        let decided = |d: &str| {
-            items
-                .iter()
-                .filter(|i| i.decision.as_deref() == Some(d))
-                .count() as u64
-        };
+        let decided = |d: Decision| items.iter().filter(|i| i.decision == Some(d)).count() as u64;
         let action = |f: &dyn Fn(&str) -> bool| {
             items
                 .iter()
@@ -207,9 +203,9 @@ pub async fn reviews(
             policy_hash: c.policy_hash,
             kind: c.kind,
             items: items.len() as u64,
-            kept: decided("keep"),
-            revoked: decided("revoke"),
-            unsure: items.len() as u64 - decided("keep") - decided("revoke"),
+            kept: decided(Decision::Keep),
+            revoked: decided(Decision::Revoke),
+            unsure: items.len() as u64 - decided(Decision::Keep) - decided(Decision::Revoke),
             revocations_applied: action(&|a| a != "no_action" && !a.starts_with("failed:")),
             revocations_failed: action(&|a| a.starts_with("failed:")),
             decisions_hmac: hmac,
