@@ -9,6 +9,7 @@ pub mod schedule;
 mod set;
 pub mod source;
 pub mod spec;
+mod spec_review;
 mod validate;
 mod validate_rules;
 
