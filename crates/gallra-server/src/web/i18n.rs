@@ -64,9 +64,9 @@ impl Lang {
 
     fn source(self) -> &'static str {
         match self {
-            Lang::Sv => include_str!("../../locales/sv.ftl"),
-            Lang::Da => include_str!("../../locales/da.ftl"),
-            Lang::En => include_str!("../../locales/en.ftl"),
+            Lang::Sv => include_str!("../../../../locales/sv.ftl"),
+            Lang::Da => include_str!("../../../../locales/da.ftl"),
+            Lang::En => include_str!("../../../../locales/en.ftl"),
         }
     }
 }
@@ -282,7 +282,7 @@ mod used {
     fn every_message_the_pages_name_exists() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts = Vec::new();
-        for dir in ["templates", "src/web", "src/web/pages"] {
+        for dir in ["../../templates", "src/web", "src/web/pages"] {
             for e in std::fs::read_dir(root.join(dir)).unwrap() {
                 let p = e.unwrap().path();
                 if p.is_file() {

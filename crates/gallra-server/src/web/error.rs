@@ -36,7 +36,7 @@ pub enum WebError {
 
 impl WebError {
     /// The page for a domain error, by its kind: the one place the web maps kinds, as the API
-    /// does (`src/http/error.rs`), so a failure is the same answer at both edges.
+    /// does (`crates/gallra-server/src/http/error.rs`), so a failure is the same answer at both edges.
     pub fn classified<E: Classify>(e: E) -> Self {
         let message = e.public_message();
         match e.kind() {
